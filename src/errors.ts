@@ -1,0 +1,42 @@
+// Every error nsbox throws: each class has a stable `code` and the context fields that explain it.
+
+export abstract class NsboxError extends Error {
+  abstract readonly code: string;
+}
+
+/** The helper failed while building the sandbox: names the op, its path(s) and the errno. */
+export class SandboxSetupError extends NsboxError {
+  readonly code = 'SANDBOX_SETUP';
+  constructor(
+    /** Short description of what failed, e.g. `bind /srv/data -> /data` or `exec /bin/foo`. */
+    readonly what: string,
+    /** Index of the failed op in plan.ops, or -1 for a process-setup step. */
+    readonly opIndex: number,
+    /** The step name (OP, CLONE, EXEC, CHDIR ...). */
+    readonly step: string,
+    readonly errno: number,
+    readonly errnoName: string,
+    readonly errnoText: string,
+  ) {
+    super(`${what}: ${errnoText}`);
+    this.name = 'SandboxSetupError';
+  }
+}
+
+/** The helper could not be started or spoke out of protocol. */
+export class HelperError extends NsboxError {
+  readonly code = 'HELPER';
+  constructor(message: string, readonly helperPath: string) {
+    super(message);
+    this.name = 'HelperError';
+  }
+}
+
+/** A plan that the encoder or the helper refuses (bad path, size out of range ...). */
+export class InvalidPlanError extends NsboxError {
+  readonly code = 'INVALID_PLAN';
+  constructor(message: string, readonly field: string) {
+    super(`${field}: ${message}`);
+    this.name = 'InvalidPlanError';
+  }
+}

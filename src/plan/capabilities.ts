@@ -1,0 +1,28 @@
+// Capability names and numbers (linux/capability.h).
+
+export const CAPABILITY_NAMES = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL',
+  'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE',
+  'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER',
+  'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT',
+  'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME',
+  'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM',
+  'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+] as const;
+
+export type CapabilityName = (typeof CAPABILITY_NAMES)[number];
+
+export const CAP_LAST = CAPABILITY_NAMES.length - 1;
+
+export const ALL_CAPABILITIES: readonly number[] = CAPABILITY_NAMES.map((_, i) => i);
+
+/** Accepts `CAP_SYS_ADMIN`, `cap_sys_admin` or `SYS_ADMIN`; undefined when unknown. */
+export function capabilityNumber(name: string): number | undefined {
+  const upper = name.toUpperCase();
+  const full = upper.startsWith('CAP_') ? upper : `CAP_${upper}`;
+  const index = (CAPABILITY_NAMES as readonly string[]).indexOf(full);
+  return index < 0 ? undefined : index;
+}
+
+export const capabilityName = (n: number): string => CAPABILITY_NAMES[n] ?? `cap_${n}`;

@@ -1,0 +1,209 @@
+// The plan: everything the native helper does between fork and exec, as one typed value.
+// Pure data. Built by sandbox/ and nspawn/, encoded by wire.ts, rendered by explain.ts,
+// executed by executor/. The helper applies file-system ops in order and never reorders.
+
+/** A path resolved inside the new root (openat2 RESOLVE_IN_ROOT); absolute, as seen from inside. */
+export interface RootPath {
+  readonly in: 'root';
+  readonly path: string;
+}
+
+/** A path on the host, resolved normally (bind sources, the root directory itself). */
+export interface HostPath {
+  readonly in: 'host';
+  readonly path: string;
+}
+
+export type AnyPath = RootPath | HostPath;
+
+export const rootPath = (path: string): RootPath => ({ in: 'root', path });
+export const hostPath = (path: string): HostPath => ({ in: 'host', path });
+
+export type NamespaceKind = 'mount' | 'pid' | 'uts' | 'ipc' | 'net' | 'cgroup' | 'user';
+
+export interface IdMapRange {
+  /** First id inside the namespace. */
+  readonly inside: number;
+  /** First id on the host (in the parent namespace). */
+  readonly outside: number;
+  readonly count: number;
+}
+
+export interface UserNamespace {
+  readonly uidMap: readonly IdMapRange[];
+  readonly gidMap: readonly IdMapRange[];
+  /** setgroups(2) inside: 'deny' is required by the kernel for unprivileged single-id maps. */
+  readonly setgroups: 'allow' | 'deny';
+}
+
+/** Per-mount flags that mount_setattr(2) can set or clear. */
+export interface MountFlags {
+  readonly readOnly?: boolean;
+  readonly nosuid?: boolean;
+  readonly nodev?: boolean;
+  readonly noexec?: boolean;
+}
+
+/** How to handle a missing target when mounting over it. */
+export type CreateTarget = 'no' | 'dir' | 'file' | 'like-source';
+
+export type Propagation = 'private' | 'slave' | 'shared';
+
+export type Op =
+  | {
+      readonly kind: 'bind';
+      readonly source: AnyPath;
+      readonly target: RootPath;
+      readonly recursive: boolean;
+      readonly flags: MountFlags;
+      /** A missing source is skipped instead of failing (systemd's `-` prefix). */
+      readonly optional: boolean;
+      readonly create: CreateTarget;
+    }
+  | {
+      /** Changes flags of an existing mount, recursively over all its submounts if asked. */
+      readonly kind: 'remount';
+      readonly target: RootPath;
+      readonly recursive: boolean;
+      readonly flags: MountFlags;
+      readonly optional: boolean;
+    }
+  | {
+      readonly kind: 'tmpfs';
+      readonly target: RootPath;
+      /** Octal mode of the tmpfs root, e.g. 0o755. */
+      readonly mode: number;
+      readonly sizeBytes?: number;
+      readonly nrInodes?: number;
+      readonly flags: MountFlags;
+      readonly create: CreateTarget;
+    }
+  | { readonly kind: 'proc'; readonly target: RootPath; readonly flags: MountFlags; readonly hidepid?: 'off' | 'noaccess' | 'invisible' | 'ptraceable'; readonly subset?: 'pid' }
+  | { readonly kind: 'sysfs'; readonly target: RootPath; readonly flags: MountFlags }
+  | { readonly kind: 'devpts'; readonly target: RootPath; readonly ptmxMode: number; readonly mode: number; readonly gid?: number; readonly flags: MountFlags }
+  | { readonly kind: 'mqueue'; readonly target: RootPath; readonly flags: MountFlags }
+  | { readonly kind: 'cgroup2'; readonly target: RootPath; readonly flags: MountFlags }
+  | {
+      /** Over-mounts the path with an empty mode-000 node of the same type (dir, file, device...). */
+      readonly kind: 'inaccessible';
+      readonly target: RootPath;
+      readonly optional: boolean;
+    }
+  | {
+      /** An overlayfs; lower dirs are host paths, upper/work too (nspawn --ephemeral uses a tmpfs). */
+      readonly kind: 'overlay';
+      readonly target: RootPath;
+      readonly lower: readonly AnyPath[];
+      readonly upper?: AnyPath;
+      readonly work?: AnyPath;
+      readonly flags: MountFlags;
+    }
+  | { readonly kind: 'mkdir'; readonly path: RootPath; readonly mode: number; readonly parents: boolean }
+  | { readonly kind: 'symlink'; readonly path: RootPath; readonly linkTarget: string }
+  | { readonly kind: 'write-file'; readonly path: RootPath; readonly content: Uint8Array; readonly mode: number }
+  | {
+      readonly kind: 'mknod';
+      readonly path: RootPath;
+      readonly type: 'char' | 'block' | 'fifo';
+      readonly major: number;
+      readonly minor: number;
+      readonly mode: number;
+    }
+  | { readonly kind: 'chmod'; readonly path: RootPath; readonly mode: number }
+  | { readonly kind: 'propagation'; readonly target: RootPath; readonly mode: Propagation; readonly recursive: boolean }
+  | {
+      /** pivot_root into the plan's root; falls back to MS_MOVE + chroot where pivot_root cannot work. */
+      readonly kind: 'switch-root';
+    };
+
+export type OpKind = Op['kind'];
+
+export type Rlimit =
+  | 'cpu' | 'fsize' | 'data' | 'stack' | 'core' | 'rss' | 'nproc' | 'nofile'
+  | 'memlock' | 'as' | 'locks' | 'sigpending' | 'msgqueue' | 'nice' | 'rtprio' | 'rttime';
+
+/** `null` means infinity (RLIM_INFINITY). */
+export interface RlimitValue {
+  readonly soft: number | null;
+  readonly hard: number | null;
+}
+
+/** Capabilities by number (CAP_CHOWN = 0 ...). See capabilities.ts for names. */
+export type CapSet = readonly number[];
+
+export interface Capabilities {
+  readonly bounding: CapSet;
+  readonly permitted: CapSet;
+  readonly effective: CapSet;
+  readonly inheritable: CapSet;
+  readonly ambient: CapSet;
+}
+
+export interface Credentials {
+  readonly uid: number;
+  readonly gid: number;
+  readonly supplementaryGroups: readonly number[];
+}
+
+export type TerminalSetup =
+  /** stdio as given; no new session. */
+  | { readonly kind: 'inherit' }
+  /** setsid() only. */
+  | { readonly kind: 'new-session' }
+  /** setsid() and make the terminal on stdin the controlling terminal (TIOCSCTTY). */
+  | { readonly kind: 'controlling-tty' };
+
+export interface ProcessSettings {
+  /** argv[0] is the executable path, looked up in the new root; PATH is not searched. */
+  readonly argv: readonly string[];
+  /** Exactly the environment the payload gets. */
+  readonly env: readonly string[];
+  readonly cwd: string;
+  /** A missing cwd falls back to / instead of failing (systemd's `WorkingDirectory=-`). */
+  readonly cwdOptional?: boolean;
+  readonly hostname?: string;
+  readonly domainname?: string;
+  /** Absent: keep the helper's (root's) credentials. */
+  readonly credentials?: Credentials;
+  readonly umask?: number;
+  readonly rlimits?: Readonly<Partial<Record<Rlimit, RlimitValue>>>;
+  /** Absent: keep the full set the helper has. */
+  readonly capabilities?: Capabilities;
+  readonly noNewPrivileges?: boolean;
+  /** A compiled classic-BPF program (struct sock_filter[], 8 bytes per instruction). */
+  readonly seccompBpf?: Uint8Array;
+  readonly oomScoreAdjust?: number;
+  readonly nice?: number;
+  readonly personality?: number;
+  readonly terminal: TerminalSetup;
+  /** Signal the payload gets when the helper dies (PR_SET_PDEATHSIG); defaults to SIGKILL. */
+  readonly parentDeathSignal?: number;
+}
+
+export type PidMode =
+  /** No PID namespace: the payload is a plain child of the helper. */
+  | 'none'
+  /** New PID namespace; the payload itself is PID 1 (needed to boot an init). */
+  | 'payload-is-pid1'
+  /** New PID namespace; a tiny reaper is PID 1, forwards signals, exits with the payload's status. */
+  | 'reaper';
+
+export interface JoinTarget {
+  /** Host pid whose namespaces to enter (machinectl shell). */
+  readonly pid: number;
+  readonly namespaces: readonly NamespaceKind[];
+}
+
+export interface Plan {
+  /** Namespaces to create. 'pid' is implied by pidMode and must not be listed. */
+  readonly namespaces: readonly Exclude<NamespaceKind, 'pid'>[];
+  readonly pidMode: PidMode;
+  readonly user?: UserNamespace;
+  readonly join?: JoinTarget;
+  /** A cgroup directory on the host (cgroupfs path) the payload is moved into before namespaces are made. */
+  readonly cgroup?: string;
+  /** The new root on the host; absent: the current root (paths then resolve normally). */
+  readonly root?: string;
+  readonly ops: readonly Op[];
+  readonly process: ProcessSettings;
+}

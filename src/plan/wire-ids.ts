@@ -1,0 +1,103 @@
+// The one definition of the helper's wire ids. native/wire_ids.h is generated from this file
+// (tools/gen-wire-header.mjs) and a unit test keeps the two equal.
+
+export const WIRE_MAGIC = 0x5842534e; // "NSBX" little-endian
+export const WIRE_VERSION = 1;
+
+/** Record tags. Fields of each record are listed in wire.ts next to its encoder. */
+export const RecordTag = {
+  END: 0,
+  NAMESPACES: 1,
+  PID_MODE: 2,
+  UID_MAP: 3,
+  GID_MAP: 4,
+  SETGROUPS: 5,
+  JOIN: 6,
+  CGROUP: 7,
+  ROOT: 8,
+  OP_BIND: 20,
+  OP_REMOUNT: 21,
+  OP_TMPFS: 22,
+  OP_PROC: 23,
+  OP_SYSFS: 24,
+  OP_DEVPTS: 25,
+  OP_MQUEUE: 26,
+  OP_CGROUP2: 27,
+  OP_INACCESSIBLE: 28,
+  OP_OVERLAY: 29,
+  OP_MKDIR: 30,
+  OP_SYMLINK: 31,
+  OP_WRITE_FILE: 32,
+  OP_MKNOD: 33,
+  OP_CHMOD: 34,
+  OP_PROPAGATION: 35,
+  OP_SWITCH_ROOT: 36,
+  ARGV: 50,
+  ENV: 51,
+  CWD: 52,
+  HOSTNAME: 53,
+  DOMAINNAME: 54,
+  CREDENTIALS: 55,
+  UMASK: 56,
+  RLIMIT: 57,
+  CAPABILITIES: 58,
+  NO_NEW_PRIVS: 59,
+  SECCOMP: 60,
+  OOM_SCORE_ADJ: 61,
+  NICE: 62,
+  PERSONALITY: 63,
+  TERMINAL: 64,
+  PDEATHSIG: 65,
+} as const;
+
+export const PathBase = { ROOT: 0, HOST: 1 } as const;
+
+export const PidModeId = { NONE: 0, PAYLOAD_IS_PID1: 1, REAPER: 2 } as const;
+
+export const MountFlagBit = { RDONLY: 1, NOSUID: 2, NODEV: 4, NOEXEC: 8 } as const;
+
+export const CreateId = { NO: 0, DIR: 1, FILE: 2, LIKE_SOURCE: 3 } as const;
+
+export const PropagationId = { PRIVATE: 0, SLAVE: 1, SHARED: 2 } as const;
+
+export const NodeTypeId = { CHAR: 0, BLOCK: 1, FIFO: 2 } as const;
+
+export const HidepidId = { OFF: 0, NOACCESS: 1, INVISIBLE: 2, PTRACEABLE: 3 } as const;
+
+export const TerminalId = { INHERIT: 0, NEW_SESSION: 1, CONTROLLING_TTY: 2 } as const;
+
+/** Report records the helper writes on the report fd (each: u32 type + fields). */
+export const ReportType = {
+  /** u32 host pid of the payload (or of the namespace's PID 1 when a reaper runs it). */
+  PID: 1,
+  /** u32 op index (or -1 for process setup), u32 step id, i32 errno. */
+  ERROR: 2,
+} as const;
+
+/** Steps outside the op list, for errors that are not an op's. */
+export const StepId = {
+  OP: 0,
+  READ_PLAN: 1,
+  CLONE: 2,
+  USERNS_MAP: 3,
+  JOIN: 4,
+  CGROUP: 5,
+  OPEN_ROOT: 6,
+  HOSTNAME: 7,
+  CREDENTIALS: 8,
+  RLIMIT: 9,
+  CAPABILITIES: 10,
+  NO_NEW_PRIVS: 11,
+  SECCOMP: 12,
+  OOM_SCORE_ADJ: 13,
+  NICE: 14,
+  PERSONALITY: 15,
+  TERMINAL: 16,
+  CHDIR: 17,
+  EXEC: 18,
+  FORK: 19,
+  UMASK: 20,
+  PDEATHSIG: 21,
+} as const;
+
+export type StepName = keyof typeof StepId;

@@ -1,0 +1,197 @@
+// Encodes a Plan into the helper's wire format: a header (magic, version) and records.
+// A record is: u32 tag, u32 field count, then each field as u32 length + bytes.
+// Integers are 8-byte little-endian signed; strings carry their terminating NUL.
+// The helper rejects unknown tags, wrong field counts and strings without their NUL.
+import type { AnyPath, MountFlags, Op, Plan, CapSet, CreateTarget } from './types.js';
+import {
+  CreateId, HidepidId, MountFlagBit, NodeTypeId, PathBase, PidModeId, PropagationId, RecordTag,
+  TerminalId, WIRE_MAGIC, WIRE_VERSION,
+} from './wire-ids.js';
+import { namespaceFlags, rlimitNumber } from './kernel-constants.js';
+import { assertNever } from '../assert-never.js';
+
+type Field = { readonly int: number | bigint } | { readonly str: string } | { readonly bytes: Uint8Array };
+
+const int = (value: number | bigint): Field => ({ int: value });
+const str = (value: string): Field => ({ str: value });
+
+class RecordWriter {
+  private readonly chunks: Uint8Array[] = [];
+  private readonly encoder = new TextEncoder();
+
+  record(tag: number, fields: readonly Field[]): void {
+    const head = new DataView(new ArrayBuffer(8));
+    head.setUint32(0, tag, true);
+    head.setUint32(4, fields.length, true);
+    this.chunks.push(new Uint8Array(head.buffer));
+    for (const field of fields) this.field(field);
+  }
+
+  private field(field: Field): void {
+    let body: Uint8Array;
+    if ('int' in field) {
+      const view = new DataView(new ArrayBuffer(8));
+      view.setBigInt64(0, BigInt(field.int), true);
+      body = new Uint8Array(view.buffer);
+    } else if ('str' in field) {
+      if (field.str.includes('\0')) throw new RangeError(`string contains a NUL byte: ${JSON.stringify(field.str)}`);
+      body = this.encoder.encode(field.str + '\0');
+    } else {
+      body = field.bytes;
+    }
+    const len = new DataView(new ArrayBuffer(4));
+    len.setUint32(0, body.length, true);
+    this.chunks.push(new Uint8Array(len.buffer), body);
+  }
+
+  bytes(): Uint8Array {
+    const total = this.chunks.reduce((n, c) => n + c.length, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}
+
+const flagBits = (flags: MountFlags, want: boolean): number =>
+  (flags.readOnly === want ? MountFlagBit.RDONLY : 0) |
+  (flags.nosuid === want ? MountFlagBit.NOSUID : 0) |
+  (flags.nodev === want ? MountFlagBit.NODEV : 0) |
+  (flags.noexec === want ? MountFlagBit.NOEXEC : 0);
+
+/** Two fields: the flags to set, the flags to clear. */
+const mountFlags = (flags: MountFlags): Field[] => [int(flagBits(flags, true)), int(flagBits(flags, false))];
+
+const anyPath = (p: AnyPath): Field[] => [int(p.in === 'root' ? PathBase.ROOT : PathBase.HOST), str(p.path)];
+
+const createId = (c: CreateTarget): number =>
+  ({ no: CreateId.NO, dir: CreateId.DIR, file: CreateId.FILE, 'like-source': CreateId.LIKE_SOURCE })[c];
+
+export const capMask = (caps: CapSet): bigint => caps.reduce((m, c) => m | (1n << BigInt(c)), 0n);
+
+function encodeOp(w: RecordWriter, op: Op): void {
+  switch (op.kind) {
+    case 'bind':
+      return w.record(RecordTag.OP_BIND, [
+        ...anyPath(op.source), str(op.target.path), int(op.recursive ? 1 : 0), ...mountFlags(op.flags),
+        int(op.optional ? 1 : 0), int(createId(op.create)),
+      ]);
+    case 'remount':
+      return w.record(RecordTag.OP_REMOUNT, [
+        str(op.target.path), int(op.recursive ? 1 : 0), ...mountFlags(op.flags), int(op.optional ? 1 : 0),
+      ]);
+    case 'tmpfs':
+      return w.record(RecordTag.OP_TMPFS, [
+        str(op.target.path), int(op.mode), int(op.sizeBytes ?? 0), int(op.nrInodes ?? 0), ...mountFlags(op.flags),
+        int(createId(op.create)),
+      ]);
+    case 'proc': {
+      const hidepid = { off: HidepidId.OFF, noaccess: HidepidId.NOACCESS, invisible: HidepidId.INVISIBLE, ptraceable: HidepidId.PTRACEABLE };
+      return w.record(RecordTag.OP_PROC, [
+        str(op.target.path), ...mountFlags(op.flags), int(hidepid[op.hidepid ?? 'off']), int(op.subset === 'pid' ? 1 : 0),
+      ]);
+    }
+    case 'sysfs':
+      return w.record(RecordTag.OP_SYSFS, [str(op.target.path), ...mountFlags(op.flags)]);
+    case 'devpts':
+      return w.record(RecordTag.OP_DEVPTS, [
+        str(op.target.path), int(op.ptmxMode), int(op.mode), int(op.gid ?? -1), ...mountFlags(op.flags),
+      ]);
+    case 'mqueue':
+      return w.record(RecordTag.OP_MQUEUE, [str(op.target.path), ...mountFlags(op.flags)]);
+    case 'cgroup2':
+      return w.record(RecordTag.OP_CGROUP2, [str(op.target.path), ...mountFlags(op.flags)]);
+    case 'inaccessible':
+      return w.record(RecordTag.OP_INACCESSIBLE, [str(op.target.path), int(op.optional ? 1 : 0)]);
+    case 'overlay': {
+      const none: Field[] = [int(PathBase.HOST), str('')];
+      return w.record(RecordTag.OP_OVERLAY, [
+        str(op.target.path), ...mountFlags(op.flags),
+        ...(op.upper ? anyPath(op.upper) : none), ...(op.work ? anyPath(op.work) : none),
+        ...op.lower.flatMap(anyPath),
+      ]);
+    }
+    case 'mkdir':
+      return w.record(RecordTag.OP_MKDIR, [str(op.path.path), int(op.mode), int(op.parents ? 1 : 0)]);
+    case 'symlink':
+      return w.record(RecordTag.OP_SYMLINK, [str(op.path.path), str(op.linkTarget)]);
+    case 'write-file':
+      return w.record(RecordTag.OP_WRITE_FILE, [str(op.path.path), { bytes: op.content }, int(op.mode)]);
+    case 'mknod': {
+      const type = { char: NodeTypeId.CHAR, block: NodeTypeId.BLOCK, fifo: NodeTypeId.FIFO }[op.type];
+      return w.record(RecordTag.OP_MKNOD, [str(op.path.path), int(type), int(op.major), int(op.minor), int(op.mode)]);
+    }
+    case 'chmod':
+      return w.record(RecordTag.OP_CHMOD, [str(op.path.path), int(op.mode)]);
+    case 'propagation': {
+      const mode = { private: PropagationId.PRIVATE, slave: PropagationId.SLAVE, shared: PropagationId.SHARED }[op.mode];
+      return w.record(RecordTag.OP_PROPAGATION, [str(op.target.path), int(mode), int(op.recursive ? 1 : 0)]);
+    }
+    case 'switch-root':
+      return w.record(RecordTag.OP_SWITCH_ROOT, []);
+    default:
+      return assertNever(op);
+  }
+}
+
+export function encodePlan(plan: Plan): Uint8Array {
+  const w = new RecordWriter();
+  const header = new DataView(new ArrayBuffer(8));
+  header.setUint32(0, WIRE_MAGIC, true);
+  header.setUint32(4, WIRE_VERSION, true);
+
+  const pidMode = { none: PidModeId.NONE, 'payload-is-pid1': PidModeId.PAYLOAD_IS_PID1, reaper: PidModeId.REAPER }[plan.pidMode];
+  w.record(RecordTag.NAMESPACES, [int(namespaceFlags(plan.namespaces))]);
+  w.record(RecordTag.PID_MODE, [int(pidMode)]);
+  if (plan.user) {
+    for (const r of plan.user.uidMap) w.record(RecordTag.UID_MAP, [int(r.inside), int(r.outside), int(r.count)]);
+    for (const r of plan.user.gidMap) w.record(RecordTag.GID_MAP, [int(r.inside), int(r.outside), int(r.count)]);
+    w.record(RecordTag.SETGROUPS, [int(plan.user.setgroups === 'allow' ? 1 : 0)]);
+  }
+  if (plan.join) w.record(RecordTag.JOIN, [int(plan.join.pid), int(namespaceFlags(plan.join.namespaces))]);
+  if (plan.cgroup !== undefined) w.record(RecordTag.CGROUP, [str(plan.cgroup)]);
+  if (plan.root !== undefined) w.record(RecordTag.ROOT, [str(plan.root)]);
+  for (const op of plan.ops) encodeOp(w, op);
+
+  const p = plan.process;
+  w.record(RecordTag.ARGV, p.argv.map(str));
+  w.record(RecordTag.ENV, p.env.map(str));
+  w.record(RecordTag.CWD, [str(p.cwd), int(p.cwdOptional ? 1 : 0)]);
+  if (p.hostname !== undefined) w.record(RecordTag.HOSTNAME, [str(p.hostname)]);
+  if (p.domainname !== undefined) w.record(RecordTag.DOMAINNAME, [str(p.domainname)]);
+  if (p.credentials) {
+    const c = p.credentials;
+    w.record(RecordTag.CREDENTIALS, [int(c.uid), int(c.gid), ...c.supplementaryGroups.map(int)]);
+  }
+  if (p.umask !== undefined) w.record(RecordTag.UMASK, [int(p.umask)]);
+  for (const [name, value] of Object.entries(p.rlimits ?? {})) {
+    if (!value) continue;
+    const limit = (v: number | null): Field => int(v === null ? -1n : v);
+    w.record(RecordTag.RLIMIT, [int(rlimitNumber(name as keyof typeof p.rlimits & string)), limit(value.soft), limit(value.hard)]);
+  }
+  if (p.capabilities) {
+    const c = p.capabilities;
+    w.record(RecordTag.CAPABILITIES, [c.bounding, c.permitted, c.effective, c.inheritable, c.ambient].map((s) => int(capMask(s))));
+  }
+  if (p.noNewPrivileges) w.record(RecordTag.NO_NEW_PRIVS, []);
+  if (p.seccompBpf) {
+    if (p.seccompBpf.length % 8 !== 0) throw new RangeError('seccomp BPF length is not a multiple of 8');
+    w.record(RecordTag.SECCOMP, [{ bytes: p.seccompBpf }]);
+  }
+  if (p.oomScoreAdjust !== undefined) w.record(RecordTag.OOM_SCORE_ADJ, [int(p.oomScoreAdjust)]);
+  if (p.nice !== undefined) w.record(RecordTag.NICE, [int(p.nice)]);
+  if (p.personality !== undefined) w.record(RecordTag.PERSONALITY, [int(p.personality)]);
+  const terminal = { inherit: TerminalId.INHERIT, 'new-session': TerminalId.NEW_SESSION, 'controlling-tty': TerminalId.CONTROLLING_TTY }[p.terminal.kind];
+  w.record(RecordTag.TERMINAL, [int(terminal)]);
+  w.record(RecordTag.PDEATHSIG, [int(p.parentDeathSignal ?? 9)]);
+  w.record(RecordTag.END, []);
+
+  const body = w.bytes();
+  const out = new Uint8Array(8 + body.length);
+  out.set(new Uint8Array(header.buffer), 0);
+  out.set(body, 8);
+  return out;
+}
