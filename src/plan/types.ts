@@ -154,7 +154,8 @@ export type TerminalSetup =
   | { readonly kind: 'controlling-tty' };
 
 export interface ProcessSettings {
-  /** argv[0] is the executable path, looked up in the new root; PATH is not searched. */
+  /** The program to exec, an absolute path in the new root; PATH is not searched. Default: argv[0]. */
+  readonly executable?: string;
   readonly argv: readonly string[];
   /** Exactly the environment the payload gets. */
   readonly env: readonly string[];
@@ -200,8 +201,16 @@ export interface Plan {
   readonly pidMode: PidMode;
   readonly user?: UserNamespace;
   readonly join?: JoinTarget;
-  /** A cgroup directory on the host (cgroupfs path) the payload is moved into before namespaces are made. */
-  readonly cgroup?: string;
+  /**
+   * Cgroup directories on the host (one per hierarchy on cgroup v1) the payload joins before its
+   * cgroup namespace is made, so that namespace is rooted there.
+   */
+  readonly cgroups?: readonly string[];
+  /**
+   * Propagation of the copied host mounts in the new mount namespace, set before any op runs, so
+   * nothing the ops mount can propagate back to the host. Default 'slave' (host mounts still appear).
+   */
+  readonly hostPropagation?: 'private' | 'slave';
   /** The new root on the host; absent: the current root (paths then resolve normally). */
   readonly root?: string;
   readonly ops: readonly Op[];

@@ -152,11 +152,14 @@ export function encodePlan(plan: Plan): Uint8Array {
     w.record(RecordTag.SETGROUPS, [int(plan.user.setgroups === 'allow' ? 1 : 0)]);
   }
   if (plan.join) w.record(RecordTag.JOIN, [int(plan.join.pid), int(namespaceFlags(plan.join.namespaces))]);
-  if (plan.cgroup !== undefined) w.record(RecordTag.CGROUP, [str(plan.cgroup)]);
+  for (const dir of plan.cgroups ?? []) w.record(RecordTag.CGROUP, [str(dir)]);
+  w.record(RecordTag.HOST_PROPAGATION, [int(plan.hostPropagation === 'private' ? PropagationId.PRIVATE : PropagationId.SLAVE)]);
   if (plan.root !== undefined) w.record(RecordTag.ROOT, [str(plan.root)]);
   for (const op of plan.ops) encodeOp(w, op);
 
   const p = plan.process;
+  if (p.argv.length === 0) throw new RangeError('process.argv is empty');
+  w.record(RecordTag.EXECUTABLE, [str(p.executable ?? p.argv[0]!)]);
   w.record(RecordTag.ARGV, p.argv.map(str));
   w.record(RecordTag.ENV, p.env.map(str));
   w.record(RecordTag.CWD, [str(p.cwd), int(p.cwdOptional ? 1 : 0)]);
