@@ -1,0 +1,29 @@
+// systemd's exit statuses for failures between fork and exec (systemd.exec(5), "Process Exit
+// Codes"). A failed plan op or step maps to one of these so results read as systemd's.
+
+export const EXIT_STATUS = {
+  CHDIR: 200, NICE: 201, FDS: 202, EXEC: 203, MEMORY: 204, LIMITS: 205, OOM_ADJUST: 206,
+  SIGNAL_MASK: 207, STDIN: 208, STDOUT: 209, CHROOT: 210, IOPRIO: 211, TIMERSLACK: 212,
+  SECUREBITS: 213, SETSCHEDULER: 214, CPUAFFINITY: 215, GROUP: 216, USER: 217, CAPABILITIES: 218,
+  CGROUP: 219, SETSID: 220, CONFIRM: 221, STDERR: 222, PAM: 224, NETWORK: 225, NAMESPACE: 226,
+  NO_NEW_PRIVILEGES: 227, SECCOMP: 228, SELINUX_CONTEXT: 229, PERSONALITY: 230,
+  APPARMOR_PROFILE: 231, ADDRESS_FAMILIES: 232, RUNTIME_DIRECTORY: 233, CHOWN: 235,
+  SMACK_PROCESS_LABEL: 236, KEYRING: 237, STATE_DIRECTORY: 238, CACHE_DIRECTORY: 239,
+  LOGS_DIRECTORY: 240, CONFIGURATION_DIRECTORY: 241, NUMA_POLICY: 242, CREDENTIALS: 243, BPF: 245,
+} as const;
+
+export type ExitStatusName = keyof typeof EXIT_STATUS;
+
+/** `226/NAMESPACE`, as systemctl status prints it. */
+export const formatExitStatus = (name: ExitStatusName): string => `${EXIT_STATUS[name]}/${name}`;
+
+/** The helper's failed step (see native/report.c) -> systemd's status. Ops are all NAMESPACE. */
+const STEP_STATUS: Readonly<Record<string, ExitStatusName>> = {
+  OP: 'NAMESPACE', CLONE: 'NAMESPACE', SWITCH_ROOT: 'NAMESPACE', CHDIR: 'CHDIR', EXEC: 'EXEC',
+  SETUID: 'USER', SETGID: 'GROUP', SETGROUPS: 'GROUP', CAPS: 'CAPABILITIES', RLIMIT: 'LIMITS',
+  NICE: 'NICE', OOM: 'OOM_ADJUST', SECCOMP: 'SECCOMP', NO_NEW_PRIVS: 'NO_NEW_PRIVILEGES',
+  PERSONALITY: 'PERSONALITY', HOSTNAME: 'NAMESPACE', SETSID: 'SETSID', CGROUP: 'CGROUP',
+};
+
+/** Unknown steps count as NAMESPACE: every unnamed failure is in sandbox setup. */
+export const exitStatusForStep = (step: string): ExitStatusName => STEP_STATUS[step] ?? 'NAMESPACE';
