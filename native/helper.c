@@ -1,0 +1,186 @@
+/* nsbox-helper: reads a plan on fd 3, reports on fd 4, builds the sandbox and execs the payload.
+ * It knows nothing of units or containers; see docs/architecture.md for the steps. */
+#include "ops.h"
+#include "plan.h"
+#include "process.h"
+#include "report.h"
+#include "supervise.h"
+#include "kernel.h"
+#include "wire_ids.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PLAN_FD 3
+#define REPORT_FD 4
+#define FIRST_EXTRA_FD 5
+
+static int write_file(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  ssize_t n = write(fd, text, strlen(text));
+  int ret = n < 0 ? -errno : 0;
+  close(fd);
+  return ret;
+}
+
+static int write_id_map(pid_t pid, const char *which, const struct id_map *maps, size_t n) {
+  char path[64], text[MAX_ID_MAPS * 64];
+  size_t at = 0;
+  for (size_t i = 0; i < n; i++)
+    at += (size_t)snprintf(text + at, sizeof text - at, "%llu %llu %llu\n", (unsigned long long)maps[i].inside,
+                           (unsigned long long)maps[i].outside, (unsigned long long)maps[i].count);
+  snprintf(path, sizeof path, "/proc/%d/%s", pid, which);
+  return n ? write_file(path, text) : 0;
+}
+
+/* Written from the parent namespace: a process inside a new user namespace may not map ranges. */
+static int write_user_maps(pid_t pid, const struct plan *plan) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/setgroups", pid);
+  int ret = write_file(path, plan->setgroups_allow ? "allow" : "deny");
+  if (ret == 0) ret = write_id_map(pid, "gid_map", plan->gid_maps, plan->n_gid_maps);
+  if (ret == 0) ret = write_id_map(pid, "uid_map", plan->uid_maps, plan->n_uid_maps);
+  return ret;
+}
+
+static int join_cgroups(pid_t pid, const struct plan *plan) {
+  char path[4096], text[16];
+  snprintf(text, sizeof text, "%d", pid);
+  for (size_t i = 0; i < plan->n_cgroups; i++) {
+    if ((size_t)snprintf(path, sizeof path, "%s/cgroup.procs", plan->cgroups[i]) >= sizeof path) return -ENAMETOOLONG;
+    int ret = write_file(path, text);
+    if (ret < 0) return ret;
+  }
+  return 0;
+}
+
+static int n_extra_fds;
+
+/* Extra fds arrive at 5.. and the payload expects them at 3..; everything else is closed on exec. */
+static void arrange_fds(void) {
+  for (int i = 0; i < n_extra_fds; i++)
+    if (dup2(FIRST_EXTRA_FD + i, 3 + i) < 0) fail(-1, STEP_EXEC, errno);
+  if (syscall(SYS_close_range, 3 + n_extra_fds, ~0u, 4 /* CLOSE_RANGE_CLOEXEC */) < 0) {
+    for (int fd = 3 + n_extra_fds; fd < 1024; fd++) fcntl(fd, F_SETFD, FD_CLOEXEC);
+  }
+}
+
+static _Noreturn void child_main(const struct plan *plan, const struct proc *proc, int go_fd, int status_fd,
+                                 const sigset_t *waited) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  char go;
+  /* The parent writes one byte once maps and cgroups are in place; EOF means it gave up. */
+  if (read(go_fd, &go, 1) != 1) _exit(HELPER_EXIT_SETUP_FAILED);
+  close(go_fd);
+  if ((plan->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) fail(-1, STEP_CLONE, errno);
+  proc_apply_early(proc);
+
+  struct op_ctx ctx = { .rootfd = -1, .has_mount_ns = (plan->ns_flags & CLONE_NEWNS) || (plan->join_flags & CLONE_NEWNS) };
+  if (plan->ns_flags & CLONE_NEWNS) {
+    /* Before anything is mounted: nothing below may propagate back to the host. */
+    unsigned long prop = plan->host_propagation == PROPAGATION_PRIVATE ? MS_PRIVATE : MS_SLAVE;
+    if (mount(NULL, "/", NULL, MS_REC | prop, NULL) < 0) fail(-1, STEP_OPEN_ROOT, errno);
+  }
+  int ret = root_open(&ctx, plan->root);
+  if (ret < 0) fail(-1, STEP_OPEN_ROOT, -ret);
+  for (size_t i = 0; i < plan->n_ops; i++)
+    if ((ret = op_apply(&ctx, &plan->ops[i])) < 0) fail((int)i, STEP_OP, -ret);
+  close(ctx.rootfd);
+
+  if (plan->pid_mode == PID_MODE_REAPER) {
+    pid_t payload = fork();
+    if (payload < 0) fail(-1, STEP_FORK, errno);
+    if (payload == 0) {
+      close(status_fd);
+      arrange_fds();
+      proc_exec(proc);
+    }
+    /* The reaper keeps no stdio or report fd: the payload's end is the end of its output. */
+    report_close();
+    for (int fd = 0; fd < 3; fd++) close(fd);
+    reap(payload, status_fd, waited);
+  }
+  close(status_fd);
+  arrange_fds();
+  proc_exec(proc);
+}
+
+static int parse_args(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) {
+    if (!strncmp(argv[i], "--extra-fds=", 12)) {
+      n_extra_fds = atoi(argv[i] + 12);
+      if (n_extra_fds < 0 || n_extra_fds > 64) return -1;
+    } else {
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (parse_args(argc, argv) < 0) {
+    fputs("nsbox-helper: this program is run by nsbox; usage: nsbox-helper [--extra-fds=N] 3<plan 4>report\n", stderr);
+    return 2;
+  }
+  /* Keep the report fd out of the range the payload's extra fds are moved into. */
+  int report_fd = fcntl(REPORT_FD, F_DUPFD_CLOEXEC, 100);
+  if (report_fd < 0) return 2;
+  close(REPORT_FD);
+  report_init(report_fd);
+
+  struct plan plan;
+  struct proc proc;
+  int ret = plan_read(PLAN_FD, &plan);
+  close(PLAN_FD);
+  if (ret == 0) ret = proc_decode(&plan, &proc);
+  if (ret < 0) fail(-1, STEP_READ_PLAN, -ret);
+  umask(0); /* ops create nodes with exact modes; the payload's umask is set before exec */
+
+  sigset_t waited;
+  signals_block(&waited);
+  int go[2], status[2];
+  if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0) fail(-1, STEP_CLONE, errno);
+
+  if (plan.join_pid > 0) {
+    int pidfd = k_pidfd_open(plan.join_pid);
+    if (pidfd < 0 || setns(pidfd, (int)plan.join_flags) < 0) fail(-1, STEP_JOIN, errno);
+    close(pidfd);
+  }
+  unsigned long flags = (plan.ns_flags & ~(unsigned long)CLONE_NEWCGROUP) | SIGCHLD;
+  if (plan.pid_mode != PID_MODE_NONE) flags |= CLONE_NEWPID;
+  pid_t child = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+  if (child < 0) fail(-1, STEP_CLONE, errno);
+  if (child == 0) {
+    close(go[1]);
+    close(status[0]);
+    child_main(&plan, &proc, go[0], status[1], &waited);
+  }
+  close(go[0]);
+  close(status[1]);
+  if (plan.has_user && (ret = write_user_maps(child, &plan)) < 0) {
+    kill(child, SIGKILL);
+    fail(-1, STEP_USERNS_MAP, -ret);
+  }
+  if ((ret = join_cgroups(child, &plan)) < 0) {
+    kill(child, SIGKILL);
+    fail(-1, STEP_CGROUP, -ret);
+  }
+  report_pid(child);
+  if (write(go[1], "1", 1) != 1) fail(-1, STEP_CLONE, errno);
+  close(go[1]);
+  report_close();
+  /* The helper keeps no copy of the payload's stdio: its streams end when the payload's do. */
+  for (int fd = 0; fd < 3; fd++) close(fd);
+  for (int i = 0; i < n_extra_fds; i++) close(FIRST_EXTRA_FD + i);
+  supervise(child, status[0], &waited);
+}

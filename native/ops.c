@@ -1,0 +1,398 @@
+#include "ops.h"
+#include "kernel.h"
+#include "resolve.h"
+#include "wire_ids.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+/* The wire's mount-flag bits are the kernel's MOUNT_ATTR_* bits (RDONLY, NOSUID, NODEV, NOEXEC). */
+#define ATTR_MASK (K_MOUNT_ATTR_RDONLY | K_MOUNT_ATTR_NOSUID | K_MOUNT_ATTR_NODEV | K_MOUNT_ATTR_NOEXEC)
+#define SEALED (K_MOUNT_ATTR_RDONLY | K_MOUNT_ATTR_NOSUID | K_MOUNT_ATTR_NODEV | K_MOUNT_ATTR_NOEXEC)
+
+static int neg(int ret) { return ret < 0 ? -errno : ret; }
+
+static void close_if(int fd) {
+  if (fd >= 0) close(fd);
+}
+
+static int set_attrs(int fd, uint64_t set, uint64_t clr, int recursive) {
+  if (!set && !clr) return 0;
+  struct k_mount_attr attr = { .attr_set = set & ATTR_MASK, .attr_clr = clr & ATTR_MASK };
+  return neg(k_mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? K_AT_RECURSIVE : 0), &attr));
+}
+
+static int attach(int mntfd, int targetfd) {
+  return neg(k_move_mount(mntfd, "", targetfd, "", K_MOVE_MOUNT_F_EMPTY_PATH | K_MOVE_MOUNT_T_EMPTY_PATH));
+}
+
+struct fs_opt {
+  const char *key;
+  const char *value; /* NULL: a flag */
+};
+
+/* Creates a detached mount of a new file system instance; returns its fd or -errno. */
+static int new_fs(const char *type, const struct fs_opt *opts, size_t n, unsigned attrs) {
+  int fs = k_fsopen(type, K_FSOPEN_CLOEXEC);
+  if (fs < 0) return -errno;
+  /* The source shows in mountinfo; name it after the file system, as mount(8) users expect. */
+  int ret = neg(k_fsconfig(fs, K_FSCONFIG_SET_STRING, "source", type, 0));
+  for (size_t i = 0; i < n && ret == 0; i++)
+    ret = neg(k_fsconfig(fs, opts[i].value ? K_FSCONFIG_SET_STRING : K_FSCONFIG_SET_FLAG, opts[i].key, opts[i].value, 0));
+  if (ret == 0) ret = neg(k_fsconfig(fs, K_FSCONFIG_CMD_CREATE, NULL, NULL, 0));
+  int mnt = ret == 0 ? k_fsmount(fs, K_FSMOUNT_CLOEXEC, attrs & ATTR_MASK) : -1;
+  if (ret == 0 && mnt < 0) ret = -errno;
+  close(fs);
+  return ret < 0 ? ret : mnt;
+}
+
+static char create_kind(int64_t create, int srcfd) {
+  struct stat st;
+  switch (create) {
+  case CREATE_DIR: return 'd';
+  case CREATE_FILE: return 'f';
+  case CREATE_LIKE_SOURCE: return fstat(srcfd, &st) == 0 && S_ISDIR(st.st_mode) ? 'd' : 'f';
+  default: return 0;
+  }
+}
+
+static int mount_fs_at(struct op_ctx *c, const char *target, char create, const char *type, const struct fs_opt *opts,
+                       size_t n, uint64_t set) {
+  int tfd = in_root_create(c->rootfd, target, create);
+  if (tfd < 0) return tfd;
+  int mnt = new_fs(type, opts, n, (unsigned)set);
+  int ret = mnt < 0 ? mnt : attach(mnt, tfd);
+  close_if(mnt);
+  close(tfd);
+  return ret;
+}
+
+static int op_bind(struct op_ctx *c, const struct record *r) {
+  const char *src = rec_str(r, 1), *dst = rec_str(r, 2);
+  int recursive = rec_int(r, 3) != 0, optional = rec_int(r, 6) != 0;
+  int srcfd = rec_int(r, 0) == PATH_BASE_ROOT ? in_root(c->rootfd, src, O_PATH) : neg(open(src, O_PATH | O_CLOEXEC));
+  if (srcfd < 0) return optional && srcfd == -ENOENT ? 0 : srcfd;
+  int tree = neg(k_open_tree(srcfd, "", K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? K_AT_RECURSIVE : 0)));
+  int ret = tree;
+  if (ret >= 0) ret = set_attrs(tree, (uint64_t)rec_int(r, 4), (uint64_t)rec_int(r, 5), recursive);
+  int tfd = ret >= 0 ? in_root_create(c->rootfd, dst, create_kind(rec_int(r, 7), srcfd)) : -1;
+  if (ret >= 0 && tfd < 0) ret = tfd;
+  if (ret >= 0) ret = attach(tree, tfd);
+  close_if(tfd);
+  close_if(tree);
+  close(srcfd);
+  return ret;
+}
+
+static int is_mount_root(int fd) {
+  struct statx stx;
+  if (statx(fd, "", AT_EMPTY_PATH, 0, &stx) < 0) return -errno;
+  if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)) return 1; /* kernel < 5.8: trust the plan */
+  return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+}
+
+static int op_remount(struct op_ctx *c, const struct record *r) {
+  int fd = in_root(c->rootfd, rec_str(r, 0), O_PATH);
+  if (fd < 0) return rec_int(r, 4) && fd == -ENOENT ? 0 : fd;
+  /* Changing the flags of a path that is not a mount root would change its whole parent mount. */
+  int ret = is_mount_root(fd);
+  if (ret == 0) ret = -EINVAL;
+  if (ret > 0) ret = set_attrs(fd, (uint64_t)rec_int(r, 2), (uint64_t)rec_int(r, 3), rec_int(r, 1) != 0);
+  close(fd);
+  return ret;
+}
+
+static int op_tmpfs(struct op_ctx *c, const struct record *r) {
+  char mode[16], size[24], inodes[24];
+  struct fs_opt opts[3];
+  size_t n = 0;
+  snprintf(mode, sizeof mode, "%llo", (unsigned long long)rec_int(r, 1));
+  opts[n++] = (struct fs_opt){ "mode", mode };
+  if (rec_int(r, 2) > 0) {
+    snprintf(size, sizeof size, "%lld", (long long)rec_int(r, 2));
+    opts[n++] = (struct fs_opt){ "size", size };
+  }
+  if (rec_int(r, 3) > 0) {
+    snprintf(inodes, sizeof inodes, "%lld", (long long)rec_int(r, 3));
+    opts[n++] = (struct fs_opt){ "nr_inodes", inodes };
+  }
+  char create = rec_int(r, 6) == CREATE_NO ? 0 : 'd';
+  return mount_fs_at(c, rec_str(r, 0), create, "tmpfs", opts, n, (uint64_t)rec_int(r, 4));
+}
+
+static int op_proc(struct op_ctx *c, const struct record *r) {
+  static const char *const hidepid[] = { [HIDEPID_OFF] = NULL, [HIDEPID_NOACCESS] = "noaccess",
+                                         [HIDEPID_INVISIBLE] = "invisible", [HIDEPID_PTRACEABLE] = "ptraceable" };
+  struct fs_opt opts[2];
+  size_t n = 0;
+  int64_t h = rec_int(r, 3);
+  if (h < HIDEPID_OFF || h > HIDEPID_PTRACEABLE) return -EINVAL;
+  if (hidepid[h]) opts[n++] = (struct fs_opt){ "hidepid", hidepid[h] };
+  if (rec_int(r, 4)) opts[n++] = (struct fs_opt){ "subset", "pid" };
+  return mount_fs_at(c, rec_str(r, 0), 'd', "proc", opts, n, (uint64_t)rec_int(r, 1));
+}
+
+static int op_simple_fs(struct op_ctx *c, const struct record *r, const char *type) {
+  return mount_fs_at(c, rec_str(r, 0), 'd', type, NULL, 0, (uint64_t)rec_int(r, 1));
+}
+
+static int op_devpts(struct op_ctx *c, const struct record *r) {
+  char ptmx[16], mode[16], gid[24];
+  struct fs_opt opts[3];
+  size_t n = 0;
+  snprintf(ptmx, sizeof ptmx, "%llo", (unsigned long long)rec_int(r, 1));
+  snprintf(mode, sizeof mode, "%llo", (unsigned long long)rec_int(r, 2));
+  opts[n++] = (struct fs_opt){ "ptmxmode", ptmx };
+  opts[n++] = (struct fs_opt){ "mode", mode };
+  if (rec_int(r, 3) >= 0) {
+    snprintf(gid, sizeof gid, "%lld", (long long)rec_int(r, 3));
+    opts[n++] = (struct fs_opt){ "gid", gid };
+  }
+  return mount_fs_at(c, rec_str(r, 0), 'd', "devpts", opts, n, (uint64_t)rec_int(r, 4));
+}
+
+/* A node of the given type in a fresh mode-000 tmpfs, cloned as a bind source. Kernels before
+ * 6.15 refuse to clone from a detached mount, so the tmpfs is briefly stacked on the root (inside
+ * our own mount namespace) and taken off again; the clone outlives it. */
+static int inaccessible_node(struct op_ctx *c, mode_t type) {
+  struct fs_opt opts[] = { { "mode", "0" }, { "size", "4k" } };
+  int mnt = new_fs("tmpfs", opts, 2, 0);
+  if (mnt < 0) return mnt;
+  int ret;
+  if (S_ISCHR(type) || S_ISBLK(type)) {
+    ret = neg(mknodat(mnt, "node", type | 0, makedev(0, 0)));
+    if (ret == -EPERM) ret = neg(mknodat(mnt, "node", S_IFREG, 0)); /* no CAP_MKNOD: a file will do */
+  } else if (S_ISFIFO(type) || S_ISSOCK(type)) {
+    ret = neg(mknodat(mnt, "node", type | 0, 0));
+  } else {
+    int f = openat(mnt, "node", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+    ret = f < 0 ? -errno : 0;
+    close_if(f);
+  }
+  int tree = -1;
+  if (ret == 0) {
+    tree = k_open_tree(mnt, "node", K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC);
+    if (tree < 0 && errno == EINVAL && attach(mnt, c->rootfd) == 0) {
+      tree = k_open_tree(mnt, "node", K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC);
+      int saved = errno;
+      char self[64];
+      snprintf(self, sizeof self, "/proc/self/fd/%d", mnt);
+      if (umount2(self, MNT_DETACH) < 0) ret = -errno;
+      errno = saved;
+    }
+    if (tree < 0 && ret == 0) ret = -errno;
+  }
+  close(mnt);
+  if (ret < 0) {
+    close_if(tree);
+    return ret;
+  }
+  return tree;
+}
+
+static int op_inaccessible(struct op_ctx *c, const struct record *r) {
+  int fd = in_root(c->rootfd, rec_str(r, 0), O_PATH);
+  if (fd < 0) return rec_int(r, 1) && fd == -ENOENT ? 0 : fd;
+  struct stat st;
+  int ret = neg(fstat(fd, &st));
+  int src = -1;
+  if (ret == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      struct fs_opt opts[] = { { "mode", "0" }, { "size", "4k" }, { "nr_inodes", "1" } };
+      src = new_fs("tmpfs", opts, 3, SEALED);
+    } else {
+      src = inaccessible_node(c, st.st_mode & S_IFMT);
+      if (src >= 0) ret = set_attrs(src, SEALED, 0, 0);
+    }
+    if (src < 0) ret = src;
+  }
+  if (ret == 0) ret = attach(src, fd);
+  close_if(src);
+  close(fd);
+  return ret;
+}
+
+/* Formats a path field of the overlay record as a string the kernel can open. */
+static int overlay_path(struct op_ctx *c, const struct record *r, uint32_t i, char *out, size_t size, int *fd) {
+  const char *p = rec_str(r, i + 1);
+  *fd = -1;
+  if (rec_int(r, i) == PATH_BASE_HOST) {
+    if (strlen(p) >= size) return -ENAMETOOLONG;
+    strcpy(out, p);
+    return 0;
+  }
+  *fd = in_root(c->rootfd, p, O_PATH | O_DIRECTORY);
+  if (*fd < 0) return *fd;
+  snprintf(out, size, "/proc/self/fd/%d", *fd);
+  return 0;
+}
+
+static int op_overlay(struct op_ctx *c, const struct record *r) {
+  static char lower[8192];
+  char upper[PATH_MAX], work[PATH_MAX], one[PATH_MAX];
+  int fds[64], nfds = 0, ret = 0;
+  size_t at = 0;
+  uint32_t nlower = (r->nfields - 7) / 2;
+  if (nlower == 0 || nlower > 60) return -EINVAL;
+  for (uint32_t i = 0; i < nlower && ret == 0; i++) {
+    ret = overlay_path(c, r, 7 + 2 * i, one, sizeof one, &fds[nfds]);
+    if (fds[nfds] >= 0) nfds++;
+    if (ret == 0 && (strchr(one, ':') || at + strlen(one) + 2 > sizeof lower)) ret = -EINVAL;
+    if (ret == 0) at += (size_t)snprintf(lower + at, sizeof lower - at, "%s%s", i ? ":" : "", one);
+  }
+  struct fs_opt opts[3] = { { "lowerdir", lower } };
+  size_t n = 1;
+  if (ret == 0 && rec_str(r, 4)[0]) {
+    ret = overlay_path(c, r, 3, upper, sizeof upper, &fds[nfds]);
+    if (fds[nfds] >= 0) nfds++;
+    opts[n++] = (struct fs_opt){ "upperdir", upper };
+  }
+  if (ret == 0 && rec_str(r, 6)[0]) {
+    ret = overlay_path(c, r, 5, work, sizeof work, &fds[nfds]);
+    if (fds[nfds] >= 0) nfds++;
+    opts[n++] = (struct fs_opt){ "workdir", work };
+  }
+  if (ret == 0) ret = mount_fs_at(c, rec_str(r, 0), 'd', "overlay", opts, n, (uint64_t)rec_int(r, 1));
+  while (nfds > 0) close(fds[--nfds]);
+  return ret;
+}
+
+static int op_mkdir(struct op_ctx *c, const struct record *r) {
+  const char *path = rec_str(r, 0);
+  mode_t mode = (mode_t)rec_int(r, 1);
+  int fd;
+  if (rec_int(r, 2)) {
+    fd = mkdir_p_in_root(c->rootfd, path, mode);
+  } else {
+    char name[NAME_MAX + 1];
+    int pfd = in_root_parent(c->rootfd, path, name, sizeof name);
+    if (pfd < 0) return pfd;
+    fd = neg(mkdirat(pfd, name, mode));
+    close(pfd);
+  }
+  if (fd > 0) close(fd);
+  return fd < 0 ? fd : 0;
+}
+
+static int with_parent(struct op_ctx *c, const char *path, int (*fn)(int pfd, const char *name, const struct record *r),
+                       const struct record *r) {
+  char name[NAME_MAX + 1];
+  int pfd = in_root_parent(c->rootfd, path, name, sizeof name);
+  if (pfd < 0) return pfd;
+  int ret = fn(pfd, name, r);
+  close(pfd);
+  return ret;
+}
+
+static int do_symlink(int pfd, const char *name, const struct record *r) { return neg(symlinkat(rec_str(r, 1), pfd, name)); }
+
+static int do_mknod(int pfd, const char *name, const struct record *r) {
+  static const mode_t types[] = { [NODE_CHAR] = S_IFCHR, [NODE_BLOCK] = S_IFBLK, [NODE_FIFO] = S_IFIFO };
+  int64_t t = rec_int(r, 1);
+  if (t < NODE_CHAR || t > NODE_FIFO) return -EINVAL;
+  mode_t mode = types[t] | ((mode_t)rec_int(r, 4) & 07777);
+  int ret = neg(mknodat(pfd, name, mode, makedev((unsigned)rec_int(r, 2), (unsigned)rec_int(r, 3))));
+  /* mknod ignores the umask only when it is 0; make the mode exact */
+  if (ret == 0) ret = neg(fchmodat(pfd, name, mode & 07777, 0));
+  return ret;
+}
+
+static int op_write_file(struct op_ctx *c, const struct record *r) {
+  int fd = in_root(c->rootfd, rec_str(r, 0), O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY);
+  if (fd < 0) return fd;
+  const struct field *content = &r->fields[1];
+  int ret = 0;
+  for (uint32_t at = 0; at < content->len && ret == 0;) {
+    ssize_t n = write(fd, content->data + at, content->len - at);
+    if (n < 0 && errno != EINTR) ret = -errno;
+    if (n > 0) at += (uint32_t)n;
+  }
+  if (ret == 0) ret = neg(fchmod(fd, (mode_t)rec_int(r, 2) & 07777));
+  close(fd);
+  return ret;
+}
+
+static int op_chmod(struct op_ctx *c, const struct record *r) {
+  int fd = in_root(c->rootfd, rec_str(r, 0), O_PATH);
+  if (fd < 0) return fd;
+  char self[64];
+  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+  int ret = neg(chmod(self, (mode_t)rec_int(r, 1) & 07777));
+  close(fd);
+  return ret;
+}
+
+static int op_propagation(struct op_ctx *c, const struct record *r) {
+  static const uint64_t modes[] = { [PROPAGATION_PRIVATE] = MS_PRIVATE, [PROPAGATION_SLAVE] = MS_SLAVE,
+                                    [PROPAGATION_SHARED] = MS_SHARED };
+  int64_t m = rec_int(r, 1);
+  if (m < PROPAGATION_PRIVATE || m > PROPAGATION_SHARED) return -EINVAL;
+  int fd = in_root(c->rootfd, rec_str(r, 0), O_PATH);
+  if (fd < 0) return fd;
+  struct k_mount_attr attr = { .propagation = modes[m] };
+  int ret = neg(k_mount_setattr(fd, "", AT_EMPTY_PATH | (rec_int(r, 2) ? K_AT_RECURSIVE : 0), &attr));
+  close(fd);
+  return ret;
+}
+
+static int op_switch_root(struct op_ctx *c) {
+  if (fchdir(c->rootfd) < 0) return -errno;
+  /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves just the new. */
+  if (k_pivot_root(".", ".") == 0) {
+    if (umount2(".", MNT_DETACH) < 0) return -errno;
+  } else if (errno == EINVAL) {
+    /* The initramfs rootfs cannot be pivoted away from: move the new root over it and chroot. */
+    if (mount(".", "/", NULL, MS_MOVE, NULL) < 0) return -errno;
+    if (chroot(".") < 0) return -errno;
+  } else {
+    return -errno;
+  }
+  if (chdir("/") < 0) return -errno;
+  int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  close(c->rootfd);
+  c->rootfd = fd;
+  return 0;
+}
+
+int root_open(struct op_ctx *c, const char *root) {
+  if (!root) {
+    c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    return c->rootfd < 0 ? -errno : 0;
+  }
+  if (!c->has_mount_ns) return -EINVAL;
+  if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) return -errno;
+  c->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return c->rootfd < 0 ? -errno : 0;
+}
+
+int op_apply(struct op_ctx *c, const struct record *r) {
+  /* Without a mount namespace of its own, every op below would change the host. */
+  if (!c->has_mount_ns) return -EINVAL;
+  switch (r->tag) {
+  case REC_OP_BIND: return op_bind(c, r);
+  case REC_OP_REMOUNT: return op_remount(c, r);
+  case REC_OP_TMPFS: return op_tmpfs(c, r);
+  case REC_OP_PROC: return op_proc(c, r);
+  case REC_OP_SYSFS: return op_simple_fs(c, r, "sysfs");
+  case REC_OP_DEVPTS: return op_devpts(c, r);
+  case REC_OP_MQUEUE: return op_simple_fs(c, r, "mqueue");
+  case REC_OP_CGROUP2: return op_simple_fs(c, r, "cgroup2");
+  case REC_OP_INACCESSIBLE: return op_inaccessible(c, r);
+  case REC_OP_OVERLAY: return op_overlay(c, r);
+  case REC_OP_MKDIR: return op_mkdir(c, r);
+  case REC_OP_SYMLINK: return with_parent(c, rec_str(r, 0), do_symlink, r);
+  case REC_OP_WRITE_FILE: return op_write_file(c, r);
+  case REC_OP_MKNOD: return with_parent(c, rec_str(r, 0), do_mknod, r);
+  case REC_OP_CHMOD: return op_chmod(c, r);
+  case REC_OP_PROPAGATION: return op_propagation(c, r);
+  case REC_OP_SWITCH_ROOT: return op_switch_root(c);
+  default: return -EINVAL;
+  }
+}

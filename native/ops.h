@@ -1,0 +1,12 @@
+/* One function per op kind; each returns 0 or -errno and never prints. */
+#pragma once
+#include "plan.h"
+
+struct op_ctx {
+  int rootfd; /* O_PATH fd of the new root (or of "/"); replaced by switch-root */
+  int has_mount_ns;
+};
+
+int op_apply(struct op_ctx *ctx, const struct record *op);
+/* Binds the plan's root onto itself (pivot_root needs a mount point) and opens it. */
+int root_open(struct op_ctx *ctx, const char *root);

@@ -1,0 +1,53 @@
+/* The decoded plan: generic records, validated against a per-tag signature when read. */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define MAX_PLAN_BYTES (16u << 20)
+#define MAX_RECORDS 65536u
+#define MAX_FIELDS 65536u
+#define MAX_ID_MAPS 340 /* the kernel's limit per map */
+#define MAX_CGROUPS 16
+
+struct field {
+  uint32_t len;
+  const uint8_t *data;
+};
+
+struct record {
+  uint32_t tag;
+  uint32_t nfields;
+  const struct field *fields;
+};
+
+struct id_map {
+  uint64_t inside, outside, count;
+};
+
+struct plan {
+  uint64_t ns_flags;
+  int pid_mode;
+  size_t n_uid_maps, n_gid_maps;
+  struct id_map uid_maps[MAX_ID_MAPS], gid_maps[MAX_ID_MAPS];
+  int has_user;
+  int setgroups_allow;
+  pid_t join_pid;
+  uint64_t join_flags;
+  const char *cgroups[MAX_CGROUPS];
+  size_t n_cgroups;
+  int host_propagation; /* PROPAGATION_* */
+  const char *root;     /* NULL: the current root */
+  const struct record *ops; /* op records, in order */
+  size_t n_ops;
+  const struct record *process; /* process records, after the ops */
+  size_t n_process;
+};
+
+/* Integer field i of r (validated by plan_read: 8 bytes). */
+int64_t rec_int(const struct record *r, uint32_t i);
+/* String field i of r (validated: NUL-terminated, no inner NUL). */
+const char *rec_str(const struct record *r, uint32_t i);
+
+/* Reads and validates the whole plan from fd; returns 0 or -errno. */
+int plan_read(int fd, struct plan *plan);

@@ -1,0 +1,178 @@
+#include "process.h"
+#include "report.h"
+#include "wire_ids.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static char **str_list(const struct record *r) {
+  char **list = calloc(r->nfields + 1, sizeof *list);
+  if (!list) return NULL;
+  for (uint32_t i = 0; i < r->nfields; i++) list[i] = (char *)rec_str(r, i);
+  return list;
+}
+
+int proc_decode(const struct plan *plan, struct proc *p) {
+  memset(p, 0, sizeof *p);
+  p->pdeathsig = SIGKILL;
+  for (size_t i = 0; i < plan->n_process; i++) {
+    const struct record *r = &plan->process[i];
+    switch (r->tag) {
+    case REC_EXECUTABLE: p->executable = rec_str(r, 0); break;
+    case REC_ARGV: if (!(p->argv = str_list(r))) return -ENOMEM; break;
+    case REC_ENV: if (!(p->envp = str_list(r))) return -ENOMEM; break;
+    case REC_CWD: p->cwd = rec_str(r, 0); p->cwd_optional = rec_int(r, 1) != 0; break;
+    case REC_HOSTNAME: p->hostname = rec_str(r, 0); break;
+    case REC_DOMAINNAME: p->domainname = rec_str(r, 0); break;
+    case REC_CREDENTIALS:
+      p->has_creds = 1;
+      p->uid = (uid_t)rec_int(r, 0);
+      p->gid = (gid_t)rec_int(r, 1);
+      p->n_groups = r->nfields - 2;
+      if (p->n_groups > 65536) return -E2BIG;
+      p->groups = calloc(p->n_groups + 1, sizeof *p->groups);
+      if (!p->groups) return -ENOMEM;
+      for (size_t g = 0; g < p->n_groups; g++) p->groups[g] = (gid_t)rec_int(r, (uint32_t)(2 + g));
+      break;
+    case REC_UMASK: p->has_umask = 1; p->umask = (mode_t)rec_int(r, 0) & 0777; break;
+    case REC_RLIMIT: {
+      int64_t res = rec_int(r, 0), soft = rec_int(r, 1), hard = rec_int(r, 2);
+      if (res < 0 || res >= RLIM_NLIMITS || p->n_rlimits >= RLIM_NLIMITS) return -EINVAL;
+      p->rlimits[p->n_rlimits++] = (struct rlimit_setting){
+        (int)res, { soft < 0 ? RLIM_INFINITY : (rlim_t)soft, hard < 0 ? RLIM_INFINITY : (rlim_t)hard } };
+      break;
+    }
+    case REC_CAPABILITIES:
+      p->has_caps = 1;
+      p->bounding = (uint64_t)rec_int(r, 0);
+      p->permitted = (uint64_t)rec_int(r, 1);
+      p->effective = (uint64_t)rec_int(r, 2);
+      p->inheritable = (uint64_t)rec_int(r, 3);
+      p->ambient = (uint64_t)rec_int(r, 4);
+      break;
+    case REC_NO_NEW_PRIVS: p->no_new_privs = 1; break;
+    case REC_SECCOMP:
+      p->seccomp = r->fields[0].data;
+      p->seccomp_len = r->fields[0].len;
+      if (p->seccomp_len == 0 || p->seccomp_len % sizeof(struct sock_filter) || p->seccomp_len / sizeof(struct sock_filter) > BPF_MAXINSNS)
+        return -EINVAL;
+      break;
+    case REC_OOM_SCORE_ADJ: p->has_oom = 1; p->oom_score_adj = (int)rec_int(r, 0); break;
+    case REC_NICE: p->has_nice = 1; p->nice = (int)rec_int(r, 0); break;
+    case REC_PERSONALITY: p->has_personality = 1; p->personality = (unsigned long)rec_int(r, 0); break;
+    case REC_TERMINAL:
+      p->terminal = (int)rec_int(r, 0);
+      if (p->terminal < TERMINAL_INHERIT || p->terminal > TERMINAL_CONTROLLING_TTY) return -EINVAL;
+      break;
+    case REC_PDEATHSIG: p->pdeathsig = (int)rec_int(r, 0); break;
+    default: return -EINVAL;
+    }
+  }
+  if (!p->executable || !p->argv || !p->argv[0] || !p->envp || !p->cwd) return -EINVAL;
+  return 0;
+}
+
+#define STEP_FAIL(step) fail(-1, STEP_##step, errno)
+
+static void write_proc_file(const char *path, const char *value, int step) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail(-1, step, errno);
+  ssize_t n = write(fd, value, strlen(value));
+  if (n < 0) fail(-1, step, errno);
+  close(fd);
+}
+
+void proc_apply_early(const struct proc *p) {
+  if (p->has_oom) {
+    char v[16];
+    snprintf(v, sizeof v, "%d", p->oom_score_adj);
+    write_proc_file("/proc/self/oom_score_adj", v, STEP_OOM_SCORE_ADJ);
+  }
+  if (p->has_nice && setpriority(PRIO_PROCESS, 0, p->nice) < 0) STEP_FAIL(NICE);
+}
+
+static int cap_last(void) {
+  static int last = -1;
+  if (last >= 0) return last;
+  /* Probe the bounding set: the first capability the kernel does not know gives EINVAL. */
+  for (last = 0; last < 63 && prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0; last++) {}
+  return last;
+}
+
+static void apply_capabilities_before_setuid(const struct proc *p) {
+  if (!p->has_caps) return;
+  for (int cap = 0; cap <= cap_last(); cap++)
+    if (!(p->bounding & (1ull << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) STEP_FAIL(CAPABILITIES);
+  /* Keep the permitted set across setuid() to a non-root uid; capset() trims it afterwards. */
+  if (p->has_creds && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) STEP_FAIL(CAPABILITIES);
+}
+
+static void apply_capabilities_after_setuid(const struct proc *p) {
+  if (!p->has_caps) return;
+  struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[2] = {
+    { (uint32_t)p->effective, (uint32_t)p->permitted, (uint32_t)p->inheritable },
+    { (uint32_t)(p->effective >> 32), (uint32_t)(p->permitted >> 32), (uint32_t)(p->inheritable >> 32) },
+  };
+  if (syscall(SYS_capset, &head, data) < 0) STEP_FAIL(CAPABILITIES);
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) STEP_FAIL(CAPABILITIES);
+  for (int cap = 0; cap <= cap_last(); cap++)
+    if ((p->ambient & (1ull << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) STEP_FAIL(CAPABILITIES);
+}
+
+static void apply_credentials(const struct proc *p) {
+  if (!p->has_creds) return;
+  if (setgroups(p->n_groups, p->groups) < 0) STEP_FAIL(CREDENTIALS);
+  if (setresgid(p->gid, p->gid, p->gid) < 0) STEP_FAIL(CREDENTIALS);
+  if (setresuid(p->uid, p->uid, p->uid) < 0) STEP_FAIL(CREDENTIALS);
+}
+
+static void reset_signals(void) {
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  for (int sig = 1; sig < _NSIG; sig++) sigaction(sig, &dfl, NULL); /* fails harmlessly for KILL/STOP */
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+_Noreturn void proc_exec(const struct proc *p) {
+  if (p->terminal != TERMINAL_INHERIT && setsid() < 0 && errno != EPERM) STEP_FAIL(TERMINAL);
+  if (p->terminal == TERMINAL_CONTROLLING_TTY && ioctl(STDIN_FILENO, TIOCSCTTY, 1) < 0) STEP_FAIL(TERMINAL);
+  if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0) STEP_FAIL(HOSTNAME);
+  if (p->domainname && setdomainname(p->domainname, strlen(p->domainname)) < 0) STEP_FAIL(HOSTNAME);
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    if (setrlimit(p->rlimits[i].resource, &p->rlimits[i].value) < 0) STEP_FAIL(RLIMIT);
+  if (p->has_personality && personality(p->personality) < 0) STEP_FAIL(PERSONALITY);
+  umask(p->has_umask ? p->umask : 022);
+
+  apply_capabilities_before_setuid(p);
+  apply_credentials(p);
+  apply_capabilities_after_setuid(p);
+  /* After setuid, so the directory's permissions are checked against the service's user. */
+  if (chdir(p->cwd) < 0) {
+    if (!p->cwd_optional || chdir("/") < 0) STEP_FAIL(CHDIR);
+  }
+  if (p->pdeathsig && prctl(PR_SET_PDEATHSIG, p->pdeathsig, 0, 0, 0) < 0) STEP_FAIL(PDEATHSIG);
+  if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) STEP_FAIL(NO_NEW_PRIVS);
+  reset_signals();
+  /* Last before exec: the filter may forbid what the steps above needed. */
+  if (p->seccomp) {
+    struct sock_fprog prog = { (unsigned short)(p->seccomp_len / sizeof(struct sock_filter)), (struct sock_filter *)p->seccomp };
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) STEP_FAIL(SECCOMP);
+  }
+  execve(p->executable, p->argv, p->envp);
+  STEP_FAIL(EXEC);
+}

@@ -1,0 +1,46 @@
+/* Process settings: decoded from the plan's process records, applied just before exec. */
+#pragma once
+#include "plan.h"
+#include <sys/resource.h>
+
+struct rlimit_setting {
+  int resource;
+  struct rlimit value;
+};
+
+struct proc {
+  const char *executable;
+  char **argv;
+  char **envp;
+  const char *cwd;
+  int cwd_optional;
+  const char *hostname, *domainname;
+  int has_creds;
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups;
+  size_t n_groups;
+  int has_umask;
+  mode_t umask;
+  struct rlimit_setting rlimits[RLIM_NLIMITS];
+  size_t n_rlimits;
+  int has_caps;
+  uint64_t bounding, permitted, effective, inheritable, ambient;
+  int no_new_privs;
+  const uint8_t *seccomp;
+  size_t seccomp_len;
+  int has_oom;
+  int oom_score_adj;
+  int has_nice;
+  int nice;
+  int has_personality;
+  unsigned long personality;
+  int terminal;
+  int pdeathsig;
+};
+
+int proc_decode(const struct plan *plan, struct proc *proc);
+/* Steps that touch host-visible state of this process: run before the ops (/proc is the host's). */
+void proc_apply_early(const struct proc *p);
+/* Names, credentials, capabilities, seccomp; then exec. Reports the failed step and exits. */
+_Noreturn void proc_exec(const struct proc *p);

@@ -1,0 +1,62 @@
+// Starts a plan: spawns the native helper with the encoded plan on fd 3 and its reports on fd 4.
+// Resolves once the payload has been exec'd; rejects with SandboxSetupError naming what failed.
+import { spawn as spawnProcess, type StdioOptions } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { Plan } from '../plan/types.js';
+import { encodePlan } from '../plan/wire.js';
+import { HelperError } from '../errors.js';
+import { helperPath } from './helper-path.js';
+import { decodeReports, setupError } from './reports.js';
+import type { ExitStatus, SandboxProcess, SpawnOptions, StdioSetting } from './types.js';
+
+function stdioOf(options: SpawnOptions): StdioOptions {
+  const s = options.stdio ?? 'pipe';
+  const three: readonly StdioSetting[] = typeof s === 'object' ? s : [s, s, s];
+  return [...three, 'pipe', 'pipe', ...(options.extraFds ?? [])];
+}
+
+export async function spawn(plan: Plan, options: SpawnOptions = {}): Promise<SandboxProcess> {
+  const wire = encodePlan(plan);
+  const child = spawnProcess(helperPath, [`--extra-fds=${options.extraFds?.length ?? 0}`], { stdio: stdioOf(options) });
+  const planStream = child.stdio[3] as Writable;
+  const reportStream = child.stdio[4] as Readable;
+
+  const exited = new Promise<ExitStatus>((resolve, reject) => {
+    child.once('error', (err) => reject(new HelperError(`cannot start the helper: ${err.message}`, helperPath)));
+    child.once('exit', (code, signal) =>
+      resolve(signal ? { kind: 'signaled', signal } : { kind: 'exited', code: code ?? 0 }),
+    );
+  });
+  // A helper that dies before reading the whole plan closes the pipe under us: the report says why.
+  planStream.on('error', () => {});
+  planStream.end(wire);
+
+  const chunks: Buffer[] = [];
+  reportStream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await new Promise<void>((resolve, reject) => {
+    reportStream.once('end', resolve);
+    reportStream.once('error', reject);
+    child.once('error', (err) => reject(new HelperError(`cannot start the helper: ${err.message}`, helperPath)));
+  });
+
+  const reports = decodeReports(Buffer.concat(chunks));
+  const error = reports.find((r) => r.type === 'error');
+  if (error?.type === 'error') {
+    await exited.catch(() => undefined);
+    throw setupError(plan, error);
+  }
+  const pidReport = reports.find((r) => r.type === 'pid');
+  if (pidReport?.type !== 'pid') {
+    const status = await exited;
+    throw new HelperError(`the helper ended without starting the payload (${JSON.stringify(status)})`, helperPath);
+  }
+  return {
+    pid: pidReport.pid,
+    helperPid: child.pid ?? -1,
+    stdin: child.stdin,
+    stdout: child.stdout,
+    stderr: child.stderr,
+    exited,
+    kill: (signal = 'SIGTERM') => child.kill(signal),
+  };
+}
