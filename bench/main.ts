@@ -4,19 +4,15 @@ import { parseArgs, type BenchSettings } from './args.js';
 import { CASES, caseLabel } from './cases.js';
 import { ensureReferences } from './references.js';
 import { formatTable, summarize, toJson, type ResultRow } from './report.js';
-import { bwrapRunner, loadNsboxSpawn, nsboxRunner, nspawnRunner, unshareRunner, type Runner } from './runners.js';
+import { bwrapRunner, nsboxRunner, nspawnRunner, unshareRunner, type Runner } from './runners.js';
 import { Slots } from './slots.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-async function runners(settings: BenchSettings): Promise<Runner[]> {
-  const nsboxSpawn = await loadNsboxSpawn();
-  const all: Runner[] = [];
-  if (typeof nsboxSpawn === 'string') log(`nsbox skipped: ${nsboxSpawn}`);
-  else all.push(nsboxRunner(nsboxSpawn, 'reaper'), nsboxRunner(nsboxSpawn, 'payload-is-pid1'));
-  all.push(bwrapRunner, unshareRunner, nspawnRunner);
+function runners(settings: BenchSettings): Runner[] {
+  const all = [nsboxRunner('reaper'), nsboxRunner('payload-is-pid1'), bwrapRunner, unshareRunner, nspawnRunner];
   return all.filter((r) => selected(settings, r.tool));
 }
 
@@ -36,7 +32,7 @@ async function main(): Promise<number> {
     return 1;
   }
   ensureReferences(log);
-  const tools = await runners(settings);
+  const tools = runners(settings);
   // --only may name a case or a tool; a name matching neither case runs every case.
   const caseMatches = CASES.filter((c) => selected(settings, c.name));
   const cases = caseMatches.length > 0 ? caseMatches : CASES;

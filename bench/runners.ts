@@ -1,9 +1,7 @@
 // The tools compared, each as a Runner: "start one sandbox running /bin/true in slot i's tree and
 // wait for it to end". Every runner is driven from this same Node process.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { PidMode, Plan } from '../src/plan/types.js';
-import type { SandboxProcess, SpawnOptions } from '../src/executor/types.js';
+import { spawn } from '../src/executor/spawn.js';
+import type { PidMode } from '../src/plan/types.js';
 import { runToCompletion } from './child.js';
 import { trueInTreePlan } from './nsbox-plan.js';
 import type { Slot } from './slots.js';
@@ -14,19 +12,7 @@ export interface Runner {
   once(slot: Slot): Promise<void>;
 }
 
-type SpawnFn = (plan: Plan, opts?: SpawnOptions) => Promise<SandboxProcess>;
-
-// Loaded by URL, not a static import, so the bench builds and compares the references even while
-// the executor is still being written; nsbox rows appear once dist/src/executor/spawn.js exists.
-const SPAWN_URL = new URL('../src/executor/spawn.js', import.meta.url);
-
-export async function loadNsboxSpawn(): Promise<SpawnFn | string> {
-  if (!existsSync(fileURLToPath(SPAWN_URL))) return 'src/executor/spawn.ts is not built yet';
-  const mod = (await import(SPAWN_URL.href)) as { spawn?: SpawnFn };
-  return typeof mod.spawn === 'function' ? mod.spawn : 'src/executor/spawn.js exports no spawn()';
-}
-
-export function nsboxRunner(spawn: SpawnFn, pidMode: PidMode): Runner {
+export function nsboxRunner(pidMode: PidMode): Runner {
   return {
     tool: pidMode === 'reaper' ? 'nsbox' : `nsbox (${pidMode})`,
     async once(slot) {
