@@ -1,0 +1,35 @@
+// CapabilityBoundingSet= and AmbientCapabilities=, minus what the Protect*/Private* settings take
+// away (systemd drops these at unit load: they hold for every command that is sandboxed).
+import { ALL_CAPABILITIES, capabilityNumber } from '../plan/capabilities.js';
+import type { Capabilities } from '../plan/types.js';
+import type { ExecSettings } from './exec-settings.js';
+
+const cap = (name: string): number => capabilityNumber(name) as number;
+
+/** Setting -> capabilities removed from the bounding set when it is on. */
+export const IMPLIED_CAPABILITY_DROPS: readonly { readonly setting: keyof ExecSettings; readonly drop: readonly number[] }[] = [
+  { setting: 'privateDevices', drop: [cap('CAP_MKNOD'), cap('CAP_SYS_RAWIO')] },
+  { setting: 'protectKernelModules', drop: [cap('CAP_SYS_MODULE')] },
+  { setting: 'protectKernelLogs', drop: [cap('CAP_SYSLOG')] },
+  { setting: 'protectClock', drop: [cap('CAP_SYS_TIME'), cap('CAP_WAKE_ALARM')] },
+];
+
+export function boundingSet(s: ExecSettings): number[] {
+  const dropped = new Set(IMPLIED_CAPABILITY_DROPS.filter((d) => s[d.setting] === true).flatMap((d) => d.drop));
+  return (s.capabilityBoundingSet ?? ALL_CAPABILITIES).filter((c) => !dropped.has(c)).sort((a, b) => a - b);
+}
+
+/**
+ * The sets the payload starts with; undefined when nothing restricts them (keep the helper's full
+ * set for root, and the kernel's usual drop on setuid for other users).
+ */
+export function processCapabilities(s: ExecSettings, uid: number): Capabilities | undefined {
+  const bounding = boundingSet(s);
+  const ambient = s.ambientCapabilities.filter((c) => bounding.includes(c));
+  if (bounding.length === ALL_CAPABILITIES.length && ambient.length === 0) return undefined;
+  if (uid === 0) {
+    return { bounding, permitted: bounding, effective: bounding, inheritable: ambient, ambient };
+  }
+  // A non-root payload keeps only its ambient capabilities across execve().
+  return { bounding, permitted: ambient, effective: ambient, inheritable: ambient, ambient };
+}

@@ -1,0 +1,153 @@
+// planCommand(): one Exec*= command of a unit + its ExecSettings + injected facts -> a Plan,
+// with systemd 252's semantics. Pure: the edge supplies the user database of the tree, the host
+// environment, the EnvironmentFile= contents and a seccomp compiler.
+import type { NamespaceKind, Op, Plan, ProcessSettings } from '../plan/types.js';
+import type { ExecSettings } from './exec-settings.js';
+import type { ExecCommand } from './command.js';
+import { EnvironmentFileMissingError, type SandboxDiagnostic } from './errors.js';
+import { collectMountEntries, needsMountNamespace, normalizeMountList, type PrivateTmpDirs } from './mount-list.js';
+import { mountListOps } from './mount-ops.js';
+import { resolveCredentials, lookupUser, type UserDatabase, type ResolvedCredentials } from './credentials.js';
+import { DEFAULT_PATH, mergeEnvironment, passEnvironment, unsetEnvironment, userEnvironment } from './environment.js';
+import { parseEnvironmentFile } from './env-file.js';
+import { expandArgv } from './expand-argv.js';
+import { processCapabilities } from './capabilities.js';
+import { seccompPolicy, type SeccompPolicy } from './seccomp-policy.js';
+import { simplifyPath } from './paths.js';
+
+export interface PlanFacts {
+  /** The user database of the tree the command runs in (RootDirectory='s, or the host's). */
+  readonly userDatabase: UserDatabase;
+  /** The manager's environment (PATH, LANG, INVOCATION_ID ...); default: systemd's PATH only. */
+  readonly managerEnvironment?: readonly string[];
+  /** The host environment PassEnvironment= draws from. */
+  readonly hostEnvironment?: Readonly<Record<string, string | undefined>>;
+  /** Contents of each EnvironmentFile= path, as read by the edge; undefined: missing. */
+  readonly environmentFiles?: Readonly<Record<string, string | undefined>>;
+  /** The unit's private /tmp and /var/tmp on the host (PrivateTmp=); shared by all its commands. */
+  readonly privateTmpDirs?: PrivateTmpDirs;
+  /** Compiles the system-call policy to classic BPF (src/seccomp/); required if one is needed. */
+  readonly compileSeccomp?: (policy: SeccompPolicy) => Uint8Array;
+}
+
+export interface CommandPlan {
+  readonly plan: Plan;
+  readonly diagnostics: readonly SandboxDiagnostic[];
+  /** The `-` prefix: a failing exit status does not fail the unit. */
+  readonly ignoreFailure: boolean;
+}
+
+/** RootDirectoryStartOnly=yes keeps every command but ExecStart= outside the root. */
+export function effectiveRoot(s: ExecSettings, command: ExecCommand): string | undefined {
+  if (s.rootDirectory === undefined || command.prefixes.fullPrivileges) return undefined;
+  if (s.rootDirectoryStartOnly && command.kind !== 'ExecStart') return undefined;
+  const root = simplifyPath(s.rootDirectory);
+  return root === '/' ? undefined : root;
+}
+
+/** EnvironmentFile= assignments in order; a missing file without `-` fails the start. */
+export function environmentFromFiles(s: ExecSettings, files: Readonly<Record<string, string | undefined>>): { env: string[]; diagnostics: SandboxDiagnostic[] } {
+  const env: string[] = [];
+  const diagnostics: SandboxDiagnostic[] = [];
+  for (const f of s.environmentFiles) {
+    const text = files[f.path];
+    if (text === undefined) {
+      if (f.ignoreMissing) continue;
+      throw new EnvironmentFileMissingError(f.path);
+    }
+    const parsed = parseEnvironmentFile(text, f.path);
+    env.push(...parsed.assignments);
+    diagnostics.push(...parsed.diagnostics);
+  }
+  return { env, diagnostics };
+}
+
+function workingDirectory(s: ExecSettings, creds: ResolvedCredentials | undefined, db: UserDatabase): Pick<ProcessSettings, 'cwd' | 'cwdOptional'> {
+  const wd = s.workingDirectory;
+  if (!wd) return { cwd: '/' };
+  // `~` without User= is root's home, as systemd resolves it.
+  const home = creds?.user?.home ?? lookupUser(db, 'root')?.home ?? '/root';
+  const cwd = wd.kind === 'home' ? home : wd.path;
+  return wd.ignoreMissing ? { cwd, cwdOptional: true } : { cwd };
+}
+
+/** Throws ExecSetupError (217/USER ...) or EnvironmentFileMissingError; never touches the system. */
+export function planCommand(settings: ExecSettings, command: ExecCommand, facts: PlanFacts): CommandPlan {
+  const diagnostics: SandboxDiagnostic[] = [];
+  const sandboxed = !command.prefixes.fullPrivileges;
+  const applyCredentials = sandboxed && !command.prefixes.noSetCredentials;
+
+  const creds = applyCredentials ? resolveCredentials(settings, facts.userDatabase) : undefined;
+
+  const files = environmentFromFiles(settings, facts.environmentFiles ?? {});
+  diagnostics.push(...files.diagnostics);
+  const env = unsetEnvironment(mergeEnvironment(
+    facts.managerEnvironment ?? [DEFAULT_PATH],
+    userEnvironment(creds?.user ? { userName: creds.user.name, home: creds.user.home, shell: creds.user.shell } : undefined),
+    passEnvironment(settings.passEnvironment, facts.hostEnvironment ?? {}),
+    settings.environment,
+    files.env,
+  ), settings.unsetEnvironment);
+
+  const root = effectiveRoot(settings, command);
+  const namespaces: Exclude<NamespaceKind, 'pid'>[] = [];
+  const ops: Op[] = [];
+  if (sandboxed && (needsMountNamespace(settings))) {
+    namespaces.push('mount');
+    const effective = root === undefined ? { ...settings, rootDirectory: undefined } : settings;
+    const collected = collectMountEntries({
+      settings: effective as ExecSettings,
+      ...(facts.privateTmpDirs ? { privateTmpDirs: facts.privateTmpDirs } : {}),
+    });
+    diagnostics.push(...collected.diagnostics);
+    const list = normalizeMountList(collected.entries, root ?? '/');
+    ops.push(...mountListOps(list, {
+      root: root ?? '/', protectProc: settings.protectProc, procSubset: settings.procSubset,
+      mountNosuid: settings.noNewPrivileges,
+    }));
+    if (root !== undefined) ops.push({ kind: 'switch-root' });
+  }
+  if (sandboxed && settings.privateNetwork) namespaces.push('net');
+  if (sandboxed && settings.privateIPC) namespaces.push('ipc');
+  if (sandboxed && settings.protectHostname) namespaces.push('uts');
+
+  let seccompBpf: Uint8Array | undefined;
+  const policy = sandboxed ? seccompPolicy(settings) : undefined;
+  if (policy) {
+    if (facts.compileSeccomp) seccompBpf = facts.compileSeccomp(policy);
+    else diagnostics.push({ level: 'error', setting: 'SystemCallFilter=', message: 'a system-call filter is needed but no compiler was given' });
+  }
+
+  const uid = creds?.credentials.uid ?? 0;
+  const capabilities = sandboxed ? processCapabilities(settings, uid) : undefined;
+  const process: ProcessSettings = {
+    argv: expandArgv(command.argv, env, command.prefixes.noEnvExpansion),
+    env,
+    ...workingDirectory(settings, creds, facts.userDatabase),
+    ...(creds ? { credentials: creds.credentials } : {}),
+    umask: settings.umask,
+    ...(Object.keys(settings.limits).length > 0 ? { rlimits: settings.limits } : {}),
+    ...(capabilities ? { capabilities } : {}),
+    ...(sandboxed && settings.noNewPrivileges ? { noNewPrivileges: true } : {}),
+    ...(seccompBpf ? { seccompBpf } : {}),
+    ...(settings.oomScoreAdjust !== undefined ? { oomScoreAdjust: settings.oomScoreAdjust } : {}),
+    ...(settings.nice !== undefined ? { nice: settings.nice } : {}),
+    // Every service runs in a session of its own.
+    terminal: { kind: 'new-session' },
+  };
+  // argv[0] of the plan is the executable; with `@` the name the program sees differs from it.
+  // NEEDS(plan): ProcessSettings.executable (path to exec) apart from argv[0], for the `@` prefix.
+  if (command.prefixes.argv0Override && command.argv[0] !== command.path) {
+    diagnostics.push({ level: 'warning', setting: command.kind, message: `"@" prefix: argv[0] "${command.argv[0] ?? ''}" is replaced by the path ${command.path}` });
+  }
+  const argv = [command.path, ...process.argv.slice(1)];
+  return {
+    plan: {
+      namespaces, pidMode: 'none', ...(root !== undefined ? { root } : {}), ops,
+      process: { ...process, argv },
+    },
+    diagnostics,
+    ignoreFailure: command.prefixes.ignoreFailure,
+  };
+}
+
