@@ -5,7 +5,8 @@ import { CASES, caseLabel } from './cases.js';
 import { ensureReferences } from './references.js';
 import { formatTable, summarize, toJson, type ResultRow } from './report.js';
 import { bwrapRunner, nsboxRunner, nspawnRunner, unshareRunner, type Runner } from './runners.js';
-import { Slots } from './slots.js';
+import { CGROUP_PREFIX, Slots } from './slots.js';
+import { assertNoLeaks, takeSnapshot } from '../test/fixtures/cleanup.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -44,6 +45,10 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   const rows: ResultRow[] = [];
   const perSandbox = new Set<string>();
+  // Only what the bench owns: other people's mounts and processes on a shared machine are not ours.
+  const trees = slots.slots.map((s) => s.tree);
+  const before = takeSnapshot({ paths: trees, mountsUnder: trees, cgroupPrefix: CGROUP_PREFIX });
+  let leaked = false;
   try {
     for (const c of cases) {
       const label = caseLabel(c, settings);
@@ -51,11 +56,15 @@ async function main(): Promise<number> {
       if (c.perSandbox) perSandbox.add(label);
       rows.push(...summarize(label, await c.measure({ runners: tools, slots, settings, log })));
     }
+    await assertNoLeaks(before).catch((err: Error) => {
+      leaked = true;
+      log(`bench: a tool ${err.message}`);
+    });
   } finally {
     slots.dispose();
   }
   process.stdout.write(settings.json ? `${toJson(rows)}\n` : `\n${formatTable(rows, perSandbox)}\n`);
-  return rows.some((r) => r.error !== undefined) ? 1 : 0;
+  return leaked || rows.some((r) => r.error !== undefined) ? 1 : 0;
 }
 
 process.exitCode = await main();
