@@ -82,6 +82,9 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   /* The parent writes one byte once maps and cgroups are in place; EOF means it gave up. */
   if (read(go_fd, &go, 1) != 1) _exit(HELPER_EXIT_SETUP_FAILED);
   close(go_fd);
+  /* Become the namespace's root (the id mapped to 0), where one is mapped: until then this
+   * process still carries the host's ids, which the new namespace shows as the overflow id. */
+  if (plan->has_user && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL) fail(-1, STEP_USERNS_MAP, errno);
   if ((plan->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) fail(-1, STEP_CLONE, errno);
   proc_apply_early(proc);
 
