@@ -112,6 +112,11 @@ export type Op =
   | { readonly kind: 'chmod'; readonly path: RootPath; readonly mode: number }
   | { readonly kind: 'propagation'; readonly target: RootPath; readonly mode: Propagation; readonly recursive: boolean }
   | {
+      /** Binds the pty slave the helper allocated (plan.console = 'pty') onto target, e.g. /dev/console. */
+      readonly kind: 'bind-console';
+      readonly target: RootPath;
+    }
+  | {
       /** pivot_root into the plan's root; falls back to MS_MOVE + chroot where pivot_root cannot work. */
       readonly kind: 'switch-root';
     };
@@ -195,6 +200,33 @@ export interface JoinTarget {
   readonly namespaces: readonly NamespaceKind[];
 }
 
+/** Host-side steps the supervisor runs after the payload has ended (it may outlive Node). */
+export type CleanupStep =
+  | { readonly kind: 'unlink'; readonly path: string }
+  | { readonly kind: 'rmdir'; readonly path: string };
+
+/**
+ * What the supervising helper does while the payload runs. It matters most after Node hands its
+ * process over to the helper (executor/handover.ts): then nothing but the helper is left to do it.
+ */
+export interface SupervisorSettings {
+  /** Signals delivered to the payload as another signal (SIGTERM -> SIGRTMIN+3 asks systemd to power off). */
+  readonly translateSignals?: readonly { readonly from: number; readonly to: number }[];
+  /** The n-th SIGTERM/SIGINT/SIGHUP the supervisor receives is answered with SIGKILL to the payload. */
+  readonly killOnSignalCount?: number;
+  /** Exit codes used when the payload dies by these signals instead of re-raising them (signal 0: any). */
+  readonly exitCodeOnSignal?: readonly { readonly signal: number; readonly code: number }[];
+  readonly cleanup?: readonly CleanupStep[];
+}
+
+/**
+ * 'pty': the helper allocates a pseudo-terminal; the payload gets its slave as stdio and controlling
+ * terminal (and 'bind-console' ops can bind it), the helper relays it to its own stdio, puts a
+ * terminal on stdin into raw mode, forwards window-size changes, and ends the payload with SIGKILL
+ * when ^] is typed three times within a second.
+ */
+export type ConsoleMode = 'inherit' | 'pty';
+
 export interface Plan {
   /** Namespaces to create. 'pid' is implied by pidMode and must not be listed. */
   readonly namespaces: readonly Exclude<NamespaceKind, 'pid'>[];
@@ -213,6 +245,10 @@ export interface Plan {
   readonly hostPropagation?: 'private' | 'slave';
   /** The new root on the host; absent: the current root (paths then resolve normally). */
   readonly root?: string;
+  /** The root becomes an overlay whose upper layer is a tmpfs: every change vanishes on exit. */
+  readonly ephemeralRoot?: boolean;
+  readonly console?: ConsoleMode;
+  readonly supervisor?: SupervisorSettings;
   readonly ops: readonly Op[];
   readonly process: ProcessSettings;
 }
