@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { planCommand, effectiveRoot } from '../../../src/sandbox/plan-command.js';
+import { EnvironmentFileMissingError } from '../../../src/sandbox/errors.js';
+import { capabilityNumber } from '../../../src/plan/capabilities.js';
+import { cmd, p, settings, userDb } from './helpers.js';
+
+const facts = { userDatabase: userDb, privateTmpDirs: { tmp: '/T/tmp', varTmp: '/T/vt' } };
+
+test('planCommand() for a plain service makes no namespace and sets no user variables', () => {
+  const { plan } = planCommand(settings(), cmd(['/bin/true']), facts);
+  assert.deepEqual(plan.namespaces, []);
+  assert.deepEqual(plan.ops, []);
+  assert.equal(plan.process.cwd, '/');
+  assert.ok(!plan.process.env.some((e) => /^(HOME|USER|LOGNAME|SHELL)=/.test(e)));
+  assert.equal(plan.process.credentials, undefined);
+});
+
+test('planCommand() with "+" skips the whole sandbox but keeps the environment', () => {
+  const s = settings({ user: 'alice', protectSystem: 'strict', privateNetwork: true, environment: ['A=1'], rootDirectory: '/r' });
+  const { plan } = planCommand(s, cmd(['/bin/true'], 'ExecStart', { fullPrivileges: true }), facts);
+  assert.deepEqual(plan.namespaces, []);
+  assert.equal(plan.root, undefined);
+  assert.equal(plan.process.credentials, undefined);
+  assert.ok(plan.process.env.includes('A=1'));
+});
+
+test('planCommand() with "!" keeps the sandbox but not the credentials', () => {
+  const { plan } = planCommand(settings({ user: 'alice', privateTmp: true }), cmd(['/bin/true'], 'ExecStart', { noSetCredentials: true }), facts);
+  assert.deepEqual(plan.namespaces, ['mount']);
+  assert.equal(plan.process.credentials, undefined);
+});
+
+test('RootDirectoryStartOnly= keeps ExecStartPre= outside the root', () => {
+  const s = settings({ rootDirectory: '/r', rootDirectoryStartOnly: true });
+  assert.equal(effectiveRoot(s, cmd(['/x'], 'ExecStartPre')), undefined);
+  assert.equal(effectiveRoot(s, cmd(['/x'], 'ExecStart')), '/r');
+  const { plan } = planCommand(s, cmd(['/x']), facts);
+  assert.equal(plan.root, '/r');
+  assert.equal(plan.ops[plan.ops.length - 1]?.kind, 'switch-root');
+});
+
+test('EnvironmentFile= overrides Environment= whatever the order', () => {
+  const s = settings({ environment: ['A=env', 'B=env'], environmentFiles: [{ path: '/e', ignoreMissing: false }] });
+  const { plan } = planCommand(s, cmd(['/x']), { ...facts, environmentFiles: { '/e': 'A=file\n' } });
+  assert.ok(plan.process.env.includes('A=file'));
+  assert.ok(plan.process.env.includes('B=env'));
+});
+
+test('a missing EnvironmentFile= fails before start; with "-" it is skipped', () => {
+  const s = settings({ environmentFiles: [{ path: '/e', ignoreMissing: false }] });
+  assert.throws(() => planCommand(s, cmd(['/x']), facts), EnvironmentFileMissingError);
+  const s2 = settings({ environmentFiles: [{ path: '/e', ignoreMissing: true }] });
+  assert.doesNotThrow(() => planCommand(s2, cmd(['/x']), facts));
+});
+
+test('Exec lines are expanded with the final environment', () => {
+  const { plan } = planCommand(settings({ environment: ['OPTS=-a -b', 'X=1'] }), cmd(['/bin/echo', '$OPTS', 'x=${X}', '$$X']), facts);
+  assert.deepEqual(plan.process.argv, ['/bin/echo', '-a', '-b', 'x=1', '$X']);
+});
+
+test('User= sets credentials and HOME/USER/LOGNAME/SHELL; WorkingDirectory=~ is the home', () => {
+  const { plan } = planCommand(settings({ user: 'alice', workingDirectory: { kind: 'home', ignoreMissing: false } }), cmd(['/x']), facts);
+  assert.equal(plan.process.credentials?.uid, 1000);
+  assert.equal(plan.process.cwd, '/home/alice');
+  assert.ok(plan.process.env.includes('HOME=/home/alice'));
+});
+
+test('WorkingDirectory=-/missing is optional', () => {
+  const { plan } = planCommand(settings({ workingDirectory: { kind: 'path', path: '/missing', ignoreMissing: true } }), cmd(['/x']), facts);
+  assert.equal(plan.process.cwdOptional, true);
+});
+
+test('PrivateDevices= drops CAP_MKNOD and CAP_SYS_RAWIO from the bounding set', () => {
+  const { plan } = planCommand(settings({ privateDevices: true }), cmd(['/x']), { ...facts, compileSeccomp: () => new Uint8Array(8) });
+  const b = plan.process.capabilities?.bounding ?? [];
+  assert.ok(!b.includes(capabilityNumber('CAP_MKNOD') as number));
+  assert.ok(!b.includes(capabilityNumber('CAP_SYS_RAWIO') as number));
+  assert.ok(b.includes(capabilityNumber('CAP_SYS_ADMIN') as number));
+  assert.ok(plan.process.seccompBpf);
+});
+
+test('a needed seccomp filter without a compiler is an error diagnostic', () => {
+  const { diagnostics } = planCommand(settings({ lockPersonality: true }), cmd(['/x']), facts);
+  assert.equal(diagnostics[0]?.level, 'error');
+});
+
+test('PrivateNetwork=, PrivateIPC=, ProtectHostname= ask for namespaces', () => {
+  const { plan } = planCommand(settings({ privateNetwork: true, privateIPC: true, protectHostname: true }), cmd(['/x']), { ...facts, compileSeccomp: () => new Uint8Array(8) });
+  assert.deepEqual(plan.namespaces, ['net', 'ipc', 'uts']);
+});
+
+test('all commands of a unit share one private /tmp', () => {
+  const s = settings({ privateTmp: true });
+  const a = planCommand(s, cmd(['/x'], 'ExecStartPre'), facts).plan.ops;
+  const b = planCommand(s, cmd(['/x'], 'ExecStart'), facts).plan.ops;
+  assert.deepEqual(a, b);
+  assert.ok(a.some((o) => o.kind === 'bind' && o.source.path === '/T/tmp' && o.target.path === '/tmp'));
+});
+
+test('UnsetEnvironment= and PassEnvironment= apply', () => {
+  const s = settings({ passEnvironment: ['TERM'], unsetEnvironment: ['PATH'] });
+  const { plan } = planCommand(s, cmd(['/x']), { ...facts, hostEnvironment: { TERM: 'vt100' } });
+  assert.deepEqual(plan.process.env, ['TERM=vt100']);
+});
+
+test('ReadOnlyPaths= under RootDirectory= names host paths unless "+"', () => {
+  const s = settings({ rootDirectory: '/r', mountAPIVFS: false, readOnlyPaths: [p('/etc'), p('+/usr')] });
+  const { plan } = planCommand(s, cmd(['/x']), facts);
+  const targets = plan.ops.flatMap((o) => (o.kind === 'remount' ? [o.target.path] : []));
+  assert.deepEqual(targets, ['/usr']);
+});
