@@ -28,8 +28,8 @@ export function applyAssignments(
   for (const file of files) {
     diagnostics.push(...file.diagnostics);
     for (const section of file.sections) {
-      if (!allowed.has(section) && !section.startsWith('X-')) {
-        // The lexer does not know the unit type; unknown sections are reported here, once.
+      if (!allowed.has(section) && SYSTEMD_252_DIRECTIVES[section] !== undefined) {
+        // The lexer reports sections systemd has never heard of; this, the ones of another unit type.
         diagnostics.push({ severity: 'warning', file: file.file, line: 0, section, message: `Unknown section '${section}'. Ignoring.` });
       }
     }

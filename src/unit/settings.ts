@@ -152,7 +152,7 @@ export function defaultUnitSettings(): UnitSettings {
   };
 }
 
-/** Type= when not set: `simple`, or `oneshot` when there is no ExecStart= (systemd's rule). */
+/** Type= when not set: `dbus` with BusName=, else `simple`, or `oneshot` without ExecStart= (systemd's rule). */
 export function effectiveServiceType(s: ServiceSection): ServiceType {
-  return s.type ?? (s.execStart.length === 0 ? 'oneshot' : 'simple');
+  return s.type ?? (s.busName !== undefined ? 'dbus' : s.execStart.length === 0 ? 'oneshot' : 'simple');
 }

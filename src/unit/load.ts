@@ -1,0 +1,199 @@
+// The one file of src/unit/ that touches the disk: finds a unit's fragment along the search path,
+// follows alias symlinks, detects masking, collects drop-ins, gathers host facts for specifiers,
+// then hands the text to the pure parser. The environment (root, SYSTEMD_UNIT_PATH) comes in as
+// parameters; nothing here reads process.env.
+import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { arch, hostname as osHostname, release } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { UnitDiagnostic } from './diagnostics.js';
+import { sectionsFor } from './directive-table.js';
+import { lexUnitFile, type LexedFile } from './lexer.js';
+import { applyAssignments } from './parse.js';
+import { dropInDirectories, selectDropIns, unitSearchPath } from './search-path.js';
+import { defaultUnitSettings, type UnitSettings } from './settings.js';
+import { defaultHostFacts, ROOT_USER, type HostFacts } from './specifiers.js';
+import { instantiate, isTemplate, parseUnitName, templateOf, type UnitName } from './unit-name.js';
+import { verifyUnit } from './verify.js';
+
+export interface LoadOptions {
+  /** Operate on a tree below this directory (`--root`); paths in results keep the prefix. */
+  readonly root?: string;
+  /** The value of SYSTEMD_UNIT_PATH, if the caller wants it honoured. */
+  readonly unitPath?: string;
+  /** Extra directories searched first (systemd-analyze verify adds the file's directory). */
+  readonly extraSearchPath?: readonly string[];
+  /** Facts for specifiers; gathered from the root (or host) when absent. */
+  readonly host?: HostFacts;
+}
+
+export type LoadState = 'loaded' | 'not-found' | 'masked' | 'bad-setting' | 'invalid-name';
+
+export interface LoadedUnit {
+  readonly name: string;
+  readonly loadState: LoadState;
+  readonly fragmentPath?: string;
+  readonly dropInPaths: readonly string[];
+  /** Other names of this unit (alias symlinks). */
+  readonly aliases: readonly string[];
+  readonly settings: UnitSettings;
+  readonly diagnostics: readonly UnitDiagnostic[];
+}
+
+/** systemd-analyze verify's instance for templates. */
+export const TEST_INSTANCE = 'test_instance';
+
+const rooted = (root: string | undefined, p: string): string => (root ? join(root, p) : p);
+
+async function exists(p: string): Promise<boolean> {
+  return lstat(p).then(() => true, () => false);
+}
+
+type Resolved = { kind: 'file'; path: string } | { kind: 'masked'; path: string } | { kind: 'missing' };
+
+/** Follows a symlink chain inside `root`; /dev/null or an empty file means masked. */
+async function resolveLink(path: string, root: string | undefined): Promise<Resolved> {
+  let current = path;
+  for (let hops = 0; hops < 32; hops++) {
+    const st = await lstat(current).catch(() => undefined);
+    if (!st) return { kind: 'missing' };
+    if (!st.isSymbolicLink()) {
+      if (st.isCharacterDevice() || (st.isFile() && st.size === 0)) return { kind: 'masked', path };
+      return st.isFile() ? { kind: 'file', path: current } : { kind: 'missing' };
+    }
+    const target = await readlink(current);
+    if (target === '/dev/null') return { kind: 'masked', path };
+    current = target.startsWith('/') ? rooted(root, target) : join(dirname(current), target);
+  }
+  return { kind: 'missing' };
+}
+
+interface Fragment { readonly resolved: Resolved; readonly realName: string; readonly requestedPath: string }
+
+async function findFragment(unit: UnitName, dirs: readonly string[], root: string | undefined): Promise<Fragment | undefined> {
+  const candidates = [unit.name, templateOf(unit)].filter((n): n is string => n !== undefined);
+  for (const candidate of candidates) {
+    for (const dir of dirs) {
+      const requestedPath = `${dir}/${candidate}`;
+      if (!(await exists(requestedPath))) continue;
+      const resolved = await resolveLink(requestedPath, root);
+      if (resolved.kind === 'missing') continue;
+      let realName = unit.name;
+      if (resolved.kind === 'file' && basename(resolved.path) !== candidate) {
+        const target = parseUnitName(basename(resolved.path));
+        if (target && target.type === unit.type) {
+          realName = target.instance === '' && unit.instance ? instantiate(target, unit.instance) : target.name;
+        }
+      }
+      return { resolved, realName, requestedPath };
+    }
+  }
+  return undefined;
+}
+
+/** Names in the search path whose symlinks lead to the same fragment. */
+async function findAliases(fragmentPath: string, realName: string, dirs: readonly string[], root: string | undefined): Promise<string[]> {
+  const aliases = new Set<string>();
+  for (const dir of dirs) {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (!e.isSymbolicLink() || e.name === realName || !parseUnitName(e.name)) continue;
+      const r = await resolveLink(`${dir}/${e.name}`, root);
+      if (r.kind === 'file' && r.path === fragmentPath) aliases.add(e.name);
+    }
+  }
+  return [...aliases];
+}
+
+async function readDropIns(unit: UnitName, aliases: readonly UnitName[], dirs: readonly string[], root: string | undefined) {
+  const listed = [];
+  for (const directory of dropInDirectories(unit, aliases, dirs)) {
+    const names = await readdir(directory).catch(() => [] as string[]);
+    if (names.length > 0) listed.push({ directory, names: names.sort() });
+  }
+  const files: string[] = [];
+  for (const { path } of selectDropIns(listed)) {
+    // A drop-in linked to /dev/null (or empty) masks the same name in lower directories.
+    if ((await resolveLink(path, root)).kind === 'file') files.push(path);
+  }
+  return files;
+}
+
+async function lexFile(path: string, type: UnitName['type']): Promise<LexedFile> {
+  const text = await readFile(path, 'utf8');
+  return lexUnitFile(text, path, { knownSections: new Set([...sectionsFor(type), ...ALL_SECTIONS]) });
+}
+// Sections of other unit types are reported by the parser, which knows the type.
+const ALL_SECTIONS = ['Unit', 'Install', 'Service', 'Socket', 'Mount', 'Automount', 'Swap', 'Timer', 'Path', 'Slice', 'Scope'];
+
+export async function loadUnit(name: string, opts: LoadOptions = {}): Promise<LoadedUnit> {
+  const empty = { dropInPaths: [], aliases: [], settings: defaultUnitSettings() };
+  let unit = parseUnitName(name);
+  if (!unit) return { name, loadState: 'invalid-name', ...empty, diagnostics: [{ severity: 'error', file: name, line: 0, message: 'Unit name is not valid.' }] };
+  if (isTemplate(unit)) unit = parseUnitName(instantiate(unit, TEST_INSTANCE))!;
+  const dirs = [...(opts.extraSearchPath ?? []), ...unitSearchPath(opts.unitPath).map((d) => rooted(opts.root, d))];
+  const fragment = await findFragment(unit, dirs, opts.root);
+  if (!fragment) return { name: unit.name, loadState: 'not-found', ...empty, diagnostics: [] };
+  if (fragment.resolved.kind === 'masked') {
+    return { name: unit.name, loadState: 'masked', ...empty, fragmentPath: fragment.resolved.path, diagnostics: [] };
+  }
+  const fragmentPath = (fragment.resolved as { path: string }).path;
+  const real = parseUnitName(fragment.realName)!;
+  const aliasNames = await findAliases(fragmentPath, real.name, dirs, opts.root);
+  if (unit.name !== real.name && !aliasNames.includes(unit.name)) aliasNames.push(unit.name);
+  const aliases = aliasNames.map((n) => parseUnitName(n)).filter((u): u is UnitName => u !== undefined);
+  const dropInPaths = await readDropIns(real, aliases, dirs, opts.root);
+  const files = [await lexFile(fragmentPath, real.type)];
+  for (const p of dropInPaths) files.push(await lexFile(p, real.type));
+  const host = opts.host ?? (await readHostFacts(opts.root));
+  const parsed = applyAssignments(files, real.type, { unitName: real.name, fragmentPath, host });
+  // As in systemd, the post-load checks run only on a unit whose settings all parsed.
+  const parseFailed = parsed.diagnostics.some((d) => d.severity === 'error');
+  const diagnostics = [...parsed.diagnostics, ...(parseFailed ? [] : verifyUnit(parsed.settings, real.type, real.name))];
+  const loadState: LoadState = diagnostics.some((d) => d.severity === 'error') ? 'bad-setting' : 'loaded';
+  return { name: real.name, loadState, fragmentPath, dropInPaths, aliases: aliasNames, settings: parsed.settings, diagnostics };
+}
+
+/** Loads a unit given by file path, searching its directory first (as systemd-analyze verify). */
+export async function loadUnitFile(path: string, opts: LoadOptions = {}): Promise<LoadedUnit> {
+  return loadUnit(basename(path), { ...opts, extraSearchPath: [dirname(path), ...(opts.extraSearchPath ?? [])] });
+}
+
+const ARCHITECTURES: Readonly<Record<string, string>> = {
+  x64: 'x86-64', ia32: 'x86', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64-le', s390x: 's390x', riscv64: 'riscv64',
+};
+
+async function readText(p: string): Promise<string | undefined> {
+  return readFile(p, 'utf8').then((t) => t, () => undefined);
+}
+
+function parseEnvFile(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of (text ?? '').split('\n')) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (m) out[m[1]!] = m[2]!.replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return out;
+}
+
+/** Facts specifiers need, read from the tree at `root` (the host's kernel facts regardless). */
+export async function readHostFacts(root?: string): Promise<HostFacts> {
+  const osRelease = parseEnvFile((await readText(rooted(root, '/etc/os-release'))) ?? (await readText(rooted(root, '/usr/lib/os-release'))));
+  const machineInfo = parseEnvFile(await readText(rooted(root, '/etc/machine-info')));
+  const passwdRoot = (await readText(rooted(root, '/etc/passwd')))?.split('\n').find((l) => l.startsWith('root:'))?.split(':');
+  const hostname = root ? (await readText(rooted(root, '/etc/hostname')))?.trim() || 'localhost' : osHostname();
+  const machineId = (await readText(rooted(root, '/etc/machine-id')))?.trim();
+  const bootId = (await readText('/proc/sys/kernel/random/boot_id'))?.trim().replace(/-/g, '');
+  const prettyHostname = machineInfo['PRETTY_HOSTNAME'];
+  return {
+    ...defaultHostFacts,
+    hostname,
+    ...(prettyHostname ? { prettyHostname } : {}),
+    ...(machineId ? { machineId } : {}),
+    ...(bootId ? { bootId } : {}),
+    architecture: ARCHITECTURES[arch()] ?? arch(),
+    kernelRelease: release(),
+    osRelease,
+    managerUser: { ...ROOT_USER, home: passwdRoot?.[5] || ROOT_USER.home, shell: passwdRoot?.[6] || ROOT_USER.shell },
+  };
+}
+
