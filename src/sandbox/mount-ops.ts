@@ -111,31 +111,18 @@ export function readOnlyOps(list: readonly MountEntry[], ctx: MountOpsContext): 
   const ops: Op[] = [];
   const effectiveRo = new Map<string, boolean>();
   list.forEach((e, i) => {
-    const parentRo = (() => {
-      const p = nearestParent(list, i);
-      return p ? effectiveRo.get(p.path) ?? false : false;
-    })();
-    if (e.mode === 'inaccessible') { effectiveRo.set(e.path, true); return; }
-    if (e.mode === 'private-dev') {
-      // The /dev tmpfs itself only: /dev/shm, /dev/pts and friends stay writable.
-      ops.push(remount(e, ctx, false, { readOnly: true }));
-      effectiveRo.set(e.path, true);
-      return;
-    }
-    if (entryIsReadOnly(e)) {
-      ops.push(remount(e, ctx, flipsRecursively(e), { readOnly: true }));
-      effectiveRo.set(e.path, true);
-      return;
-    }
-    if (parentRo && !isFreshMount(e)) ops.push(remount(e, ctx, true, { readOnly: false }));
-    effectiveRo.set(e.path, false);
+    const parent = nearestParent(list, i);
+    const parentRo = parent ? effectiveRo.get(parent.path) ?? false : false;
+    // /dev of PrivateDevices= is read-only itself but not /dev/shm, /dev/pts below it.
+    const own = entryIsReadOnly(e) || e.mode === 'private-dev';
+    const ownRecursive = own && flipsRecursively(e) && e.mode !== 'private-dev' && e.mode !== 'inaccessible';
+    // The parent's recursive flip reached this subtree; systemd's deny list would have spared it.
+    if (parentRo && !ownRecursive) ops.push(remount(e, ctx, true, { readOnly: false }));
+    if (own) ops.push(remount(e, ctx, ownRecursive, { readOnly: true }));
+    effectiveRo.set(e.path, own);
   });
   return ops;
 }
-
-/** Mounts made from scratch (not bound from a parent) start writable whatever their parent is. */
-const isFreshMount = (e: MountEntry): boolean =>
-  e.mode === 'tmpfs' || e.mode === 'run' || e.mode === 'procfs' || e.mode === 'private-dev';
 
 /** Round three: NoExecPaths= recursively noexec, ExecPaths= below them flipped back. */
 export function noexecOps(list: readonly MountEntry[], ctx: MountOpsContext): Op[] {

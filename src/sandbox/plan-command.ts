@@ -135,16 +135,10 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
     // Every service runs in a session of its own.
     terminal: { kind: 'new-session' },
   };
-  // argv[0] of the plan is the executable; with `@` the name the program sees differs from it.
-  // NEEDS(plan): ProcessSettings.executable (path to exec) apart from argv[0], for the `@` prefix.
-  if (command.prefixes.argv0Override && command.argv[0] !== command.path) {
-    diagnostics.push({ level: 'warning', setting: command.kind, message: `"@" prefix: argv[0] "${command.argv[0] ?? ''}" is replaced by the path ${command.path}` });
-  }
-  const argv = [command.path, ...process.argv.slice(1)];
   return {
     plan: {
       namespaces, pidMode: 'none', ...(root !== undefined ? { root } : {}), ops,
-      process: { ...process, argv },
+      process: { ...process, executable: command.path },
     },
     diagnostics,
     ignoreFailure: command.prefixes.ignoreFailure,

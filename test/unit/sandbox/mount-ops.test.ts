@@ -40,7 +40,7 @@ test('ProtectSystem=strict: /tmp and /run stay under the read-only /, /home is f
 
 test('a missing path with "-" is optional', () => {
   const ops = opsFor({ inaccessiblePaths: [p('-/nope')] }).map(show);
-  assert.deepEqual(ops, ['inaccessible /nope optional']);
+  assert.deepEqual(ops, ['inaccessible /nope optional', 'remount /nope {"readOnly":true}']);
 });
 
 test('TemporaryFileSystem= read-only is flipped after mounting, not recursively', () => {
@@ -71,6 +71,14 @@ test('privateDevOps() builds a tmpfs /dev with null, zero, full, random, urandom
 test('PrivateDevices= makes /dev read-only but not its submounts', () => {
   const ops = opsFor({ privateDevices: true }).map(show);
   assert.ok(ops.includes('remount /dev {"readOnly":true}'));
+});
+
+test('a writable or non-recursive entry below a read-only one is first cleared recursively', () => {
+  const ops = opsFor({ protectSystem: 'strict', privateDevices: true, temporaryFileSystem: [{ path: '/var/cache', options: '' }] }).map(show);
+  const devClear = ops.indexOf('remount /dev -r {"readOnly":false}');
+  assert.ok(devClear > ops.indexOf('remount / -r {"readOnly":true}'));
+  assert.ok(devClear < ops.indexOf('remount /dev {"readOnly":true}'));
+  assert.ok(ops.includes('remount /var/cache -r {"readOnly":false}'));
 });
 
 test('ProtectProc= mounts a fresh /proc with hidepid', () => {
