@@ -60,11 +60,11 @@ export function scalar<V>(parse: (value: string, ctx: DirectiveContext) => V) {
  * A list appended to by each assignment, reset by an empty one. Items come from whitespace-split,
  * unquoted words; an item that fails to parse is warned about and skipped, the rest are kept.
  */
-export function wordList<I>(parseItem: (word: string, ctx: DirectiveContext) => I, opts: { cunescape?: boolean } = {}) {
+export function wordList<I>(parseItem: (word: string, ctx: DirectiveContext) => I, opts: { cunescape?: boolean; retainEscape?: boolean } = {}) {
   return (current: readonly I[], value: string, ctx: DirectiveContext): readonly I[] => {
     if (value === '') return [];
     const items: I[] = [];
-    for (const word of splitWords(value, { unquote: true, cunescape: opts.cunescape ?? false })) {
+    for (const word of splitWords(value, { unquote: true, cunescape: opts.cunescape ?? false, retainEscape: opts.retainEscape ?? false })) {
       try {
         items.push(parseItem(word, ctx));
       } catch (e) {

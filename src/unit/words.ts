@@ -10,6 +10,8 @@ export interface WordOptions {
   readonly cunescape?: boolean;
   /** Keep unknown escapes and an unterminated quote/trailing backslash instead of failing. */
   readonly relax?: boolean;
+  /** Keep `\\x` pairs as written, for values whose own syntax gives backslash a meaning (`\\:`). */
+  readonly retainEscape?: boolean;
   /** Characters that separate words; default whitespace. */
   readonly separators?: string;
 }
@@ -96,7 +98,10 @@ export function nextWord(cursor: WordCursor, opts: WordOptions = {}): string | u
         word += '\\';
         continue;
       }
-      if (opts.cunescape) {
+      if (opts.retainEscape) {
+        word += s.slice(i, i + 2);
+        i++;
+      } else if (opts.cunescape) {
         const decoded = unescapeOne(s, i + 1);
         if (decoded === undefined) {
           if (!opts.relax) throw new UnitValueError('Unknown escape sequence', s);
