@@ -1,6 +1,7 @@
 // `npm run bench`: nsbox side by side with bwrap, unshare and systemd-nspawn, in one run.
 // Prints a table of medians, p90s and ratios vs nsbox; `-- --json` prints only a JSON array.
-import { parseArgs, type BenchSettings } from './args.js';
+import { parseArgs } from './args.js';
+import { select } from './select.js';
 import { CASES, caseLabel } from './cases.js';
 import { ensureReferences } from './references.js';
 import { formatTable, summarize, toJson, type ResultRow } from './report.js';
@@ -12,14 +13,8 @@ const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-function runners(settings: BenchSettings): Runner[] {
-  const all = [nsboxRunner('reaper'), nsboxRunner('payload-is-pid1'), bwrapRunner, unshareRunner, nspawnRunner];
-  return all.filter((r) => selected(settings, r.tool));
-}
-
-function selected(settings: BenchSettings, name: string): boolean {
-  return settings.only.length === 0 || settings.only.some((o) => name.includes(o));
-}
+// Every tool any case knows, so --only can name a tool that only one case runs.
+const RUNNERS: readonly Runner[] = [nsboxRunner('reaper'), nsboxRunner('payload-is-pid1'), bwrapRunner, unshareRunner, nspawnRunner];
 
 async function main(): Promise<number> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -33,10 +28,9 @@ async function main(): Promise<number> {
     return 1;
   }
   ensureReferences(log);
-  const tools = runners(settings);
-  // --only may name a case or a tool; a name matching neither case runs every case.
-  const caseMatches = CASES.filter((c) => selected(settings, c.name));
-  const cases = caseMatches.length > 0 ? caseMatches : CASES;
+  const selection = select(settings.only, CASES, RUNNERS.map((r) => r.tool));
+  const tools = RUNNERS.filter((r) => selection.tool(r.tool));
+  const cases = CASES.filter((c) => selection.cases.includes(c.name));
   const slots = new Slots(Math.max(...cases.map((c) => c.slotsNeeded(settings))));
   const onSignal = (): void => {
     slots.dispose();
@@ -52,9 +46,9 @@ async function main(): Promise<number> {
   try {
     for (const c of cases) {
       const label = caseLabel(c, settings);
-      log(`${label}: ${tools.map((t) => t.tool).join(', ')}`);
+      log(label);
       if (c.perSandbox) perSandbox.add(label);
-      rows.push(...summarize(label, await c.measure({ runners: tools, slots, settings, log })));
+      rows.push(...summarize(label, await c.measure({ runners: tools, slots, settings, log, selected: selection.tool })));
     }
     await assertNoLeaks(before).catch((err: Error) => {
       leaked = true;

@@ -42,20 +42,16 @@ export const unshareRunner: Runner = {
   once: (slot) => runToCompletion('unshare', ['-m', '-p', '-f', '-u', '-i', '-R', slot.tree, '--mount-proc', '/bin/true']),
 };
 
+/**
+ * systemd-nspawn started from `cgroup`: the shell moves itself there, then execs nspawn
+ * (REFERENCES.md's trick against "Failed to attach ... payload"); this costs nspawn one dash
+ * start (~1 ms), noted in docs/performance.md.
+ */
+export function runNspawn(cgroup: string, args: readonly string[]): Promise<void> {
+  return runToCompletion('sh', ['-c', 'echo $$ > "$0/cgroup.procs" && exec systemd-nspawn "$@"', cgroup, '--register=no', '--keep-unit', '-q', ...args]);
+}
+
 export const nspawnRunner: Runner = {
   tool: 'systemd-nspawn',
-  // The shell moves itself into the slot's cgroup, then execs nspawn (REFERENCES.md's trick);
-  // this costs nspawn one dash start (~1 ms), noted in docs/performance.md.
-  once: (slot) =>
-    runToCompletion('sh', [
-      '-c',
-      'echo $$ > "$0/cgroup.procs" && exec systemd-nspawn "$@"',
-      slot.cgroup,
-      '--register=no',
-      '--keep-unit',
-      '-q',
-      '-D',
-      slot.tree,
-      '/bin/true',
-    ]),
+  once: (slot) => runNspawn(slot.cgroup, ['-D', slot.tree, '/bin/true']),
 };

@@ -1,0 +1,46 @@
+// Boot + poweroff of the debootstrapped Debian tree: a copy gets a oneshot that powers off once
+// multi-user.target is reached, and each run boots it to there and back down.
+// Off by default: the first run debootstraps the cached tree (~1 min), and a boot is ~0.4-0.8 s.
+// The `nsbox nspawn -b` row joins when the CLI can boot (issue 4).
+import { addPoweroffAfterBoot, copyDebianTree } from '../test/fixtures/debian-tree.js';
+import { assertNoLeaks, takeSnapshot } from '../test/fixtures/cleanup.js';
+import type { BenchCase } from './cases.js';
+import { runNspawn, type Runner } from './runners.js';
+import { Samples, now } from './samples.js';
+import { CGROUP_PREFIX } from './slots.js';
+
+export const bootPoweroff: BenchCase = {
+  name: 'boot+poweroff debian',
+  perSandbox: false,
+  byDefault: false,
+  slotsNeeded: () => 1,
+  async measure({ slots, settings, log, selected }) {
+    const copy = await copyDebianTree();
+    addPoweroffAfterBoot(copy.root);
+    const cgroup = slots.slot(0).cgroup;
+    const runners: Runner[] = [{ tool: 'systemd-nspawn', once: () => runNspawn(cgroup, ['-D', copy.root, '-b']) }].filter((r) =>
+      selected(r.tool),
+    );
+    const samples = new Samples(runners);
+    try {
+      for (const r of runners) {
+        const before = takeSnapshot({ paths: [copy.root], mountsUnder: [copy.root], cgroupPrefix: CGROUP_PREFIX });
+        // One unmeasured boot: the first one of a copy does first-boot work (machine-id, caches).
+        await samples.record(r.tool, async () => (await r.once(slots.slot(0)), undefined));
+        for (let i = 0; i < settings.boots; i++) {
+          await samples.record(r.tool, async () => {
+            const t0 = now();
+            await r.once(slots.slot(0));
+            return now() - t0;
+          });
+        }
+        // "poweroff ends it with nothing left": a booted OS leaving processes or mounts is a failure.
+        await samples.record(r.tool, async () => (await assertNoLeaks(before), undefined));
+        log(`  ${r.tool}: ${settings.boots} boots`);
+      }
+    } finally {
+      copy.remove();
+    }
+    return samples.result();
+  },
+};
