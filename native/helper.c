@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #define PLAN_FD 3
-#define REPORT_FD 4
 #define FIRST_EXTRA_FD 5
 
 static int write_file(const char *path, const char *text) {
@@ -75,8 +74,33 @@ static void arrange_fds(void) {
   }
 }
 
+struct console_pty {
+  int master, slave; /* -1 when the plan has no console */
+  char name[64];
+};
+
+static struct console_pty open_console(const struct plan *plan) {
+  struct console_pty pty = { -1, -1, "" };
+  if (plan->console == CONSOLE_INHERIT) return pty;
+  pty.master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (pty.master < 0 || grantpt(pty.master) < 0 || unlockpt(pty.master) < 0) fail(-1, STEP_TERMINAL, errno);
+  const char *name = ptsname(pty.master);
+  if (!name || strlen(name) >= sizeof pty.name) fail(-1, STEP_TERMINAL, errno ? errno : ENAMETOOLONG);
+  strcpy(pty.name, name);
+  pty.slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (pty.slave < 0) fail(-1, STEP_TERMINAL, errno);
+  return pty;
+}
+
+static const struct plan *the_plan;
+
+static void cleanup_on_fail(void) { run_cleanup(&the_plan->supervisor); }
+
 static _Noreturn void child_main(const struct plan *plan, const struct proc *proc, int go_fd, int status_fd,
-                                 const sigset_t *waited) {
+                                 const sigset_t *waited, struct console_pty pty) {
+  report_on_fail(NULL); /* cleanup is the supervisor's, not this process's */
+  if (pty.master >= 0) close(pty.master);
+  proc_set_console(pty.slave);
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   char go;
   /* The parent writes one byte once maps and cgroups are in place; EOF means it gave up. */
@@ -88,13 +112,14 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   if ((plan->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) fail(-1, STEP_CLONE, errno);
   proc_apply_early(proc);
 
-  struct op_ctx ctx = { .rootfd = -1, .has_mount_ns = (plan->ns_flags & CLONE_NEWNS) || (plan->join_flags & CLONE_NEWNS) };
+  struct op_ctx ctx = { .rootfd = -1, .has_mount_ns = (plan->ns_flags & CLONE_NEWNS) || (plan->join_flags & CLONE_NEWNS),
+                        .console_path = pty.slave >= 0 ? pty.name : NULL };
   if (plan->ns_flags & CLONE_NEWNS) {
     /* Before anything is mounted: nothing below may propagate back to the host. */
     unsigned long prop = plan->host_propagation == PROPAGATION_PRIVATE ? MS_PRIVATE : MS_SLAVE;
     if (mount(NULL, "/", NULL, MS_REC | prop, NULL) < 0) fail(-1, STEP_OPEN_ROOT, errno);
   }
-  int ret = root_open(&ctx, plan->root);
+  int ret = root_open(&ctx, plan->root, plan->ephemeral_root);
   if (ret < 0) fail(-1, STEP_OPEN_ROOT, -ret);
   for (size_t i = 0; i < plan->n_ops; i++)
     if ((ret = op_apply(&ctx, &plan->ops[i])) < 0) fail((int)i, STEP_OP, -ret);
@@ -111,6 +136,7 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
     /* The reaper keeps no stdio or report fd: the payload's end is the end of its output. */
     report_close();
     for (int fd = 0; fd < 3; fd++) close(fd);
+    if (pty.slave >= 0) close(pty.slave);
     reap(payload, status_fd, waited);
   }
   close(status_fd);
@@ -118,11 +144,16 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   proc_exec(proc);
 }
 
+static int report_fd_arg = -1;
+
 static int parse_args(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strncmp(argv[i], "--extra-fds=", 12)) {
       n_extra_fds = atoi(argv[i] + 12);
       if (n_extra_fds < 0 || n_extra_fds > 64) return -1;
+    } else if (!strncmp(argv[i], "--report-fd=", 12)) {
+      report_fd_arg = atoi(argv[i] + 12);
+      if (report_fd_arg < 3) return -1;
     } else {
       return -1;
     }
@@ -132,22 +163,34 @@ static int parse_args(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   if (parse_args(argc, argv) < 0) {
-    fputs("nsbox-helper: this program is run by nsbox; usage: nsbox-helper [--extra-fds=N] 3<plan 4>report\n", stderr);
+    fputs("nsbox-helper: this program is run by nsbox; usage: nsbox-helper [--extra-fds=N] [--report-fd=N] 3<plan\n", stderr);
     return 2;
   }
-  /* Keep the report fd out of the range the payload's extra fds are moved into. */
-  int report_fd = fcntl(REPORT_FD, F_DUPFD_CLOEXEC, 100);
-  if (report_fd < 0) return 2;
-  close(REPORT_FD);
-  report_init(report_fd);
+  /* A process handed over by Node arrives with Node's ignored signals (SIGPIPE): start clean. */
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  for (int sig = 1; sig < _NSIG; sig++) sigaction(sig, &dfl, NULL);
+  if (report_fd_arg >= 0) {
+    /* Keep the report fd out of the range the payload's extra fds are moved into. */
+    int report_fd = fcntl(report_fd_arg, F_DUPFD_CLOEXEC, 100);
+    if (report_fd < 0) return 2;
+    close(report_fd_arg);
+    report_init(report_fd);
+  }
 
-  struct plan plan;
+  static struct plan plan;
   struct proc proc;
   int ret = plan_read(PLAN_FD, &plan);
   close(PLAN_FD);
   if (ret == 0) ret = proc_decode(&plan, &proc);
-  if (ret < 0) fail(-1, STEP_READ_PLAN, -ret);
+  if (ret < 0) {
+    if (report_fd_arg < 0) dprintf(STDERR_FILENO, "nsbox-helper: cannot read the plan: %s\n", strerror(-ret));
+    fail(-1, STEP_READ_PLAN, -ret);
+  }
+  if (report_fd_arg < 0) report_init_text(&plan);
+  the_plan = &plan;
+  report_on_fail(cleanup_on_fail);
   umask(0); /* ops create nodes with exact modes; the payload's umask is set before exec */
+  struct console_pty pty = open_console(&plan);
 
   sigset_t waited;
   signals_block(&waited);
@@ -166,7 +209,7 @@ int main(int argc, char **argv) {
   if (child == 0) {
     close(go[1]);
     close(status[0]);
-    child_main(&plan, &proc, go[0], status[1], &waited);
+    child_main(&plan, &proc, go[0], status[1], &waited, pty);
   }
   close(go[0]);
   close(status[1]);
@@ -182,8 +225,17 @@ int main(int argc, char **argv) {
   if (write(go[1], "1", 1) != 1) fail(-1, STEP_CLONE, errno);
   close(go[1]);
   report_close();
-  /* The helper keeps no copy of the payload's stdio: its streams end when the payload's do. */
-  for (int fd = 0; fd < 3; fd++) close(fd);
+  if (pty.slave >= 0) close(pty.slave);
+  int relay = plan.console == CONSOLE_PTY || plan.console == CONSOLE_PTY_READ_ONLY;
+  /* Without a relay the helper keeps no copy of the payload's stdio: its streams end when the
+   * payload's do. With one, the helper's stdio is the user's side of the console. */
+  if (!relay) {
+    for (int fd = 0; fd < 3; fd++) close(fd);
+  }
   for (int i = 0; i < n_extra_fds; i++) close(FIRST_EXTRA_FD + i);
-  supervise(child, status[0], &waited);
+  struct supervision s = {
+    .child = child, .status_fd = status[0], .pty_master = relay ? pty.master : -1,
+    .relay_input = plan.console == CONSOLE_PTY, .settings = &plan.supervisor,
+  };
+  supervise(&s, &waited);
 }

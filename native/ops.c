@@ -361,12 +361,54 @@ static int op_switch_root(struct op_ctx *c) {
   return 0;
 }
 
-int root_open(struct op_ctx *c, const char *root) {
+static int op_bind_console(struct op_ctx *c, const struct record *r) {
+  if (!c->console_path) return -ENOTTY;
+  /* By path, not through the helper's fd: that one belongs to the parent's mount namespace,
+   * which open_tree() refuses to clone from. */
+  int tree = neg(k_open_tree(AT_FDCWD, c->console_path, K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC));
+  if (tree < 0) return tree;
+  int tfd = in_root_create(c->rootfd, rec_str(r, 0), 'f');
+  int ret = tfd < 0 ? tfd : attach(tree, tfd);
+  close_if(tfd);
+  close(tree);
+  return ret;
+}
+
+/* The tree becomes the lower layer of an overlay whose upper layer lives in a tmpfs stacked on
+ * the root path. All of it exists only in this mount namespace, so it vanishes with the payload. */
+static int ephemeral_root(struct op_ctx *c, const char *root) {
+  int lower = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (lower < 0) return -errno;
+  struct fs_opt tmpfs_opts[] = { { "mode", "0755" } };
+  int tmp = new_fs("tmpfs", tmpfs_opts, 1, 0);
+  int ret = tmp < 0 ? tmp : neg(k_move_mount(tmp, "", AT_FDCWD, root, K_MOVE_MOUNT_F_EMPTY_PATH));
+  if (ret == 0) ret = neg(mkdirat(tmp, "upper", 0755));
+  if (ret == 0) ret = neg(mkdirat(tmp, "work", 0755));
+  if (ret == 0) ret = neg(mkdirat(tmp, "root", 0755));
+  char lowerdir[64], upperdir[PATH_MAX], workdir[PATH_MAX], merged[PATH_MAX];
+  snprintf(lowerdir, sizeof lowerdir, "/proc/self/fd/%d", lower);
+  snprintf(upperdir, sizeof upperdir, "%s/upper", root);
+  snprintf(workdir, sizeof workdir, "%s/work", root);
+  snprintf(merged, sizeof merged, "%s/root", root);
+  struct fs_opt opts[] = { { "lowerdir", lowerdir }, { "upperdir", upperdir }, { "workdir", workdir } };
+  int ovl = ret == 0 ? new_fs("overlay", opts, 3, 0) : -1;
+  if (ret == 0 && ovl < 0) ret = ovl;
+  if (ret == 0) ret = neg(k_move_mount(ovl, "", AT_FDCWD, merged, K_MOVE_MOUNT_F_EMPTY_PATH));
+  if (ret == 0) c->rootfd = open(merged, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (ret == 0 && c->rootfd < 0) ret = -errno;
+  close_if(ovl);
+  close_if(tmp);
+  close(lower);
+  return ret;
+}
+
+int root_open(struct op_ctx *c, const char *root, int ephemeral) {
   if (!root) {
     c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     return c->rootfd < 0 ? -errno : 0;
   }
   if (!c->has_mount_ns) return -EINVAL;
+  if (ephemeral) return ephemeral_root(c, root);
   if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) return -errno;
   c->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
   return c->rootfd < 0 ? -errno : 0;
@@ -393,6 +435,7 @@ int op_apply(struct op_ctx *c, const struct record *r) {
   case REC_OP_CHMOD: return op_chmod(c, r);
   case REC_OP_PROPAGATION: return op_propagation(c, r);
   case REC_OP_SWITCH_ROOT: return op_switch_root(c);
+  case REC_OP_BIND_CONSOLE: return op_bind_console(c, r);
   default: return -EINVAL;
   }
 }

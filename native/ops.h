@@ -5,8 +5,9 @@
 struct op_ctx {
   int rootfd; /* O_PATH fd of the new root (or of "/"); replaced by switch-root */
   int has_mount_ns;
+  const char *console_path; /* the pty slave's path for bind-console, or NULL */
 };
 
 int op_apply(struct op_ctx *ctx, const struct record *op);
 /* Binds the plan's root onto itself (pivot_root needs a mount point) and opens it. */
-int root_open(struct op_ctx *ctx, const char *root);
+int root_open(struct op_ctx *ctx, const char *root, int ephemeral);

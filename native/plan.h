@@ -9,6 +9,8 @@
 #define MAX_FIELDS 65536u
 #define MAX_ID_MAPS 340 /* the kernel's limit per map */
 #define MAX_CGROUPS 16
+#define MAX_SIGNAL_RULES 64
+#define MAX_CLEANUP 16
 
 struct field {
   uint32_t len;
@@ -25,6 +27,25 @@ struct id_map {
   uint64_t inside, outside, count;
 };
 
+struct signal_rule {
+  int from, to; /* translate: from -> to; exit code: signal -> code */
+};
+
+struct cleanup_step {
+  int kind; /* CLEANUP_* */
+  const char *path;
+};
+
+struct supervisor {
+  struct signal_rule translate[MAX_SIGNAL_RULES];
+  size_t n_translate;
+  int kill_on_count; /* 0: never */
+  struct signal_rule exit_codes[MAX_SIGNAL_RULES];
+  size_t n_exit_codes;
+  struct cleanup_step cleanup[MAX_CLEANUP];
+  size_t n_cleanup;
+};
+
 struct plan {
   uint64_t ns_flags;
   int pid_mode;
@@ -38,6 +59,11 @@ struct plan {
   size_t n_cgroups;
   int host_propagation; /* PROPAGATION_* */
   const char *root;     /* NULL: the current root */
+  int ephemeral_root;
+  int console;          /* CONSOLE_* */
+  struct supervisor supervisor;
+  const struct record *op_labels, *step_labels; /* NULL unless errors are printed as text */
+  int failure_exit;
   const struct record *ops; /* op records, in order */
   size_t n_ops;
   const struct record *process; /* process records, after the ops */

@@ -20,6 +20,12 @@ static const char *signature(uint32_t tag) {
   case REC_CGROUP: return "s";
   case REC_ROOT: return "s";
   case REC_HOST_PROPAGATION: return "i";
+  case REC_EPHEMERAL_ROOT: return "";
+  case REC_CONSOLE: case REC_KILL_ON_SIGNAL_COUNT: case REC_FAILURE_EXIT: return "i";
+  case REC_TRANSLATE_SIGNAL: case REC_EXIT_ON_SIGNAL: return "ii";
+  case REC_CLEANUP: return "is";
+  case REC_OP_LABELS: case REC_STEP_LABELS: return "|s";
+  case REC_OP_BIND_CONSOLE: return "s";
   case REC_OP_BIND: return "issiiiii";
   case REC_OP_REMOUNT: return "siiii";
   case REC_OP_TMPFS: return "siiiiii";
@@ -50,7 +56,7 @@ static const char *signature(uint32_t tag) {
   }
 }
 
-static int is_op(uint32_t tag) { return tag >= REC_OP_BIND && tag <= REC_OP_SWITCH_ROOT; }
+static int is_op(uint32_t tag) { return tag >= REC_OP_BIND && tag <= REC_OP_BIND_CONSOLE; }
 static int is_process(uint32_t tag) { return tag >= REC_EXECUTABLE && tag <= REC_PDEATHSIG; }
 
 static int field_ok(char kind, const struct field *f) {
@@ -172,6 +178,8 @@ int plan_read(int fd, struct plan *plan) {
 
   memset(plan, 0, sizeof *plan);
   plan->host_propagation = PROPAGATION_SLAVE;
+  plan->failure_exit = 127;
+  struct supervisor *sup = &plan->supervisor;
   size_t i = 0;
   /* Header records, then ops, then process records: the order is part of the format. */
   for (; i < n && !is_op(recs[i].tag) && !is_process(recs[i].tag) && recs[i].tag != REC_END; i++) {
@@ -195,6 +203,27 @@ int plan_read(int fd, struct plan *plan) {
       plan->host_propagation = (int)rec_int(r, 0);
       if (plan->host_propagation != PROPAGATION_PRIVATE && plan->host_propagation != PROPAGATION_SLAVE) return -EINVAL;
       break;
+    case REC_EPHEMERAL_ROOT: plan->ephemeral_root = 1; break;
+    case REC_CONSOLE:
+      plan->console = (int)rec_int(r, 0);
+      if (plan->console < CONSOLE_INHERIT || plan->console > CONSOLE_PTY_PASSIVE) return -EINVAL;
+      break;
+    case REC_TRANSLATE_SIGNAL:
+      if (sup->n_translate >= MAX_SIGNAL_RULES) return -E2BIG;
+      sup->translate[sup->n_translate++] = (struct signal_rule){ (int)rec_int(r, 0), (int)rec_int(r, 1) };
+      break;
+    case REC_KILL_ON_SIGNAL_COUNT: sup->kill_on_count = (int)rec_int(r, 0); break;
+    case REC_EXIT_ON_SIGNAL:
+      if (sup->n_exit_codes >= MAX_SIGNAL_RULES) return -E2BIG;
+      sup->exit_codes[sup->n_exit_codes++] = (struct signal_rule){ (int)rec_int(r, 0), (int)rec_int(r, 1) };
+      break;
+    case REC_CLEANUP:
+      if (sup->n_cleanup >= MAX_CLEANUP) return -E2BIG;
+      sup->cleanup[sup->n_cleanup++] = (struct cleanup_step){ (int)rec_int(r, 0), rec_str(r, 1) };
+      break;
+    case REC_OP_LABELS: plan->op_labels = r; break;
+    case REC_STEP_LABELS: plan->step_labels = r; break;
+    case REC_FAILURE_EXIT: plan->failure_exit = (int)rec_int(r, 0) & 0xff; break;
     default: return -EINVAL;
     }
   }

@@ -148,7 +148,16 @@ static void reset_signals(void) {
   sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+static int console_fd = -1;
+
+void proc_set_console(int slave_fd) { console_fd = slave_fd; }
+
 _Noreturn void proc_exec(const struct proc *p) {
+  if (console_fd >= 0) {
+    for (int fd = 0; fd < 3; fd++)
+      if (dup2(console_fd, fd) < 0) STEP_FAIL(TERMINAL);
+    if (console_fd > 2) close(console_fd);
+  }
   if (p->terminal != TERMINAL_INHERIT && setsid() < 0 && errno != EPERM) STEP_FAIL(TERMINAL);
   if (p->terminal == TERMINAL_CONTROLLING_TTY && ioctl(STDIN_FILENO, TIOCSCTTY, 1) < 0) STEP_FAIL(TERMINAL);
   if (p->hostname && sethostname(p->hostname, strlen(p->hostname)) < 0) STEP_FAIL(HOSTNAME);

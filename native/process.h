@@ -44,3 +44,5 @@ int proc_decode(const struct plan *plan, struct proc *proc);
 void proc_apply_early(const struct proc *p);
 /* Names, credentials, capabilities, seccomp; then exec. Reports the failed step and exits. */
 _Noreturn void proc_exec(const struct proc *p);
+/* The payload's stdio becomes this pty slave (console mode); -1 keeps the inherited stdio. */
+void proc_set_console(int slave_fd);

@@ -1,8 +1,12 @@
 #include "supervise.h"
+#include "console.h"
+#include "wire_ids.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,10 +22,20 @@ void signals_block(sigset_t *waited) {
   sigprocmask(SIG_BLOCK, waited, NULL);
 }
 
+void run_cleanup(const struct supervisor *settings) {
+  for (size_t i = 0; i < settings->n_cleanup; i++) {
+    const struct cleanup_step *step = &settings->cleanup[i];
+    if (step->kind == CLEANUP_UNLINK) unlink(step->path);
+    else rmdir(step->path);
+  }
+}
+
 /* Dies the way the payload died, so whoever waits for the helper sees the payload's own status. */
-static _Noreturn void exit_like(int status) {
+static _Noreturn void exit_like(int status, const struct supervisor *settings) {
   if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
   int sig = WTERMSIG(status);
+  for (size_t i = 0; i < settings->n_exit_codes; i++)
+    if (settings->exit_codes[i].from == sig || settings->exit_codes[i].from == 0) _exit(settings->exit_codes[i].to);
   struct rlimit no_core = { 0, 0 };
   setrlimit(RLIMIT_CORE, &no_core);
   struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -34,24 +48,54 @@ static _Noreturn void exit_like(int status) {
   _exit(128 + sig); /* signals whose default is to be ignored */
 }
 
-_Noreturn void supervise(pid_t child, int status_fd, const sigset_t *waited) {
+static int translated(const struct supervisor *settings, int sig) {
+  for (size_t i = 0; i < settings->n_translate; i++)
+    if (settings->translate[i].from == sig) return settings->translate[i].to;
+  return sig;
+}
+
+static int is_termination(int sig) { return sig == SIGTERM || sig == SIGINT || sig == SIGHUP; }
+
+/* Returns 1 once the child has ended, with its (or the reaper-reported payload's) status. */
+static int child_ended(const struct supervision *s, int *status) {
+  if (waitpid(s->child, status, WNOHANG) != s->child) return 0;
+  if (s->status_fd >= 0) {
+    int32_t payload_status;
+    fcntl(s->status_fd, F_SETFL, O_NONBLOCK);
+    if (read(s->status_fd, &payload_status, sizeof payload_status) == sizeof payload_status) *status = payload_status;
+  }
+  return 1;
+}
+
+_Noreturn void supervise(const struct supervision *s, const sigset_t *waited) {
+  int sfd = signalfd(-1, waited, SFD_CLOEXEC | SFD_NONBLOCK);
+  struct console console;
+  console_start(&console, s->pty_master, s->relay_input);
+  int terminations = 0, status = 0;
   for (;;) {
-    siginfo_t info;
-    int sig = sigwaitinfo(waited, &info);
-    if (sig < 0) continue;
-    if (sig != SIGCHLD) {
-      kill(child, sig);
-      continue;
+    struct pollfd fds[3] = { { sfd, POLLIN, 0 } };
+    nfds_t n = 1 + console_pollfds(&console, fds + 1);
+    if (poll(fds, n, -1) < 0 && errno != EINTR) continue;
+    if (n > 1 && console_handle(&console, fds + 1, n - 1) == CONSOLE_ESCAPED) kill(s->child, SIGKILL);
+    struct signalfd_siginfo info;
+    while (read(sfd, &info, sizeof info) == sizeof info) {
+      int sig = (int)info.ssi_signo;
+      if (sig == SIGCHLD) {
+        if (!child_ended(s, &status)) continue;
+        console_finish(&console);
+        run_cleanup(s->settings);
+        exit_like(status, s->settings);
+      }
+      if (sig == SIGWINCH && console.master >= 0) {
+        console_resize(&console);
+        continue;
+      }
+      if (is_termination(sig) && s->settings->kill_on_count > 0 && ++terminations >= s->settings->kill_on_count) {
+        kill(s->child, SIGKILL);
+        continue;
+      }
+      kill(s->child, translated(s->settings, sig));
     }
-    int status;
-    pid_t got = waitpid(child, &status, WNOHANG);
-    if (got != child) continue;
-    if (status_fd >= 0) {
-      int32_t payload_status;
-      fcntl(status_fd, F_SETFL, O_NONBLOCK);
-      if (read(status_fd, &payload_status, sizeof payload_status) == sizeof payload_status) status = payload_status;
-    }
-    exit_like(status);
   }
 }
 
@@ -68,9 +112,9 @@ _Noreturn void reap(pid_t payload, int status_fd, const sigset_t *waited) {
     pid_t got;
     while ((got = waitpid(-1, &status, WNOHANG)) > 0) {
       if (got != payload) continue;
-      int32_t s = status;
+      int32_t st = status;
       ssize_t n;
-      do n = write(status_fd, &s, sizeof s); while (n < 0 && errno == EINTR);
+      do n = write(status_fd, &st, sizeof st); while (n < 0 && errno == EINTR);
       _exit(0);
     }
   }

@@ -17,7 +17,7 @@ function stdioOf(options: SpawnOptions): StdioOptions {
 
 export async function spawn(plan: Plan, options: SpawnOptions = {}): Promise<SandboxProcess> {
   const wire = encodePlan(plan);
-  const child = spawnProcess(helperPath, [`--extra-fds=${options.extraFds?.length ?? 0}`], { stdio: stdioOf(options) });
+  const child = spawnProcess(helperPath, [`--extra-fds=${options.extraFds?.length ?? 0}`, '--report-fd=4'], { stdio: stdioOf(options) });
   const planStream = child.stdio[3] as Writable;
   const reportStream = child.stdio[4] as Readable;
 

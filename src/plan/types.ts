@@ -220,12 +220,13 @@ export interface SupervisorSettings {
 }
 
 /**
- * 'pty': the helper allocates a pseudo-terminal; the payload gets its slave as stdio and controlling
- * terminal (and 'bind-console' ops can bind it), the helper relays it to its own stdio, puts a
- * terminal on stdin into raw mode, forwards window-size changes, and ends the payload with SIGKILL
- * when ^] is typed three times within a second.
+ * 'pty': the helper allocates a pseudo-terminal; the payload gets its slave as stdio (and
+ * 'bind-console' ops can bind it), the helper relays it to its own stdio, puts a terminal on stdin
+ * into raw mode, forwards window-size changes, and ends the payload with SIGKILL when ^] is typed
+ * three times within a second. 'pty-read-only' relays only the output; 'pty-passive' relays
+ * nothing (the pty exists, as /dev/console, but nobody is attached).
  */
-export type ConsoleMode = 'inherit' | 'pty';
+export type ConsoleMode = 'inherit' | 'pty' | 'pty-read-only' | 'pty-passive';
 
 export interface Plan {
   /** Namespaces to create. 'pid' is implied by pidMode and must not be listed. */

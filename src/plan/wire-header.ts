@@ -11,6 +11,8 @@ const groups: ReadonlyArray<readonly [string, Readonly<Record<string, number>>]>
   ['NODE', ids.NodeTypeId],
   ['HIDEPID', ids.HidepidId],
   ['TERMINAL', ids.TerminalId],
+  ['CONSOLE', ids.ConsoleId],
+  ['CLEANUP', ids.CleanupId],
   ['REPORT', ids.ReportType],
   ['STEP', ids.StepId],
 ];

@@ -16,6 +16,16 @@ export const RecordTag = {
   CGROUP: 7,
   ROOT: 8,
   HOST_PROPAGATION: 9,
+  EPHEMERAL_ROOT: 10,
+  CONSOLE: 11,
+  TRANSLATE_SIGNAL: 12,
+  KILL_ON_SIGNAL_COUNT: 13,
+  EXIT_ON_SIGNAL: 14,
+  CLEANUP: 15,
+  /** Text for errors the helper prints itself (after a hand-over, no one reads the report fd). */
+  OP_LABELS: 16,
+  STEP_LABELS: 17,
+  FAILURE_EXIT: 18,
   OP_BIND: 20,
   OP_REMOUNT: 21,
   OP_TMPFS: 22,
@@ -33,6 +43,7 @@ export const RecordTag = {
   OP_CHMOD: 34,
   OP_PROPAGATION: 35,
   OP_SWITCH_ROOT: 36,
+  OP_BIND_CONSOLE: 37,
   EXECUTABLE: 49,
   ARGV: 50,
   ENV: 51,
@@ -65,6 +76,10 @@ export const PropagationId = { PRIVATE: 0, SLAVE: 1, SHARED: 2 } as const;
 export const NodeTypeId = { CHAR: 0, BLOCK: 1, FIFO: 2 } as const;
 
 export const HidepidId = { OFF: 0, NOACCESS: 1, INVISIBLE: 2, PTRACEABLE: 3 } as const;
+
+export const ConsoleId = { INHERIT: 0, PTY: 1, PTY_READ_ONLY: 2, PTY_PASSIVE: 3 } as const;
+
+export const CleanupId = { UNLINK: 0, RMDIR: 1 } as const;
 
 export const TerminalId = { INHERIT: 0, NEW_SESSION: 1, CONTROLLING_TTY: 2 } as const;
 

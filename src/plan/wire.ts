@@ -4,7 +4,7 @@
 // The helper rejects unknown tags, wrong field counts and strings without their NUL.
 import type { AnyPath, MountFlags, Op, Plan, CapSet, CreateTarget } from './types.js';
 import {
-  CreateId, HidepidId, MountFlagBit, NodeTypeId, PathBase, PidModeId, PropagationId, RecordTag,
+  CleanupId, ConsoleId, CreateId, HidepidId, MountFlagBit, NodeTypeId, PathBase, PidModeId, PropagationId, RecordTag,
   TerminalId, WIRE_MAGIC, WIRE_VERSION,
 } from './wire-ids.js';
 import { namespaceFlags, rlimitNumber } from './kernel-constants.js';
@@ -130,6 +130,8 @@ function encodeOp(w: RecordWriter, op: Op): void {
       const mode = { private: PropagationId.PRIVATE, slave: PropagationId.SLAVE, shared: PropagationId.SHARED }[op.mode];
       return w.record(RecordTag.OP_PROPAGATION, [str(op.target.path), int(mode), int(op.recursive ? 1 : 0)]);
     }
+    case 'bind-console':
+      return w.record(RecordTag.OP_BIND_CONSOLE, [str(op.target.path)]);
     case 'switch-root':
       return w.record(RecordTag.OP_SWITCH_ROOT, []);
     default:
@@ -137,7 +139,15 @@ function encodeOp(w: RecordWriter, op: Op): void {
   }
 }
 
-export function encodePlan(plan: Plan): Uint8Array {
+/** For a helper that reports errors as text itself (see executor/handover.ts). */
+export interface TextErrors {
+  /** One label per op, then one per step id (index = StepId value). */
+  readonly opLabels: readonly string[];
+  readonly stepLabels: readonly string[];
+  readonly failureExitCode: number;
+}
+
+export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   const w = new RecordWriter();
   const header = new DataView(new ArrayBuffer(8));
   header.setUint32(0, WIRE_MAGIC, true);
@@ -155,6 +165,19 @@ export function encodePlan(plan: Plan): Uint8Array {
   for (const dir of plan.cgroups ?? []) w.record(RecordTag.CGROUP, [str(dir)]);
   w.record(RecordTag.HOST_PROPAGATION, [int(plan.hostPropagation === 'private' ? PropagationId.PRIVATE : PropagationId.SLAVE)]);
   if (plan.root !== undefined) w.record(RecordTag.ROOT, [str(plan.root)]);
+  if (plan.ephemeralRoot) w.record(RecordTag.EPHEMERAL_ROOT, []);
+  const consoleId = { inherit: ConsoleId.INHERIT, pty: ConsoleId.PTY, 'pty-read-only': ConsoleId.PTY_READ_ONLY, 'pty-passive': ConsoleId.PTY_PASSIVE };
+  w.record(RecordTag.CONSOLE, [int(consoleId[plan.console ?? 'inherit'])]);
+  const sup = plan.supervisor ?? {};
+  for (const t of sup.translateSignals ?? []) w.record(RecordTag.TRANSLATE_SIGNAL, [int(t.from), int(t.to)]);
+  if (sup.killOnSignalCount !== undefined) w.record(RecordTag.KILL_ON_SIGNAL_COUNT, [int(sup.killOnSignalCount)]);
+  for (const e of sup.exitCodeOnSignal ?? []) w.record(RecordTag.EXIT_ON_SIGNAL, [int(e.signal), int(e.code)]);
+  for (const c of sup.cleanup ?? []) w.record(RecordTag.CLEANUP, [int(c.kind === 'unlink' ? CleanupId.UNLINK : CleanupId.RMDIR), str(c.path)]);
+  if (textErrors) {
+    w.record(RecordTag.OP_LABELS, textErrors.opLabels.map(str));
+    w.record(RecordTag.STEP_LABELS, textErrors.stepLabels.map(str));
+    w.record(RecordTag.FAILURE_EXIT, [int(textErrors.failureExitCode)]);
+  }
   for (const op of plan.ops) encodeOp(w, op);
 
   const p = plan.process;

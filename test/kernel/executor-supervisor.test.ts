@@ -1,0 +1,107 @@
+// Console pty, ephemeral root, supervisor settings and the hand-over of a Node process.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run } from '../../src/executor/run.js';
+import { spawn } from '../../src/executor/spawn.js';
+import { rootPath, type Plan } from '../../src/plan/types.js';
+import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
+import { shellPlan, needsRoot } from '../fixtures/plans.js';
+import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
+
+const SIGRTMIN_3 = 37;
+
+function handOverInChild(plan: Plan): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const handover = fileURLToPath(new URL('../../src/executor/handover.js', import.meta.url));
+  const script = `import { handOver } from ${JSON.stringify(handover)};
+    handOver(JSON.parse(process.argv[1]), { failureExitCode: 1, labelPrefix: 'nsbox nspawn: ' });`;
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(plan)], (err, stdout, stderr) => {
+      resolve({ code: err ? (err as { code?: number }).code ?? null : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('executor supervision', { skip: needsRoot }, () => {
+  let tree: BusyboxTree;
+  let snapshot: Snapshot;
+  before(() => {
+    tree = makeBusyboxTree();
+    snapshot = takeSnapshot({ paths: [tree.root] });
+  });
+  after(async () => {
+    await assertNoLeaks(snapshot);
+    tree.remove();
+  });
+
+  test('console pty: the payload runs on a terminal, bound at /dev/console, output relayed', async () => {
+    const r = await run(shellPlan(tree.root, '[ -t 0 ] && [ -t 1 ] && echo tty; readlink /proc/self/fd/0; ls -l /dev/console | cut -c1', {
+      ops: [
+        { kind: 'tmpfs', target: rootPath('/dev'), mode: 0o755, flags: {}, create: 'dir' },
+        { kind: 'bind-console', target: rootPath('/dev/console') },
+      ],
+      process: { terminal: { kind: 'controlling-tty' } },
+      plan: { console: 'pty-read-only' },
+    }));
+    const lines = r.stdout.split(/\r?\n/);
+    assert.equal(lines[0], 'tty');
+    assert.match(lines[1] ?? '', /^\/dev\/pts\/\d+$/);
+    assert.equal(lines[2], 'c');
+  });
+
+  test('ephemeral root: writes land in a tmpfs overlay and vanish', async () => {
+    const r = await run(shellPlan(tree.root, 'echo scratch > /etc/ephemeral && cat /etc/ephemeral && grep " / " /proc/self/mountinfo', { plan: { ephemeralRoot: true } }));
+    assert.match(r.stdout, /^scratch\n.* - overlay overlay /);
+    assert.equal(existsSync(join(tree.root, 'etc/ephemeral')), false);
+  });
+
+  test('translated signals: SIGTERM to the helper reaches the payload as SIGRTMIN+3', async () => {
+    const sandbox = await spawn(shellPlan(tree.root, `trap "exit 37" ${SIGRTMIN_3}; echo ready; while :; do sleep 1; done`, {
+      plan: { pidMode: 'reaper', supervisor: { translateSignals: [{ from: 15, to: SIGRTMIN_3 }] } },
+    }), { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => sandbox.stdout?.once('data', () => resolve()));
+    sandbox.kill('SIGTERM');
+    assert.deepEqual(await sandbox.exited, { kind: 'exited', code: 37 });
+  });
+
+  test('the n-th termination request kills the payload; exit codes on signals as asked', async () => {
+    const sandbox = await spawn(shellPlan(tree.root, 'trap "" TERM; echo ready; while :; do sleep 1; done', {
+      plan: { pidMode: 'reaper', supervisor: { killOnSignalCount: 2, exitCodeOnSignal: [{ signal: 9, code: 1 }] } },
+    }), { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => sandbox.stdout?.once('data', () => resolve()));
+    sandbox.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    sandbox.kill('SIGTERM');
+    assert.deepEqual(await sandbox.exited, { kind: 'exited', code: 1 });
+  });
+
+  test('cleanup steps run after the payload ends', async () => {
+    const dir = join(tree.root, 'run/registration');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'entry'), 'x');
+    const r = await run(shellPlan(tree.root, 'true', { plan: { supervisor: { cleanup: [{ kind: 'unlink', path: join(dir, 'entry') }, { kind: 'rmdir', path: dir }] } } }));
+    assert.deepEqual(r.status, { kind: 'exited', code: 0 });
+    assert.equal(existsSync(dir), false);
+  });
+
+  test('handOver(): the Node process becomes the helper and exits with the payload\'s code', async () => {
+    const r = await handOverInChild(shellPlan(tree.root, 'echo inside $$; exit 3'));
+    assert.equal(r.stdout, 'inside 1\n');
+    assert.equal(r.code, 3);
+  });
+
+  test('handOver(): a setup failure is printed with its label and the failure exit code', async () => {
+    const r = await handOverInChild(shellPlan(tree.root, 'true', {
+      ops: [{ kind: 'bind', source: { in: 'host', path: '/srv/nothere' }, target: rootPath('/data'), recursive: true, flags: {}, optional: false, create: 'dir' }],
+      plan: { supervisor: { cleanup: [{ kind: 'rmdir', path: join(tree.root, 'mnt') }] } },
+    }));
+    assert.equal(r.stderr, 'nsbox nspawn: bind /srv/nothere -> /data: No such file or directory\n');
+    assert.equal(r.code, 1);
+    assert.equal(existsSync(join(tree.root, 'mnt')), false, 'cleanup ran after the failure');
+    mkdirSync(join(tree.root, 'mnt'));
+    assert.ok(readdirSync(tree.root).includes('mnt'));
+  });
+});
