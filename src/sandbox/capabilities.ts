@@ -23,12 +23,14 @@ export function boundingSet(s: ExecSettings): number[] {
  * The sets the payload starts with; undefined when nothing restricts them (keep the helper's full
  * set for root, and the kernel's usual drop on setuid for other users).
  */
-export function processCapabilities(s: ExecSettings, uid: number): Capabilities | undefined {
+export function processCapabilities(s: ExecSettings, uid: number, available: readonly number[] = ALL_CAPABILITIES): Capabilities | undefined {
   const bounding = boundingSet(s);
-  const ambient = s.ambientCapabilities.filter((c) => bounding.includes(c));
+  // Like systemd, a service cannot gain capabilities its manager does not hold itself.
+  const ambient = s.ambientCapabilities.filter((c) => bounding.includes(c) && available.includes(c));
   if (bounding.length === ALL_CAPABILITIES.length && ambient.length === 0) return undefined;
   if (uid === 0) {
-    return { bounding, permitted: bounding, effective: bounding, inheritable: ambient, ambient };
+    const held = bounding.filter((c) => available.includes(c));
+    return { bounding, permitted: held, effective: held, inheritable: ambient, ambient };
   }
   // A non-root payload keeps only its ambient capabilities across execve().
   return { bounding, permitted: ambient, effective: ambient, inheritable: ambient, ambient };

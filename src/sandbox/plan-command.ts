@@ -28,6 +28,8 @@ export interface PlanFacts {
   readonly privateTmpDirs?: PrivateTmpDirs;
   /** Compiles the system-call policy to classic BPF (src/seccomp/); required if one is needed. */
   readonly compileSeccomp?: (policy: SeccompPolicy) => Uint8Array;
+  /** The manager's own permitted capabilities (the edge reads /proc/self/status); default: all. */
+  readonly availableCapabilities?: readonly number[];
 }
 
 export interface CommandPlan {
@@ -119,7 +121,7 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
   }
 
   const uid = creds?.credentials.uid ?? 0;
-  const capabilities = sandboxed ? processCapabilities(settings, uid) : undefined;
+  const capabilities = sandboxed ? processCapabilities(settings, uid, facts.availableCapabilities) : undefined;
   const process: ProcessSettings = {
     argv: expandArgv(command.argv, env, command.prefixes.noEnvExpansion),
     env,
