@@ -5,7 +5,7 @@ import { select } from './select.js';
 import { CASES, caseLabel } from './cases.js';
 import { ensureReferences } from './references.js';
 import { formatTable, summarize, toJson, type ResultRow } from './report.js';
-import { bwrapRunner, nsboxRunner, nspawnRunner, unshareRunner, type Runner } from './runners.js';
+import { bwrapRunner, floorRunner, nsboxRunner, nspawnRunner, unshareRunner, type Runner } from './runners.js';
 import { CGROUP_PREFIX, Slots } from './slots.js';
 import { assertNoLeaks, takeSnapshot } from '../test/fixtures/cleanup.js';
 
@@ -14,7 +14,7 @@ const log = (line: string): void => {
 };
 
 // Every tool any case knows, so --only can name a tool that only one case runs.
-const RUNNERS: readonly Runner[] = [nsboxRunner('reaper'), nsboxRunner('payload-is-pid1'), bwrapRunner, unshareRunner, nspawnRunner];
+const RUNNERS: readonly Runner[] = [nsboxRunner('reaper'), nsboxRunner('payload-is-pid1'), bwrapRunner, unshareRunner, nspawnRunner, floorRunner];
 
 async function main(): Promise<number> {
   const parsed = parseArgs(process.argv.slice(2));

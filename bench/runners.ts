@@ -30,6 +30,12 @@ export function nsboxRunner(pidMode: PidMode): Runner {
   };
 }
 
+/** No sandbox at all: what child_process.spawn + exit of /bin/true costs; the floor for every row. */
+export const floorRunner: Runner = {
+  tool: 'no sandbox (floor)',
+  once: () => runToCompletion('/bin/true', []),
+};
+
 export const bwrapRunner: Runner = {
   tool: 'bwrap',
   once: (slot) =>
