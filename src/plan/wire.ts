@@ -181,7 +181,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   for (const op of plan.ops) encodeOp(w, op);
 
   const p = plan.process;
-  if (p.argv.length === 0) throw new RangeError('process.argv is empty');
+  if (p.argv.length === 0) throw new RangeError('plan.process: argv is empty');
   w.record(RecordTag.EXECUTABLE, [str(p.executable ?? p.argv[0]!)]);
   w.record(RecordTag.ARGV, p.argv.map(str));
   w.record(RecordTag.ENV, p.env.map(str));

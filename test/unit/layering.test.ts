@@ -1,0 +1,58 @@
+// Keeps the import lines of docs/architecture.md honest: pure layers stay pure, only the executor
+// touches the helper, and the CLI reaches the library through its public entry.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const top = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+const src = join(top, 'src');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+const files = sources(src).map((path) => ({ path, rel: relative(src, path), text: readFileSync(path, 'utf8') }));
+const imports = (text: string): string[] => [...text.matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+const layerOf = (rel: string): string => (rel.includes('/') ? rel.split('/')[0]! : rel);
+
+const PURE = new Set(['plan', 'unit', 'sandbox', 'nspawn']);
+/** Files inside pure folders whose job is I/O, by design (see docs/architecture.md). */
+const PURE_EXCEPTIONS = new Set(['unit/load.ts']);
+const PURE_MAY_IMPORT = new Set([...PURE, 'errors.ts', 'assert-never.ts']);
+
+test('pure layers import no node: modules and only pure layers', () => {
+  const bad: string[] = [];
+  for (const f of files) {
+    if (!PURE.has(layerOf(f.rel)) || PURE_EXCEPTIONS.has(f.rel)) continue;
+    for (const spec of imports(f.text)) {
+      if (spec.startsWith('node:') || !spec.startsWith('.')) {
+        bad.push(`${f.rel} imports ${spec}`);
+        continue;
+      }
+      const target = relative(src, resolve(dirname(f.path), spec)).replace(/\.js$/, '.ts');
+      if (!PURE_MAY_IMPORT.has(layerOf(target))) bad.push(`${f.rel} imports ${target}`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+test('pure layers read no environment, clock or randomness', () => {
+  const bad = files
+    .filter((f) => PURE.has(layerOf(f.rel)) && !PURE_EXCEPTIONS.has(f.rel))
+    .filter((f) => /\bprocess\.(env|argv|cwd|pid|getuid)|\bDate\.now\(|new Date\(|Math\.random\(/.test(f.text.replace(/\/\/.*$/gm, '')))
+    .map((f) => f.rel);
+  assert.deepEqual(bad, []);
+});
+
+test('only executor/ knows where the helper is', () => {
+  const bad = files
+    .filter((f) => layerOf(f.rel) !== 'executor')
+    .filter((f) => /helper-path\.js|nsbox-helper/.test(f.text))
+    .map((f) => f.rel);
+  assert.deepEqual(bad, []);
+});
