@@ -2,7 +2,7 @@
 // follows alias symlinks, detects masking, collects drop-ins, gathers host facts for specifiers,
 // then hands the text to the pure parser. The environment (root, SYSTEMD_UNIT_PATH) comes in as
 // parameters; nothing here reads process.env.
-import { lstat, readdir, readFile, readlink, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { arch, hostname as osHostname, release } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { UnitDiagnostic } from './diagnostics.js';
@@ -106,7 +106,14 @@ async function findAliases(fragmentPath: string, realName: string, dirs: readonl
 
 async function readDropIns(unit: UnitName, aliases: readonly UnitName[], dirs: readonly string[], root: string | undefined) {
   const listed = [];
-  for (const directory of dropInDirectories(unit, aliases, dirs)) {
+  const seen = new Set<string>();
+  for (const candidate of dropInDirectories(unit, aliases, dirs)) {
+    // systemd reports drop-ins by canonical directory (on Debian /lib/… shows as /usr/lib/…), and
+    // one directory reached through two search-path entries counts once.
+    // TODO(unit): canonicalize inside --root; an absolute symlink there resolves on the host.
+    const directory = await realpath(candidate).catch(() => undefined);
+    if (directory === undefined || seen.has(directory)) continue;
+    seen.add(directory);
     const names = await readdir(directory).catch(() => [] as string[]);
     if (names.length > 0) listed.push({ directory, names: names.sort() });
   }

@@ -68,10 +68,13 @@ export function parseTimeSpan(value: string, defaultUnit: Usec = USEC_PER_SEC): 
   return total;
 }
 
-/** Renders microseconds the way systemd's format_timespan() does with accuracy 1µs. */
-export function formatTimeSpan(usec: Usec): string {
+/**
+ * Renders microseconds the way systemd's format_timespan() does: parts from years down, and once
+ * something is printed, a remainder below `accuracy` is dropped (the manager's dump uses 1s).
+ */
+export function formatTimeSpan(usec: Usec, accuracy: Usec = 1): string {
   if (usec === Infinity) return 'infinity';
-  if (usec === 0) return '0';
+  if (usec <= 0) return '0';
   const table: readonly (readonly [string, number])[] = [
     ['y', 31557600e6], ['month', 2629800e6], ['w', 604800e6], ['d', 86400e6], ['h', 3600e6],
     ['min', 60e6], ['s', 1e6], ['ms', 1e3], ['us', 1],
@@ -79,6 +82,7 @@ export function formatTimeSpan(usec: Usec): string {
   const parts: string[] = [];
   let rest = usec;
   for (const [name, size] of table) {
+    if (rest <= 0 || (rest < accuracy && parts.length > 0)) break;
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${name}`);
       rest %= size;
