@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { explainPlan } from '../../../src/plan/explain.js';
+import { planCommand } from '../../../src/sandbox/plan-command.js';
+import { defaultExecSettings } from '../../../src/sandbox/exec-settings.js';
+import { noPrefixes } from '../../../src/sandbox/command.js';
+
+const db = { user: () => undefined, group: () => undefined, memberships: () => [] };
+const explain = (over: Partial<typeof defaultExecSettings>): string =>
+  explainPlan(planCommand({ ...defaultExecSettings, ...over }, { kind: 'ExecStart', path: '/bin/true', argv: ['/bin/true'], prefixes: noPrefixes },
+    { userDatabase: db, privateTmpDirs: { tmp: '/T/tmp', varTmp: '/T/vt' } }).plan);
+const lineOf = (text: string, label: string): string => text.split('\n').slice(4).find((l) => new RegExp(`[─ ]${label}\\s`).test(l)) ?? '';
+
+test('explainPlan() says the host file system is unchanged without a mount namespace', () => {
+  assert.match(explain({}), /File system: the host's, unchanged/);
+});
+
+test('explainPlan() shows the final flags after every remount round', () => {
+  const text = explain({ protectSystem: 'strict', privateTmp: true, inaccessiblePaths: [{ path: '/srv', ignoreMissing: true, relativeToRoot: false }] });
+  assert.match(lineOf(text, '/'), /read-only/);
+  assert.match(lineOf(text, 'tmp'), /read-write .*bind from host \/T\/tmp/);
+  assert.match(lineOf(text, 'srv'), /INACCESSIBLE \(if present\)/);
+  assert.match(lineOf(text, 'home'), /read-write/);
+});
+
+test('explainPlan() lists process settings', () => {
+  const text = explain({ user: 'nobody', environment: ['A=1'], umask: 0o077 });
+  assert.match(text, /user\s+uid 65534, gid 65534/);
+  assert.match(text, /umask\s+0077/);
+  assert.match(text, /A=1/);
+});
