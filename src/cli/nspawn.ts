@@ -1,0 +1,68 @@
+// `nsbox nspawn`: parse nspawn's options, prepare the container (facts, cgroups, registration),
+// then hand this process over to the helper, which supervises the container from then on.
+// NSBOX_NSPAWN_NO_HANDOVER=1 keeps Node in charge (spawn and wait), for debugging.
+import { isatty } from 'node:tty';
+import { handOver, spawn, NsboxError } from '../index.js';
+import { helpText, parseNspawnArgs, type NspawnOptions } from '../nspawn/options.js';
+import { prepareContainer, type PreparedContainer } from '../machines/container.js';
+
+const LABEL = 'nsbox nspawn: ';
+
+function fail(err: unknown): number {
+  if (err instanceof NsboxError || (err instanceof Error && 'code' in err)) {
+    process.stderr.write(`${LABEL}${err.message}\n`);
+    return 1;
+  }
+  throw err;
+}
+
+function banner(options: NspawnOptions, c: PreparedContainer): void {
+  for (const w of c.warnings) process.stderr.write(`${w}\n`);
+  if (options.quiet) return;
+  process.stderr.write(`Spawning container ${c.machine} on ${c.directory}.\n`);
+  if (c.console === 'interactive') process.stderr.write('Press ^] three times within 1s to kill container.\n');
+}
+
+async function runInNode(c: PreparedContainer): Promise<number> {
+  try {
+    const box = await spawn(c.plan, { stdio: 'inherit' });
+    // The helper translates these; Node must not die of them meanwhile.
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => box.kill(sig));
+    const status = await box.exited;
+    return status.kind === 'exited' ? status.code : 1;
+  } finally {
+    c.release();
+  }
+}
+
+export async function main(args: readonly string[]): Promise<number> {
+  let options: NspawnOptions;
+  let container: PreparedContainer;
+  try {
+    options = parseNspawnArgs(args);
+    if (options.help) {
+      process.stdout.write(helpText());
+      return 0;
+    }
+    if (options.version) {
+      process.stdout.write('nsbox nspawn (systemd-nspawn 252 compatible)\n');
+      return 0;
+    }
+    container = prepareContainer(options, {
+      stdinIsTty: isatty(0),
+      stdoutIsTty: isatty(1),
+      supervisorPid: process.pid,
+      forceUnified: process.env['SYSTEMD_NSPAWN_UNIFIED_HIERARCHY'] === '1',
+    });
+  } catch (err) {
+    return fail(err);
+  }
+  banner(options, container);
+  if (process.env['NSBOX_NSPAWN_NO_HANDOVER'] === '1') return runInNode(container).catch(fail);
+  try {
+    handOver(container.plan, { failureExitCode: 1, labelPrefix: LABEL });
+  } catch (err) {
+    container.release();
+    return fail(err);
+  }
+}

@@ -1,0 +1,78 @@
+// Everything between the command line and the plan that touches the machine: find the tree,
+// gather facts, create the container's cgroups, register it. release() undoes the last two for
+// callers that outlive the container (spawn users, tests, a failure before hand-over); after a
+// hand-over the supervisor's cleanup steps do it instead.
+import { resolve } from 'node:path';
+import { containerCgroupDirs, containerCgroupMode } from '../nspawn/cgroup-layout.js';
+import type { NspawnOptions } from '../nspawn/options.js';
+import { machineName, planNspawn, type NspawnPlan } from '../nspawn/plan.js';
+import { probePaths, treeHasSystemd } from '../nspawn/tree.js';
+import { createCgroupDirs, removeCgroupDirs } from '../cgroups/container.js';
+import { detectCgroups } from '../cgroups/detect.js';
+import { gatherHostFacts, gatherTreeFacts, newUuid } from './facts.js';
+import { findImage } from './images.js';
+import { MACHINES_DIR, registerMachine, unregisterMachine } from './registry.js';
+
+export interface PrepareOptions {
+  readonly stdinIsTty: boolean;
+  readonly stdoutIsTty: boolean;
+  /** Pid that will supervise the container (this process when handing over). */
+  readonly supervisorPid: number;
+  /** nspawn's SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1: a cgroup2-only view even on a hybrid host. */
+  readonly forceUnified?: boolean;
+  readonly machinesDir?: string;
+}
+
+export interface PreparedContainer extends NspawnPlan {
+  readonly directory: string;
+  readonly cgroupDirs: readonly string[];
+  readonly registrationFile?: string;
+  release(): void;
+}
+
+export function resolveDirectory(options: NspawnOptions): string {
+  if (options.directory !== undefined) return resolve(options.directory);
+  return findImage(options.machine!);
+}
+
+export function prepareContainer(options: NspawnOptions, p: PrepareOptions): PreparedContainer {
+  const directory = resolveDirectory(options);
+  const tree = gatherTreeFacts(directory, probePaths(options));
+  const host = gatherHostFacts(p);
+  const hostCgroups = detectCgroups();
+  const mode = containerCgroupMode(hostCgroups, treeHasSystemd(tree), p.forceUnified ?? false);
+  const machine = machineName(options, directory);
+  // The pid keeps two containers of the same name (tests, a stale registration) apart.
+  const dirs = containerCgroupDirs(hostCgroups, mode, `nsbox-${machine}-${p.supervisorPid}`);
+  const machinesDir = p.machinesDir ?? MACHINES_DIR;
+  const registrationFile = options.register ? `${machinesDir}/${machine}` : undefined;
+  const facts = {
+    tree,
+    host,
+    cgroups: { host: hostCgroups, mode, dirs },
+    randomUuid: newUuid(),
+    ...(registrationFile !== undefined ? { registrationFile } : {}),
+  };
+  // Plan first (it validates the tree and the user), so a refusal leaves nothing behind.
+  const planned = planNspawn(options, facts);
+  const cgroupDirs = dirs.map((d) => d.path);
+  createCgroupDirs(cgroupDirs);
+  let registered = false;
+  const release = (): void => {
+    if (registered) unregisterMachine(machine, machinesDir);
+    removeCgroupDirs([...cgroupDirs].reverse());
+  };
+  try {
+    if (registrationFile !== undefined) {
+      registerMachine(
+        { name: machine, class: 'container', directory, supervisorPid: p.supervisorPid, boot: options.boot, uuid: planned.containerUuid, cgroups: cgroupDirs, startedAt: new Date().toISOString() },
+        machinesDir,
+      );
+      registered = true;
+    }
+  } catch (err) {
+    release();
+    throw err;
+  }
+  return { ...planned, directory, cgroupDirs, ...(registrationFile !== undefined ? { registrationFile } : {}), release };
+}

@@ -1,0 +1,96 @@
+// Gathers what the nspawn planner needs from the tree and the host. Reads only: the paths the
+// planner asks for, passwd/group, machine-id, the host's os-release, resolv.conf, zone, limits.
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { HostFacts, TreeFacts } from '../nspawn/facts.js';
+import { parseOsRelease } from '../nspawn/environment.js';
+
+const read = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+};
+
+/** lstat inside the tree; intermediate symlinks (merged /usr) resolve relative to the tree here. */
+function presentPaths(directory: string, probes: readonly string[]): Set<string> {
+  const present = new Set<string>();
+  for (const p of probes) {
+    try {
+      lstatSync(join(directory, p));
+      present.add(p);
+    } catch {
+      // absent
+    }
+  }
+  return present;
+}
+
+export function gatherTreeFacts(directory: string, probes: readonly string[]): TreeFacts {
+  const machineId = read(join(directory, 'etc/machine-id'))?.trim();
+  let localtime: TreeFacts['localtime'] = { kind: 'missing' };
+  try {
+    const st = lstatSync(join(directory, 'etc/localtime'));
+    localtime = st.isSymbolicLink() ? { kind: 'symlink', target: readlinkSync(join(directory, 'etc/localtime')) } : { kind: 'file' };
+  } catch {
+    // missing
+  }
+  const passwd = read(join(directory, 'etc/passwd'));
+  const group = read(join(directory, 'etc/group'));
+  return {
+    directory,
+    present: presentPaths(directory, probes),
+    ...(passwd !== undefined ? { passwd } : {}),
+    ...(group !== undefined ? { group } : {}),
+    ...(machineId ? { machineId } : {}),
+    localtime,
+  };
+}
+
+function boundingSet(): number[] {
+  const line = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  const mask = BigInt(`0x${line?.[1] ?? '0'}`);
+  const out: number[] = [];
+  for (let i = 0; i < 64; i++) if ((mask >> BigInt(i)) & 1n) out.push(i);
+  return out;
+}
+
+function nofileHard(): number {
+  const line = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return line?.[1] === 'unlimited' || line?.[1] === undefined ? 1024 * 1024 : Number(line[1]);
+}
+
+function hostTimezone(): HostFacts['timezone'] {
+  try {
+    const file = realpathSync('/etc/localtime');
+    const i = file.indexOf('/zoneinfo/');
+    return { file, name: i >= 0 ? file.slice(i + '/zoneinfo/'.length) : 'UTC' };
+  } catch {
+    return undefined;
+  }
+}
+
+export function gatherHostFacts(tty: { stdinIsTty: boolean; stdoutIsTty: boolean }): HostFacts {
+  const osReleasePath = ['/etc/os-release', '/usr/lib/os-release'].find((p) => existsSync(p));
+  const resolv = read('/etc/resolv.conf');
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  const timezone = hostTimezone();
+  return {
+    boundingSet: boundingSet(),
+    osRelease: osReleasePath ? parseOsRelease(read(osReleasePath) ?? '') : {},
+    ...(osReleasePath ? { osReleasePath: realpathSync(osReleasePath) } : {}),
+    nofileHard: nofileHard(),
+    memTotalBytes: totalmem(),
+    ...(process.env['TERM'] ? { term: process.env['TERM'] } : {}),
+    ...tty,
+    ...(resolv !== undefined ? { resolvConf: new TextEncoder().encode(resolv), resolvConfPath: '/etc/resolv.conf' } : {}),
+    ...(timezone ? { timezone } : {}),
+    env,
+  };
+}
+
+export const newUuid = (): string => randomUUID();

@@ -1,0 +1,66 @@
+// What `nsbox nspawn` refuses, each with a stable code. The CLI prints the message and exits 1,
+// as systemd-nspawn does for a bad command line, a tree that is not an OS, or an unknown user.
+import { NsboxError } from '../errors.js';
+
+/** A malformed command line: unknown option, missing or bad argument, conflicting options. */
+export class NspawnUsageError extends NsboxError {
+  readonly code = 'NSPAWN_USAGE';
+  constructor(readonly option: string, message: string) {
+    super(`${option}: ${message}`);
+    this.name = 'NspawnUsageError';
+  }
+}
+
+/** An option systemd-nspawn has and nsbox does not implement yet: refused, never ignored. */
+export class NspawnUnsupportedError extends NsboxError {
+  readonly code = 'NSPAWN_UNSUPPORTED';
+  constructor(readonly option: string) {
+    super(`${option} is not supported yet`);
+    this.name = 'NspawnUnsupportedError';
+  }
+}
+
+/** The directory lacks os-release or usr/: systemd-nspawn refuses it for the same reasons. */
+export class NotAnOsTreeError extends NsboxError {
+  readonly code = 'NSPAWN_NOT_OS_TREE';
+  constructor(readonly directory: string, readonly missing: string) {
+    super(`${directory} does not look like an OS tree (no ${missing}); refusing`);
+    this.name = 'NotAnOsTreeError';
+  }
+}
+
+/** -u names a user the tree's /etc/passwd does not know. */
+export class UnknownUserError extends NsboxError {
+  readonly code = 'NSPAWN_UNKNOWN_USER';
+  constructor(readonly user: string) {
+    super(`failed to resolve user ${user} in the container's /etc/passwd`);
+    this.name = 'UnknownUserError';
+  }
+}
+
+/** Boot mode found none of the init binaries systemd-nspawn tries. */
+export class NoInitError extends NsboxError {
+  readonly code = 'NSPAWN_NO_INIT';
+  constructor(readonly tried: readonly string[]) {
+    super(`no init found in the container (tried ${tried.join(', ')})`);
+    this.name = 'NoInitError';
+  }
+}
+
+/** -M NAME without -D found no image under the machine directory. */
+export class NoSuchImageError extends NsboxError {
+  readonly code = 'NSPAWN_NO_SUCH_IMAGE';
+  constructor(readonly machine: string, readonly searched: readonly string[]) {
+    super(`no image for machine ${machine} (looked in ${searched.join(', ')})`);
+    this.name = 'NoSuchImageError';
+  }
+}
+
+/** The command (or default shell) is not in the tree. */
+export class CommandNotFoundError extends NsboxError {
+  readonly code = 'NSPAWN_COMMAND_NOT_FOUND';
+  constructor(readonly command: string) {
+    super(`${command}: command not found in the container`);
+    this.name = 'CommandNotFoundError';
+  }
+}

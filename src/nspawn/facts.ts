@@ -1,0 +1,53 @@
+// Everything the nspawn planner needs to know about the tree and the host, gathered by the edge
+// (src/machines/facts.ts) so the planner stays pure: same options + same facts = same plan.
+import type { CgroupMode, HostCgroups, WritableHierarchy } from './cgroup-layout.js';
+
+export interface TreeFacts {
+  /** Absolute host path of the tree. */
+  readonly directory: string;
+  /** Paths (absolute, inside the tree) that exist; only those from probePaths() are asked. */
+  readonly present: ReadonlySet<string>;
+  readonly passwd?: string;
+  readonly group?: string;
+  /** /etc/machine-id's content when it holds an id (first boot trees have it empty). */
+  readonly machineId?: string;
+  /** What /etc/localtime is in the tree: a symlink (its target), a file, or nothing. */
+  readonly localtime: { readonly kind: 'symlink'; readonly target: string } | { readonly kind: 'file' } | { readonly kind: 'missing' };
+}
+
+export interface HostFacts {
+  readonly boundingSet: readonly number[];
+  /** The host's os-release, parsed: its ID and VERSION_ID become container_host_* variables. */
+  readonly osRelease: Readonly<Record<string, string>>;
+  /** The host's os-release file, bound to /run/host/os-release. */
+  readonly osReleasePath?: string;
+  readonly nofileHard: number;
+  readonly memTotalBytes: number;
+  readonly term?: string;
+  readonly stdinIsTty: boolean;
+  readonly stdoutIsTty: boolean;
+  /** /etc/resolv.conf's bytes, copied into the tree as nspawn's --resolv-conf=auto does. */
+  readonly resolvConf?: Uint8Array;
+  readonly resolvConfPath?: string;
+  /** The host's zone file (/etc/localtime resolved) and its name under zoneinfo, e.g. Etc/UTC. */
+  readonly timezone?: { readonly file: string; readonly name: string };
+  /** For -E NAME without a value. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface CgroupFacts {
+  readonly host: HostCgroups;
+  readonly mode: CgroupMode;
+  /** Directories created for this container (cgroups/), joined before the cgroup namespace. */
+  readonly dirs: readonly { readonly hierarchy: WritableHierarchy; readonly path: string }[];
+}
+
+export interface NspawnFacts {
+  readonly tree: TreeFacts;
+  readonly host: HostFacts;
+  readonly cgroups: CgroupFacts;
+  /** Used as container_uuid when the tree has no machine id (randomness comes from the edge). */
+  readonly randomUuid: string;
+  /** Registration file under /run/nsbox/machines, unlinked by the supervisor after exit. */
+  readonly registrationFile?: string;
+}

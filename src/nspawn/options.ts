@@ -1,0 +1,273 @@
+// systemd-nspawn's command line, as ONE table: name, short letter, argument, parser -> field.
+// Parsing stops at the first non-option (nspawn's getopt uses "+"), so `nsbox nspawn -D t ls -l`
+// hands `-l` to ls. Options nspawn has and nsbox lacks are listed too, and refused by name.
+import { capabilityNumber } from '../plan/capabilities.js';
+import { NspawnUnsupportedError, NspawnUsageError } from './errors.js';
+import { parseSignal } from './signals.js';
+import { parseTmpfsOptions, type TmpfsOptions } from './tmpfs-options.js';
+
+export type ConsoleOption = 'interactive' | 'read-only' | 'passive' | 'pipe' | 'autopipe';
+
+export interface BindSpec {
+  /** Absolute host path, or relative to the tree when given with nspawn's `+` prefix. */
+  readonly source: string;
+  readonly sourceInTree: boolean;
+  readonly target: string;
+  readonly readOnly: boolean;
+  readonly recursive: boolean;
+}
+
+export interface TmpfsSpec {
+  readonly target: string;
+  readonly options: TmpfsOptions;
+}
+
+/** 'all' or a list of capability numbers. */
+export type CapabilityArg = 'all' | readonly number[];
+
+export interface NspawnOptions {
+  readonly directory?: string;
+  readonly machine?: string;
+  readonly boot: boolean;
+  readonly asPid2: boolean;
+  readonly user?: string;
+  readonly chdir?: string;
+  /** NAME=VALUE, or NAME alone (taken from the caller's environment by the CLI). */
+  readonly setenv: readonly string[];
+  readonly binds: readonly BindSpec[];
+  readonly tmpfs: readonly TmpfsSpec[];
+  readonly readOnly: boolean;
+  readonly privateNetwork: boolean;
+  readonly hostname?: string;
+  readonly capability: readonly CapabilityArg[];
+  readonly dropCapability: readonly CapabilityArg[];
+  readonly killSignal?: number;
+  readonly quiet: boolean;
+  readonly console?: ConsoleOption;
+  readonly register: boolean;
+  readonly keepUnit: boolean;
+  readonly ephemeral: boolean;
+  readonly help: boolean;
+  readonly version: boolean;
+  /** The command and its arguments; in boot mode, arguments for init. */
+  readonly command: readonly string[];
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
+type Draft = Mutable<NspawnOptions>;
+
+export const defaultOptions = (): Draft => ({
+  boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], readOnly: false, privateNetwork: false,
+  capability: [], dropCapability: [], quiet: false, register: true, keepUnit: false, ephemeral: false,
+  help: false, version: false, command: [],
+});
+
+export interface OptionSpec {
+  readonly long: string;
+  readonly short?: string;
+  readonly arg: 'none' | 'required';
+  readonly help: string;
+  readonly apply: (draft: Draft, value: string, option: string) => void;
+}
+
+const CONSOLE_MODES: readonly ConsoleOption[] = ['interactive', 'read-only', 'passive', 'pipe', 'autopipe'];
+
+function parseBoolean(option: string, value: string): boolean {
+  if (/^(1|yes|y|true|t|on)$/i.test(value)) return true;
+  if (/^(0|no|n|false|f|off)$/i.test(value)) return false;
+  throw new NspawnUsageError(option, `expects a boolean, got "${value}"`);
+}
+
+function parseCapabilities(option: string, value: string): CapabilityArg {
+  if (value === 'all') return 'all';
+  return value.split(',').map((name) => {
+    const n = capabilityNumber(name.trim());
+    if (n === undefined) throw new NspawnUsageError(option, `unknown capability "${name}"`);
+    return n;
+  });
+}
+
+/** Splits on ':' not preceded by a backslash, as nspawn's extract_first_word with colons does. */
+export function splitColons(value: string): string[] {
+  const out: string[] = [''];
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (c === '\\' && value[i + 1] === ':') {
+      out[out.length - 1] += ':';
+      i++;
+    } else if (c === ':') out.push('');
+    else out[out.length - 1] += c;
+  }
+  return out;
+}
+
+function absolute(option: string, path: string): string {
+  if (!path.startsWith('/')) throw new NspawnUsageError(option, `"${path}" is not an absolute path`);
+  return path;
+}
+
+/** --bind=SRC[:DST[:OPTS]]: OPTS is rbind (default) or norbind; `+SRC` is inside the tree. */
+export function parseBindSpec(option: string, value: string, readOnly: boolean): BindSpec {
+  const [src = '', dst, opts, ...rest] = splitColons(value);
+  if (rest.length > 0) throw new NspawnUsageError(option, `too many ':' in "${value}"`);
+  const sourceInTree = src.startsWith('+');
+  const source = sourceInTree ? `/${src.slice(1).replace(/^\/+/, '')}` : absolute(option, src);
+  const target = absolute(option, dst === undefined || dst === '' ? source : dst);
+  let recursive = true;
+  for (const opt of (opts ?? '').split(',').filter(Boolean)) {
+    if (opt === 'rbind') recursive = true;
+    else if (opt === 'norbind') recursive = false;
+    else if (opt === 'idmap' || opt === 'noidmap') throw new NspawnUnsupportedError(`${option} option ${opt}`);
+    else throw new NspawnUsageError(option, `unknown bind option "${opt}"`);
+  }
+  return { source, sourceInTree, target, readOnly, recursive };
+}
+
+function validMachineName(option: string, name: string): string {
+  // machine_name_is_valid(): a hostname of at most 64 characters.
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/.test(name) || name.includes('..')) {
+    throw new NspawnUsageError(option, `invalid machine name "${name}"`);
+  }
+  return name;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  { long: 'help', short: 'h', arg: 'none', help: 'Show this help', apply: (d) => (d.help = true) },
+  { long: 'version', arg: 'none', help: 'Print the version', apply: (d) => (d.version = true) },
+  { long: 'directory', short: 'D', arg: 'required', help: 'Root directory of the container', apply: (d, v) => (d.directory = v) },
+  { long: 'machine', short: 'M', arg: 'required', help: 'Machine name (default: the directory name)', apply: (d, v, o) => (d.machine = validMachineName(o, v)) },
+  { long: 'boot', short: 'b', arg: 'none', help: "Boot the tree's init as PID 1", apply: (d) => (d.boot = true) },
+  { long: 'as-pid2', short: 'a', arg: 'none', help: 'Run the command as PID 2 under a stub init', apply: (d) => (d.asPid2 = true) },
+  { long: 'user', short: 'u', arg: 'required', help: 'Run the command as this user of the tree', apply: (d, v) => (d.user = v) },
+  { long: 'chdir', arg: 'required', help: 'Working directory inside the container', apply: (d, v, o) => (d.chdir = absolute(o, v)) },
+  { long: 'setenv', short: 'E', arg: 'required', help: 'Set an environment variable (NAME=VALUE or NAME)', apply: (d, v, o) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(v)) throw new NspawnUsageError(o, `invalid environment assignment "${v}"`);
+      d.setenv.push(v);
+    } },
+  { long: 'bind', arg: 'required', help: 'Bind a host path (SRC[:DST[:rbind|norbind]])', apply: (d, v, o) => d.binds.push(parseBindSpec(o, v, false)) },
+  { long: 'bind-ro', arg: 'required', help: 'Bind a host path read-only', apply: (d, v, o) => d.binds.push(parseBindSpec(o, v, true)) },
+  { long: 'tmpfs', arg: 'required', help: 'Mount a tmpfs (PATH[:OPTIONS])', apply: (d, v, o) => {
+      const [target = '', ...opts] = splitColons(v);
+      d.tmpfs.push({ target: absolute(o, target), options: parseTmpfsOptions(o, opts.join(':')) });
+    } },
+  { long: 'read-only', arg: 'none', help: 'Mount the root read-only', apply: (d) => (d.readOnly = true) },
+  { long: 'private-network', arg: 'none', help: 'Only a loopback device; keeps CAP_NET_ADMIN', apply: (d) => (d.privateNetwork = true) },
+  { long: 'hostname', arg: 'required', help: 'Hostname (default: the machine name)', apply: (d, v, o) => (d.hostname = validMachineName(o, v)) },
+  { long: 'capability', arg: 'required', help: 'Grant capabilities beyond the default set', apply: (d, v, o) => d.capability.push(parseCapabilities(o, v)) },
+  { long: 'drop-capability', arg: 'required', help: 'Drop capabilities from the default set', apply: (d, v, o) => d.dropCapability.push(parseCapabilities(o, v)) },
+  { long: 'kill-signal', arg: 'required', help: 'Signal that asks the container to stop', apply: (d, v, o) => {
+      const n = parseSignal(v);
+      if (n === undefined) throw new NspawnUsageError(o, `unknown signal "${v}"`);
+      d.killSignal = n;
+    } },
+  { long: 'quiet', short: 'q', arg: 'none', help: 'Do not print status messages', apply: (d) => (d.quiet = true) },
+  { long: 'pipe', short: 'P', arg: 'none', help: 'Pass stdio straight through (same as --console=pipe)', apply: (d) => (d.console = 'pipe') },
+  { long: 'console', arg: 'required', help: 'interactive, read-only, pipe or autopipe', apply: (d, v, o) => {
+      if (!(CONSOLE_MODES as readonly string[]).includes(v)) throw new NspawnUsageError(o, `unknown console mode "${v}"`);
+      if (v === 'passive') throw new NspawnUnsupportedError(`${o}=passive`);
+      d.console = v as ConsoleOption;
+    } },
+  { long: 'register', arg: 'required', help: 'Accepted; nsbox registers under /run/nsbox/machines', apply: (d, v, o) => (d.register = parseBoolean(o, v)) },
+  { long: 'keep-unit', arg: 'none', help: 'Accepted; nsbox creates no unit', apply: (d) => (d.keepUnit = true) },
+  { long: 'ephemeral', short: 'x', arg: 'none', help: 'Run on a throwaway overlay of the tree', apply: (d) => (d.ephemeral = true) },
+];
+
+/** systemd-nspawn 252 options nsbox does not implement yet (with their short letters). */
+export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly short?: string }[] = [
+  { long: 'template' }, { long: 'image', short: 'i' }, { long: 'oci-bundle' }, { long: 'volatile' },
+  { long: 'uuid' }, { long: 'slice', short: 'S' }, { long: 'property' }, { long: 'private-users', short: 'U' },
+  { long: 'private-users-ownership' }, { long: 'private-users-chown' }, { long: 'network-interface' },
+  { long: 'network-macvlan' }, { long: 'network-ipvlan' }, { long: 'network-veth', short: 'n' },
+  { long: 'network-veth-extra' }, { long: 'network-bridge' }, { long: 'network-zone' },
+  { long: 'network-namespace-path' }, { long: 'port', short: 'p' }, { long: 'personality' },
+  { long: 'selinux-context', short: 'Z' }, { long: 'selinux-apifs-context', short: 'L' },
+  { long: 'system-call-filter' }, { long: 'rlimit' }, { long: 'oom-score-adjust' }, { long: 'cpu-affinity' },
+  { long: 'no-new-privileges' }, { long: 'ambient-capability' }, { long: 'link-journal' }, { long: 'resolv-conf' },
+  { long: 'timezone' }, { long: 'overlay' }, { long: 'overlay-ro' }, { long: 'inaccessible' },
+  { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
+  { long: 'notify-ready' }, { long: 'suppress-sync' }, { long: 'settings' }, { long: 'load-credential' },
+  { long: 'set-credential' }, { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },
+  { long: 'machine-directory' }, { long: 'kill-signal-on-exit' },
+];
+
+const byLong = new Map(OPTIONS.map((o) => [o.long, o]));
+const byShort = new Map(OPTIONS.filter((o) => o.short !== undefined).map((o) => [o.short!, o]));
+const unsupportedLong = new Set(UNSUPPORTED_OPTIONS.map((o) => o.long));
+const unsupportedShort = new Map(UNSUPPORTED_OPTIONS.filter((o) => o.short).map((o) => [o.short!, o.long]));
+
+/** Parses nspawn's arguments (without the verb). Throws NspawnUsageError / NspawnUnsupportedError. */
+export function parseNspawnArgs(argv: readonly string[]): NspawnOptions {
+  const draft = defaultOptions();
+  let i = 0;
+  const next = (option: string): string => {
+    const value = argv[++i];
+    if (value === undefined) throw new NspawnUsageError(option, 'requires an argument');
+    return value;
+  };
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = arg.slice(2, eq < 0 ? undefined : eq);
+      const spec = byLong.get(name);
+      if (!spec) {
+        if (unsupportedLong.has(name)) throw new NspawnUnsupportedError(`--${name}`);
+        throw new NspawnUsageError(`--${name}`, 'unknown option');
+      }
+      const option = `--${name}`;
+      if (spec.arg === 'none') {
+        if (eq >= 0) throw new NspawnUsageError(option, 'takes no argument');
+        spec.apply(draft, '', option);
+      } else spec.apply(draft, eq >= 0 ? arg.slice(eq + 1) : next(option), option);
+      continue;
+    }
+    if (arg.startsWith('-') && arg.length > 1) {
+      // Clustered short options: -bq, -Dtree, -D tree.
+      for (let j = 1; j < arg.length; j++) {
+        const letter = arg[j]!;
+        const spec = byShort.get(letter);
+        const option = `-${letter}`;
+        if (!spec) {
+          const long = unsupportedShort.get(letter);
+          if (long !== undefined) throw new NspawnUnsupportedError(`${option}/--${long}`);
+          throw new NspawnUsageError(option, 'unknown option');
+        }
+        if (spec.arg === 'none') {
+          spec.apply(draft, '', option);
+          continue;
+        }
+        spec.apply(draft, j + 1 < arg.length ? arg.slice(j + 1) : next(option), option);
+        break;
+      }
+      continue;
+    }
+    break;
+  }
+  draft.command = argv.slice(i);
+  checkConflicts(draft);
+  return draft;
+}
+
+function checkConflicts(d: Draft): void {
+  if (d.boot && d.asPid2) throw new NspawnUsageError('--boot', 'cannot be combined with --as-pid2');
+  if (d.boot && d.user !== undefined) throw new NspawnUsageError('--user', 'cannot be combined with --boot');
+  if (d.ephemeral && d.readOnly) throw new NspawnUsageError('--ephemeral', 'cannot be combined with --read-only');
+  if (d.directory === undefined && d.machine === undefined && !d.help && !d.version) {
+    // nspawn falls back to the current directory; refusing is safer than booting the host's /.
+    throw new NspawnUsageError('--directory', 'is required (or -M NAME for an image in /var/lib/machines)');
+  }
+}
+
+/** `--help` text from the same table, so a new option cannot go undocumented. */
+export function helpText(): string {
+  const lines = ['nsbox nspawn [OPTIONS...] [COMMAND [ARGS...]]', '', 'Spawn a command or OS in a light-weight container.', ''];
+  for (const o of OPTIONS) {
+    const name = `${o.short ? `-${o.short} ` : '   '}--${o.long}${o.arg === 'required' ? '=…' : ''}`;
+    lines.push(`  ${name.padEnd(26)} ${o.help}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,146 @@
+// nspawn options + facts -> Plan. Pure: the edge (src/machines/, src/cgroups/) gathers the facts
+// and creates the cgroup directories; this decides everything else.
+import type { CleanupStep, Op, Plan } from '../plan/types.js';
+import { hostPath, rootPath } from '../plan/types.js';
+import { capabilityName } from '../plan/capabilities.js';
+import { cgroupOps } from './cgroup-layout.js';
+import { containerCapabilities, processCapabilities } from './capabilities.js';
+import { containerEnvironment } from './environment.js';
+import type { NspawnFacts } from './facts.js';
+import { localtimeOps, resolvConfOps } from './host-files.js';
+import type { NspawnOptions, BindSpec, TmpfsSpec } from './options.js';
+import { resolveUser, type ResolvedUser } from './passwd.js';
+import { supervisorSettings } from './supervisor.js';
+import { devOps, procOps, runOps, sysOps, tmpOps } from './api-mounts.js';
+import { checkOsTree, defaultMachineName, resolveCommand } from './tree.js';
+import type { ConsoleOption } from './options.js';
+
+export interface NspawnPlan {
+  readonly plan: Plan;
+  readonly machine: string;
+  readonly containerUuid: string;
+  readonly console: Exclude<ConsoleOption, 'autopipe' | 'passive'>;
+  /** Things nspawn would warn about too (printed unless -q). */
+  readonly warnings: readonly string[];
+}
+
+/** The console nspawn picks: interactive with a terminal on both ends, read-only without. */
+export function consoleMode(option: ConsoleOption | undefined, tty: { readonly stdinIsTty: boolean; readonly stdoutIsTty: boolean }): NspawnPlan['console'] {
+  const interactive = tty.stdinIsTty && tty.stdoutIsTty;
+  if (option === 'autopipe') return interactive ? 'interactive' : 'pipe';
+  if (option === undefined || option === 'passive') return interactive ? 'interactive' : 'read-only';
+  return option;
+}
+
+export const machineName = (options: NspawnOptions, directory: string): string => options.machine ?? defaultMachineName(directory);
+
+/** nspawn's container_uuid: the tree's machine id when it has one, formatted as a UUID. */
+export function containerUuid(machineId: string | undefined, randomUuid: string): string {
+  if (machineId === undefined || !/^[0-9a-f]{32}$/.test(machineId)) return randomUuid;
+  const m = machineId;
+  return `${m.slice(0, 8)}-${m.slice(8, 12)}-${m.slice(12, 16)}-${m.slice(16, 20)}-${m.slice(20)}`;
+}
+
+const depth = (path: string): number => path.split('/').filter(Boolean).length;
+
+/** --bind/--bind-ro/--tmpfs after the API file systems, parents before children. */
+export function customMountOps(binds: readonly BindSpec[], tmpfs: readonly TmpfsSpec[]): Op[] {
+  const entries: { target: string; op: Op }[] = [
+    ...binds.map((b) => ({
+      target: b.target,
+      op: {
+        kind: 'bind',
+        source: b.sourceInTree ? rootPath(b.source) : hostPath(b.source),
+        target: rootPath(b.target),
+        recursive: b.recursive,
+        flags: b.readOnly ? { readOnly: true } : {},
+        optional: false,
+        create: 'like-source',
+      } as const,
+    })),
+    ...tmpfs.map((t) => ({
+      target: t.target,
+      op: {
+        kind: 'tmpfs',
+        target: rootPath(t.target),
+        mode: t.options.mode,
+        ...(t.options.sizeBytes !== undefined ? { sizeBytes: t.options.sizeBytes } : {}),
+        ...(t.options.nrInodes !== undefined ? { nrInodes: t.options.nrInodes } : {}),
+        flags: { readOnly: t.options.readOnly, nosuid: t.options.nosuid, nodev: t.options.nodev, noexec: t.options.noexec },
+        create: 'dir',
+      } as const,
+    })),
+  ];
+  return entries.map((e, i) => ({ ...e, i })).sort((a, b) => depth(a.target) - depth(b.target) || a.i - b.i).map((e) => e.op);
+}
+
+export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPlan {
+  const { tree, host } = facts;
+  checkOsTree(tree);
+  const command = resolveCommand(options, tree);
+  const machine = machineName(options, tree.directory);
+  const uuid = containerUuid(tree.machineId, facts.randomUuid);
+  const user: ResolvedUser | undefined = options.user === undefined ? undefined : resolveUser(options.user, tree.passwd ?? '', tree.group ?? '');
+  const console = consoleMode(options.console, host);
+  const caps = containerCapabilities({ ...options, hostBounding: host.boundingSet });
+  const warnings: string[] = [];
+  if (caps.unavailable.length > 0) {
+    warnings.push(`Some capabilities will not be set because they are not in the current bounding set: ${caps.unavailable.map(capabilityName).join(' ')}`);
+  }
+
+  const covered = (path: string): boolean => [...options.binds, ...options.tmpfs].some((m) => m.target === path);
+  const apiInput = { memTotalBytes: host.memTotalBytes, privateNetwork: options.privateNetwork, console: console !== 'pipe', mountTmp: !covered('/tmp') };
+  const ops: Op[] = [
+    ...procOps(options.privateNetwork),
+    ...sysOps(),
+    ...cgroupOps(facts.cgroups.host, facts.cgroups.mode, facts.cgroups.dirs),
+    ...devOps(apiInput),
+    ...runOps({ memTotalBytes: host.memTotalBytes, containerUuid: uuid, ...(host.osReleasePath !== undefined ? { osReleasePath: host.osReleasePath } : {}) }),
+    ...tmpOps(apiInput),
+    ...resolvConfOps(host, tree, options),
+    ...localtimeOps(host, tree, options),
+    ...customMountOps(options.binds, options.tmpfs),
+    // Last, so the ops above could still create their mount points in the tree.
+    ...(options.readOnly ? [{ kind: 'remount', target: rootPath('/'), recursive: false, flags: { readOnly: true }, optional: false } as const] : []),
+    { kind: 'switch-root' },
+  ];
+
+  const cleanup: CleanupStep[] = [
+    ...(facts.registrationFile !== undefined ? [{ kind: 'unlink', path: facts.registrationFile } as const] : []),
+    ...facts.cgroups.dirs.map((d) => ({ kind: 'rmdir', path: d.path }) as const),
+  ];
+  const uid = user?.uid ?? 0;
+  const plan: Plan = {
+    namespaces: ['mount', 'uts', 'ipc', 'cgroup', ...(options.privateNetwork ? (['net'] as const) : [])],
+    pidMode: options.asPid2 ? 'reaper' : 'payload-is-pid1',
+    root: tree.directory,
+    ...(options.ephemeral ? { ephemeralRoot: true } : {}),
+    cgroups: facts.cgroups.dirs.map((d) => d.path),
+    console: console === 'pipe' ? 'inherit' : 'pty',
+    supervisor: supervisorSettings({ boot: options.boot, ...(options.killSignal !== undefined ? { killSignal: options.killSignal } : {}), cleanup }),
+    ops,
+    process: {
+      executable: command.executable,
+      argv: command.argv,
+      env: containerEnvironment({
+        containerUuid: uuid,
+        hostOsRelease: host.osRelease,
+        ...(console !== 'pipe' ? { term: host.term ?? 'vt220' } : {}),
+        home: user?.home ?? '/root',
+        user: user?.name ?? 'root',
+        setenv: options.setenv,
+        hostEnv: host.env,
+      }),
+      cwd: options.chdir ?? user?.home ?? '/',
+      // nspawn changes to the user's home when it can and stays in / when it cannot.
+      ...(options.chdir === undefined && user !== undefined ? { cwdOptional: true } : {}),
+      hostname: options.hostname ?? machine,
+      ...(user !== undefined ? { credentials: { uid: user.uid, gid: user.gid, supplementaryGroups: user.supplementaryGroups } } : {}),
+      capabilities: processCapabilities(caps.retained, uid),
+      // nspawn's rlimit_nofile_safe(): select()-era programs break above 1024 open files.
+      rlimits: { nofile: { soft: Math.min(1024, host.nofileHard), hard: host.nofileHard } },
+      terminal: console === 'pipe' ? { kind: 'new-session' } : { kind: 'controlling-tty' },
+    },
+  };
+  return { plan, machine, containerUuid: uuid, console, warnings };
+}
