@@ -14,9 +14,13 @@ export function runToCompletion(cmd: string, args: readonly string[]): Promise<v
       stderr = (stderr + chunk).slice(-2000);
     });
     child.on('error', reject);
-    child.on('close', (code, signal) => {
+    // Success at 'exit', like nsbox's `exited`, so no tool waits an extra event-loop turn for
+    // 'close'; a failure waits for 'close' so its message has all of stderr.
+    child.on('exit', (code) => {
       if (code === 0) resolve();
-      else reject(new Error(`${cmd} exited ${signal ?? code}: ${stderr.trim()}`));
+    });
+    child.on('close', (code, signal) => {
+      if (code !== 0) reject(new Error(`${cmd} exited ${signal ?? code}: ${stderr.trim()}`));
     });
   });
 }
