@@ -162,9 +162,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     } },
   { long: 'quiet', short: 'q', arg: 'none', help: 'Do not print status messages', apply: (d) => (d.quiet = true) },
   { long: 'pipe', short: 'P', arg: 'none', help: 'Pass stdio straight through (same as --console=pipe)', apply: (d) => (d.console = 'pipe') },
-  { long: 'console', arg: 'required', help: 'interactive, read-only, pipe or autopipe', apply: (d, v, o) => {
+  { long: 'console', arg: 'required', help: 'interactive, read-only, passive, pipe or autopipe', apply: (d, v, o) => {
       if (!(CONSOLE_MODES as readonly string[]).includes(v)) throw new NspawnUsageError(o, `unknown console mode "${v}"`);
-      if (v === 'passive') throw new NspawnUnsupportedError(`${o}=passive`);
       d.console = v as ConsoleOption;
     } },
   { long: 'register', arg: 'required', help: 'Accepted; nsbox registers under /run/nsbox/machines', apply: (d, v, o) => (d.register = parseBoolean(o, v)) },

@@ -1,6 +1,6 @@
 // nspawn options + facts -> Plan. Pure: the edge (src/machines/, src/cgroups/) gathers the facts
 // and creates the cgroup directories; this decides everything else.
-import type { CleanupStep, Op, Plan } from '../plan/types.js';
+import type { CleanupStep, ConsoleMode, Op, Plan } from '../plan/types.js';
 import { hostPath, rootPath } from '../plan/types.js';
 import { capabilityName } from '../plan/capabilities.js';
 import { cgroupOps } from './cgroup-layout.js';
@@ -19,7 +19,7 @@ export interface NspawnPlan {
   readonly plan: Plan;
   readonly machine: string;
   readonly containerUuid: string;
-  readonly console: Exclude<ConsoleOption, 'autopipe' | 'passive'>;
+  readonly console: Exclude<ConsoleOption, 'autopipe'>;
   /** Things nspawn would warn about too (printed unless -q). */
   readonly warnings: readonly string[];
 }
@@ -28,9 +28,17 @@ export interface NspawnPlan {
 export function consoleMode(option: ConsoleOption | undefined, tty: { readonly stdinIsTty: boolean; readonly stdoutIsTty: boolean }): NspawnPlan['console'] {
   const interactive = tty.stdinIsTty && tty.stdoutIsTty;
   if (option === 'autopipe') return interactive ? 'interactive' : 'pipe';
-  if (option === undefined || option === 'passive') return interactive ? 'interactive' : 'read-only';
+  if (option === undefined) return interactive ? 'interactive' : 'read-only';
   return option;
 }
+
+/** nspawn's console modes as the helper's: who reads and writes the pty. */
+const PLAN_CONSOLE: Readonly<Record<NspawnPlan['console'], ConsoleMode>> = {
+  interactive: 'pty',
+  'read-only': 'pty-read-only',
+  passive: 'pty-passive',
+  pipe: 'inherit',
+};
 
 export const machineName = (options: NspawnOptions, directory: string): string => options.machine ?? defaultMachineName(directory);
 
@@ -107,7 +115,12 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
 
   const cleanup: CleanupStep[] = [
     ...(facts.registrationFile !== undefined ? [{ kind: 'unlink', path: facts.registrationFile } as const] : []),
-    ...facts.cgroups.dirs.map((d) => ({ kind: 'rmdir', path: d.path }) as const),
+    // cgroupfs removes only empty directories, children first; a booted systemd leaves its own
+    // init.scope behind (it is still in it when it exits), the rest it removes on shutdown.
+    ...facts.cgroups.dirs.flatMap((d) => [
+      ...(options.boot ? [{ kind: 'rmdir', path: `${d.path}/init.scope` } as const] : []),
+      { kind: 'rmdir', path: d.path } as const,
+    ]),
   ];
   const uid = user?.uid ?? 0;
   const plan: Plan = {
@@ -116,7 +129,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     root: tree.directory,
     ...(options.ephemeral ? { ephemeralRoot: true } : {}),
     cgroups: facts.cgroups.dirs.map((d) => d.path),
-    console: console === 'pipe' ? 'inherit' : 'pty',
+    console: PLAN_CONSOLE[console],
     supervisor: supervisorSettings({ boot: options.boot, ...(options.killSignal !== undefined ? { killSignal: options.killSignal } : {}), cleanup }),
     ops,
     process: {
