@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseNspawnArgs } from '../../../src/nspawn/options.js';
+import { planNspawn, consoleMode, containerUuid, customMountOps } from '../../../src/nspawn/plan.js';
+import { containerCapabilities, NSPAWN_DEFAULT_CAPABILITIES } from '../../../src/nspawn/capabilities.js';
+import { containerEnvironment, parseOsRelease } from '../../../src/nspawn/environment.js';
+import { ALL_CAPABILITIES, capabilityNumber } from '../../../src/plan/capabilities.js';
+import type { NspawnFacts } from '../../../src/nspawn/facts.js';
+import type { Op } from '../../../src/plan/types.js';
+
+const cap = (n: string): number => capabilityNumber(n)!;
+
+function facts(more: Partial<NspawnFacts['host']> = {}): NspawnFacts {
+  return {
+    tree: { directory: '/srv/deb', present: new Set(['/usr', '/etc', '/etc/os-release', '/bin/sh', '/usr/lib/systemd/systemd']), localtime: { kind: 'missing' }, passwd: 'root:x:0:0::/root:/bin/sh\nu:x:5:6::/home/u:/bin/sh\n', group: '' },
+    host: {
+      boundingSet: ALL_CAPABILITIES, osRelease: { ID: 'debian', VERSION_ID: '12' }, osReleasePath: '/usr/lib/os-release', nofileHard: 20000,
+      memTotalBytes: 8 * 2 ** 30, term: 'xterm', stdinIsTty: false, stdoutIsTty: false, env: { FOO: 'bar' }, ...more,
+    },
+    cgroups: { host: { mode: 'unified', root: '/sys/fs/cgroup', v1: [], unified: { mountPoint: '/sys/fs/cgroup', ownPath: '/' }, symlinks: [] }, mode: 'unified', dirs: [{ hierarchy: 'unified', path: '/sys/fs/cgroup/nsbox-deb-1' }] },
+    randomUuid: '11111111-2222-3333-4444-555555555555',
+    registrationFile: '/run/nsbox/machines/deb',
+  };
+}
+
+const targets = (ops: readonly Op[]): string[] => ops.flatMap((op) => ('target' in op ? [`${op.kind} ${op.target.path}`] : []));
+
+test('planNspawn(): new mount/uts/ipc/cgroup namespaces, payload as PID 1, hostname = machine name', () => {
+  const { plan, machine } = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts());
+  assert.equal(machine, 'deb');
+  assert.deepEqual(plan.namespaces, ['mount', 'uts', 'ipc', 'cgroup']);
+  assert.equal(plan.pidMode, 'payload-is-pid1');
+  assert.equal(plan.process.hostname, 'deb');
+  assert.deepEqual(plan.cgroups, ['/sys/fs/cgroup/nsbox-deb-1']);
+  assert.equal(plan.ops.at(-1)?.kind, 'switch-root');
+});
+
+test('planNspawn(): the API file systems in nspawn order, kernel knobs read-only', () => {
+  const { plan } = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts());
+  const t = targets(plan.ops);
+  for (const want of ['proc /proc', 'bind /proc/sys', 'sysfs /sys', 'cgroup2 /sys/fs/cgroup', 'tmpfs /dev', 'devpts /dev/pts', 'tmpfs /dev/shm', 'mqueue /dev/mqueue', 'bind-console /dev/console', 'tmpfs /run', 'bind /run/host', 'tmpfs /tmp']) {
+    assert.ok(t.includes(want), `${want} in ${t.join(', ')}`);
+  }
+  assert.ok(t.indexOf('proc /proc') < t.indexOf('bind /proc/sys'));
+  const procSys = plan.ops.find((o) => o.kind === 'bind' && o.target.path === '/proc/sys');
+  assert.equal(procSys?.kind === 'bind' && procSys.flags.readOnly, true);
+});
+
+test('planNspawn(): --pipe has no /dev/console and no TERM; a terminal gets the interactive pty', () => {
+  const piped = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-P', '/bin/sh']), facts()).plan;
+  assert.equal(piped.console, 'inherit');
+  assert.ok(!targets(piped.ops).includes('bind-console /dev/console'));
+  assert.ok(!piped.process.env.some((e) => e.startsWith('TERM=')));
+  assert.equal(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts()).plan.console, 'pty-read-only');
+  assert.equal(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts({ stdinIsTty: true, stdoutIsTty: true })).plan.console, 'pty');
+  assert.equal(consoleMode('autopipe', { stdinIsTty: false, stdoutIsTty: true }), 'pipe');
+});
+
+test('planNspawn(): boot runs init with SIGTERM -> SIGRTMIN+3, exit codes for halt and reboot, cleanup steps', () => {
+  const { plan } = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-b']), facts());
+  assert.equal(plan.process.executable, '/usr/lib/systemd/systemd');
+  assert.deepEqual(plan.supervisor?.translateSignals, [{ from: 15, to: 37 }, { from: 2, to: 37 }]);
+  assert.deepEqual(plan.supervisor?.exitCodeOnSignal, [{ signal: 2, code: 0 }, { signal: 1, code: 133 }, { signal: 0, code: 1 }]);
+  assert.equal(plan.supervisor?.killOnSignalCount, 2);
+  assert.deepEqual(plan.supervisor?.cleanup, [
+    { kind: 'unlink', path: '/run/nsbox/machines/deb' },
+    { kind: 'rmdir', path: '/sys/fs/cgroup/nsbox-deb-1/init.scope' },
+    { kind: 'rmdir', path: '/sys/fs/cgroup/nsbox-deb-1' },
+  ]);
+  const run = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--kill-signal=SIGINT', '/bin/sh']), facts()).plan;
+  assert.deepEqual(run.supervisor?.translateSignals?.[0], { from: 15, to: 2 });
+  assert.deepEqual(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts()).plan.supervisor?.translateSignals?.[0], { from: 15, to: 9 });
+});
+
+test('planNspawn(): --as-pid2, --private-network, --read-only, --ephemeral, --hostname, --chdir', () => {
+  const { plan } = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-a', '--private-network', '--read-only', '--hostname=h', '--chdir=/etc', '/bin/sh']), facts());
+  assert.equal(plan.pidMode, 'reaper');
+  assert.ok(plan.namespaces.includes('net'));
+  assert.ok(plan.process.capabilities?.bounding.includes(cap('NET_ADMIN')));
+  assert.deepEqual(plan.ops.at(-2), { kind: 'remount', target: { in: 'root', path: '/' }, recursive: false, flags: { readOnly: true }, optional: false });
+  assert.ok(targets(plan.ops).includes('tmpfs /tmp'), '/tmp stays a tmpfs with --read-only');
+  assert.equal(plan.process.hostname, 'h');
+  assert.equal(plan.process.cwd, '/etc');
+  assert.equal(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-x', '/bin/sh']), facts()).plan.ephemeralRoot, true);
+});
+
+test('planNspawn(): -u sets credentials, HOME/USER/LOGNAME, no capabilities beyond the bounding set', () => {
+  const { plan } = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-u', 'u', '/bin/sh']), facts());
+  assert.deepEqual(plan.process.credentials, { uid: 5, gid: 6, supplementaryGroups: [] });
+  assert.ok(plan.process.env.includes('HOME=/home/u') && plan.process.env.includes('USER=u') && plan.process.env.includes('LOGNAME=u'));
+  assert.deepEqual(plan.process.capabilities?.effective, []);
+  assert.equal(plan.process.cwd, '/home/u');
+  assert.throws(() => planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-u', 'nobody', '/bin/sh']), facts()), { code: 'NSPAWN_UNKNOWN_USER' });
+});
+
+test('planNspawn(): RLIMIT_NOFILE soft 1024 under the host hard limit', () => {
+  assert.deepEqual(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts()).plan.process.rlimits, { nofile: { soft: 1024, hard: 20000 } });
+});
+
+test('custom mounts come after the API file systems, parents first; a --tmpfs on /tmp replaces nspawn\'s', () => {
+  const o = parseNspawnArgs(['-D', '/srv/deb', '--bind=/a:/x/y', '--bind-ro=/b:/x', '--tmpfs=/tmp', '/bin/sh']);
+  assert.deepEqual(targets(customMountOps(o.binds, o.tmpfs)), ['bind /x', 'tmpfs /tmp', 'bind /x/y']);
+  const t = targets(planNspawn(o, facts()).plan.ops);
+  assert.equal(t.filter((x) => x === 'tmpfs /tmp').length, 1);
+});
+
+test('containerCapabilities(): nspawn 252 default set of 26, +/- options, limited by the host', () => {
+  assert.equal(NSPAWN_DEFAULT_CAPABILITIES.length, 26);
+  for (const dropped of ['NET_ADMIN', 'IPC_LOCK', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_TIME', 'SYSLOG', 'BPF']) assert.ok(!NSPAWN_DEFAULT_CAPABILITIES.includes(cap(dropped)), dropped);
+  assert.ok(NSPAWN_DEFAULT_CAPABILITIES.includes(cap('SYS_ADMIN')));
+  const r = containerCapabilities({ capability: [[cap('SYS_TIME')]], dropCapability: [[cap('SYS_ADMIN')]], privateNetwork: false, hostBounding: ALL_CAPABILITIES.filter((c) => c !== cap('SYS_RESOURCE')) });
+  assert.ok(r.retained.includes(cap('SYS_TIME')) && !r.retained.includes(cap('SYS_ADMIN')));
+  assert.deepEqual(r.unavailable, [cap('SYS_RESOURCE')]);
+  assert.deepEqual(containerCapabilities({ capability: ['all'], dropCapability: [], privateNetwork: false, hostBounding: ALL_CAPABILITIES }).retained, ALL_CAPABILITIES);
+});
+
+test('containerEnvironment(): nspawn\'s variables with container=nsbox, then -E (NAME alone from the caller)', () => {
+  const env = containerEnvironment({ containerUuid: 'u', hostOsRelease: parseOsRelease('ID=debian\nVERSION_ID="12"\n'), term: 'vt220', home: '/root', user: 'root', setenv: ['LANG=de_DE.UTF-8', 'FOO'], hostEnv: { FOO: 'bar' } });
+  assert.deepEqual(env, [
+    'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'container=nsbox', 'TERM=vt220', 'HOME=/root', 'USER=root', 'LOGNAME=root',
+    'container_uuid=u', 'container_host_id=debian', 'container_host_version_id=12', 'LANG=de_DE.UTF-8', 'FOO=bar',
+  ]);
+  assert.throws(() => containerEnvironment({ containerUuid: 'u', hostOsRelease: {}, home: '/', user: 'root', setenv: ['NOPE'], hostEnv: {} }), { code: 'NSPAWN_USAGE' });
+});
+
+test('containerUuid(): the tree machine id as a UUID, else the random one', () => {
+  assert.equal(containerUuid('0123456789abcdef0123456789abcdef', 'r'), '01234567-89ab-cdef-0123-456789abcdef');
+  assert.equal(containerUuid(undefined, 'r'), 'r');
+  assert.equal(containerUuid('uninitialized', 'r'), 'r');
+});
