@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -63,6 +66,19 @@ static int join_cgroups(pid_t pid, const struct plan *plan) {
   return 0;
 }
 
+/* A new network namespace starts with lo down; services and containers expect it up. */
+static int loopback_up(void) {
+  int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) return -errno;
+  struct ifreq ifr = { 0 };
+  strcpy(ifr.ifr_name, "lo");
+  int ret = ioctl(sock, SIOCGIFFLAGS, &ifr) < 0 ? -errno : 0;
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (ret == 0 && ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) ret = -errno;
+  close(sock);
+  return ret;
+}
+
 static int n_extra_fds;
 
 /* Extra fds arrive at 5.. and the payload expects them at 3..; everything else is closed on exec. */
@@ -102,6 +118,7 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   if (pty.master >= 0) close(pty.master);
   proc_set_console(pty.slave);
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  int ret;
   char go;
   /* The parent writes one byte once maps and cgroups are in place; EOF means it gave up. */
   if (read(go_fd, &go, 1) != 1) _exit(HELPER_EXIT_SETUP_FAILED);
@@ -110,6 +127,7 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
    * process still carries the host's ids, which the new namespace shows as the overflow id. */
   if (plan->has_user && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL) fail(-1, STEP_USERNS_MAP, errno);
   if ((plan->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0) fail(-1, STEP_CLONE, errno);
+  if ((plan->ns_flags & CLONE_NEWNET) && (ret = loopback_up()) < 0) fail(-1, STEP_LOOPBACK, -ret);
   proc_apply_early(proc);
 
   struct op_ctx ctx = { .rootfd = -1, .has_mount_ns = (plan->ns_flags & CLONE_NEWNS) || (plan->join_flags & CLONE_NEWNS),
@@ -119,7 +137,7 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
     unsigned long prop = plan->host_propagation == PROPAGATION_PRIVATE ? MS_PRIVATE : MS_SLAVE;
     if (mount(NULL, "/", NULL, MS_REC | prop, NULL) < 0) fail(-1, STEP_OPEN_ROOT, errno);
   }
-  int ret = root_open(&ctx, plan->root, plan->ephemeral_root);
+  ret = root_open(&ctx, plan->root, plan->ephemeral_root);
   if (ret < 0) fail(-1, STEP_OPEN_ROOT, -ret);
   for (size_t i = 0; i < plan->n_ops; i++)
     if ((ret = op_apply(&ctx, &plan->ops[i])) < 0) fail((int)i, STEP_OP, -ret);

@@ -1,11 +1,13 @@
 #include "ops.h"
 #include "kernel.h"
+#include "remount.h"
 #include "resolve.h"
 #include "wire_ids.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -103,7 +105,10 @@ static int op_remount(struct op_ctx *c, const struct record *r) {
   /* Changing the flags of a path that is not a mount root would change its whole parent mount. */
   int ret = is_mount_root(fd);
   if (ret == 0) ret = -EINVAL;
-  if (ret > 0) ret = set_attrs(fd, (uint64_t)rec_int(r, 2), (uint64_t)rec_int(r, 3), rec_int(r, 1) != 0);
+  uint64_t set = (uint64_t)rec_int(r, 2), clr = (uint64_t)rec_int(r, 3);
+  int recursive = rec_int(r, 1) != 0;
+  if (ret > 0 && recursive && r->nfields > 5) ret = remount_excluding(c->rootfd, fd, r, 5, set, clr);
+  else if (ret > 0) ret = set_attrs(fd, set, clr, recursive);
   close(fd);
   return ret;
 }

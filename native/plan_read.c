@@ -27,7 +27,7 @@ static const char *signature(uint32_t tag) {
   case REC_OP_LABELS: case REC_STEP_LABELS: return "|s";
   case REC_OP_BIND_CONSOLE: return "s";
   case REC_OP_BIND: return "issiiiii";
-  case REC_OP_REMOUNT: return "siiii";
+  case REC_OP_REMOUNT: return "siiii|s";
   case REC_OP_TMPFS: return "siiiiii";
   case REC_OP_PROC: return "siiii";
   case REC_OP_SYSFS: case REC_OP_MQUEUE: case REC_OP_CGROUP2: return "sii";

@@ -64,12 +64,14 @@ int proc_decode(const struct plan *plan, struct proc *p) {
       p->ambient = (uint64_t)rec_int(r, 4);
       break;
     case REC_NO_NEW_PRIVS: p->no_new_privs = 1; break;
-    case REC_SECCOMP:
-      p->seccomp = r->fields[0].data;
-      p->seccomp_len = r->fields[0].len;
-      if (p->seccomp_len == 0 || p->seccomp_len % sizeof(struct sock_filter) || p->seccomp_len / sizeof(struct sock_filter) > BPF_MAXINSNS)
-        return -EINVAL;
+    case REC_SECCOMP: {
+      size_t len = r->fields[0].len;
+      if (p->n_seccomp >= MAX_SECCOMP_PROGRAMS) return -E2BIG;
+      if (len == 0 || len % sizeof(struct sock_filter) || len / sizeof(struct sock_filter) > BPF_MAXINSNS) return -EINVAL;
+      p->seccomp[p->n_seccomp].bpf = r->fields[0].data;
+      p->seccomp[p->n_seccomp++].len = len;
       break;
+    }
     case REC_OOM_SCORE_ADJ: p->has_oom = 1; p->oom_score_adj = (int)rec_int(r, 0); break;
     case REC_NICE: p->has_nice = 1; p->nice = (int)rec_int(r, 0); break;
     case REC_PERSONALITY: p->has_personality = 1; p->personality = (unsigned long)rec_int(r, 0); break;
@@ -178,8 +180,8 @@ _Noreturn void proc_exec(const struct proc *p) {
   if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) STEP_FAIL(NO_NEW_PRIVS);
   reset_signals();
   /* Last before exec: the filter may forbid what the steps above needed. */
-  if (p->seccomp) {
-    struct sock_fprog prog = { (unsigned short)(p->seccomp_len / sizeof(struct sock_filter)), (struct sock_filter *)p->seccomp };
+  for (size_t i = 0; i < p->n_seccomp; i++) {
+    struct sock_fprog prog = { (unsigned short)(p->seccomp[i].len / sizeof(struct sock_filter)), (struct sock_filter *)p->seccomp[i].bpf };
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) STEP_FAIL(SECCOMP);
   }
   execve(p->executable, p->argv, p->envp);

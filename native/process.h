@@ -3,6 +3,8 @@
 #include "plan.h"
 #include <sys/resource.h>
 
+#define MAX_SECCOMP_PROGRAMS 32
+
 struct rlimit_setting {
   int resource;
   struct rlimit value;
@@ -27,8 +29,8 @@ struct proc {
   int has_caps;
   uint64_t bounding, permitted, effective, inheritable, ambient;
   int no_new_privs;
-  const uint8_t *seccomp;
-  size_t seccomp_len;
+  struct { const uint8_t *bpf; size_t len; } seccomp[MAX_SECCOMP_PROGRAMS];
+  size_t n_seccomp;
   int has_oom;
   int oom_score_adj;
   int has_nice;

@@ -151,4 +151,5 @@ enum {
   STEP_FORK = 19,
   STEP_UMASK = 20,
   STEP_PDEATHSIG = 21,
+  STEP_LOOPBACK = 22,
 };

@@ -55,6 +55,7 @@ export function describeStep(step: StepName, plan: Plan): string {
     case 'FORK': return 'fork payload';
     case 'UMASK': return 'set umask';
     case 'PDEATHSIG': return 'set parent-death signal';
+    case 'LOOPBACK': return 'bring up the loopback interface';
     default: return assertNever(step);
   }
 }

@@ -150,7 +150,7 @@ function processLines(plan: Plan): string[] {
     out.push(row('', `effective ${caps(p.capabilities.effective)}; ambient ${caps(p.capabilities.ambient)}`));
   } else out.push(row('capabilities', 'unchanged'));
   if (p.noNewPrivileges) out.push(row('no_new_privs', 'yes'));
-  if (p.seccompBpf) out.push(row('seccomp', `filter of ${p.seccompBpf.length / 8} BPF instructions`));
+  for (const program of p.seccompFilters ?? []) out.push(row('seccomp', `filter of ${program.length / 8} BPF instructions`));
   for (const [name, v] of Object.entries(p.rlimits ?? {})) {
     const show = (x: number | null): string => (x === null ? 'infinity' : String(x));
     out.push(row(`limit ${name}`, `${show(v.soft)}:${show(v.hard)}`));

@@ -65,6 +65,8 @@ export type Op =
       readonly kind: 'remount';
       readonly target: RootPath;
       readonly recursive: boolean;
+      /** Submounts (and everything below them) a recursive remount leaves as they are. */
+      readonly exclude?: readonly RootPath[];
       readonly flags: MountFlags;
       readonly optional: boolean;
     }
@@ -176,8 +178,11 @@ export interface ProcessSettings {
   /** Absent: keep the full set the helper has. */
   readonly capabilities?: Capabilities;
   readonly noNewPrivileges?: boolean;
-  /** A compiled classic-BPF program (struct sock_filter[], 8 bytes per instruction). */
-  readonly seccompBpf?: Uint8Array;
+  /**
+   * Compiled classic-BPF programs (struct sock_filter[], 8 bytes per instruction), loaded in order
+   * just before exec; the kernel runs them all and the strictest action wins.
+   */
+  readonly seccompFilters?: readonly Uint8Array[];
   readonly oomScoreAdjust?: number;
   readonly nice?: number;
   readonly personality?: number;

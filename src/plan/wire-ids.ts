@@ -115,6 +115,7 @@ export const StepId = {
   FORK: 19,
   UMASK: 20,
   PDEATHSIG: 21,
+  LOOPBACK: 22,
 } as const;
 
 export type StepName = keyof typeof StepId;

@@ -82,6 +82,7 @@ function encodeOp(w: RecordWriter, op: Op): void {
     case 'remount':
       return w.record(RecordTag.OP_REMOUNT, [
         str(op.target.path), int(op.recursive ? 1 : 0), ...mountFlags(op.flags), int(op.optional ? 1 : 0),
+        ...(op.exclude ?? []).map((p) => str(p.path)),
       ]);
     case 'tmpfs':
       return w.record(RecordTag.OP_TMPFS, [
@@ -203,9 +204,9 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
     w.record(RecordTag.CAPABILITIES, [c.bounding, c.permitted, c.effective, c.inheritable, c.ambient].map((s) => int(capMask(s))));
   }
   if (p.noNewPrivileges) w.record(RecordTag.NO_NEW_PRIVS, []);
-  if (p.seccompBpf) {
-    if (p.seccompBpf.length % 8 !== 0) throw new RangeError('seccomp BPF length is not a multiple of 8');
-    w.record(RecordTag.SECCOMP, [{ bytes: p.seccompBpf }]);
+  for (const program of p.seccompFilters ?? []) {
+    if (program.length === 0 || program.length % 8 !== 0) throw new RangeError('seccomp BPF length is not a positive multiple of 8');
+    w.record(RecordTag.SECCOMP, [{ bytes: program }]);
   }
   if (p.oomScoreAdjust !== undefined) w.record(RecordTag.OOM_SCORE_ADJ, [int(p.oomScoreAdjust)]);
   if (p.nice !== undefined) w.record(RecordTag.NICE, [int(p.nice)]);

@@ -136,7 +136,7 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
     ...(Object.keys(settings.limits).length > 0 ? { rlimits: settings.limits } : {}),
     ...(capabilities ? { capabilities } : {}),
     ...(sandboxed && settings.noNewPrivileges ? { noNewPrivileges: true } : {}),
-    ...(seccompBpf ? { seccompBpf } : {}),
+    ...(seccompBpf ? { seccompFilters: [seccompBpf] } : {}),
     ...(settings.oomScoreAdjust !== undefined ? { oomScoreAdjust: settings.oomScoreAdjust } : {}),
     ...(settings.nice !== undefined ? { nice: settings.nice } : {}),
     // Every service runs in a session of its own.

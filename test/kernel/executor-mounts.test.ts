@@ -36,6 +36,17 @@ describe('executor mounts', { skip: needsRoot }, () => {
     assert.equal(net, host('net'), 'no net namespace was asked for');
   });
 
+  test('net and cgroup namespaces: only loopback, and it is up', async () => {
+    const r = await run(shellPlan(tree.root, 'readlink /proc/self/ns/net; readlink /proc/self/ns/cgroup; cat /proc/net/dev | tail -n +3 | cut -d: -f1; ip link show lo', {
+      plan: { namespaces: ['mount', 'uts', 'ipc', 'net', 'cgroup'] },
+    }));
+    const [net, cgroup, ...rest] = r.stdout.trim().split('\n');
+    assert.notEqual(net, readlinkSync('/proc/self/ns/net'));
+    assert.notEqual(cgroup, readlinkSync('/proc/self/ns/cgroup'));
+    assert.equal(rest[0]?.trim(), 'lo');
+    assert.match(rest.join('\n'), /<LOOPBACK,UP,LOWER_UP>/);
+  });
+
   test('bind read-only: writes fail with EROFS, reads work', async () => {
     const r = await run(shellPlan(tree.root, 'cat /data/file; echo x > /data/new 2>&1 || echo denied', {
       ops: [{ kind: 'bind', source: hostPath(join(tree.root, 'srv')), target: rootPath('/data'), recursive: true, flags: { readOnly: true }, optional: false, create: 'dir' }],
@@ -56,6 +67,21 @@ describe('executor mounts', { skip: needsRoot }, () => {
     assert.equal(lines.length, 2, r.stdout);
     for (const line of lines) assert.match(line, / ro[ ,]/);
     assert.equal((r.stdout.match(/Read-only file system/g) ?? []).length, 2);
+  });
+
+  test('remount recursive read-only spares excluded submounts and what is below them', async () => {
+    const r = await run(shellPlan(tree.root, 'touch /srv/sub/a && echo sub-writable; touch /srv/b 2>&1; grep " /srv" /proc/self/mountinfo', {
+      ops: [
+        { kind: 'bind', source: rootPath('/srv'), target: rootPath('/srv'), recursive: false, flags: {}, optional: false, create: 'no' },
+        { kind: 'tmpfs', target: rootPath('/srv/sub'), mode: 0o755, flags: {}, create: 'dir' },
+        { kind: 'tmpfs', target: rootPath('/srv/sub/deeper'), mode: 0o755, flags: {}, create: 'dir' },
+        { kind: 'remount', target: rootPath('/srv'), recursive: true, flags: { readOnly: true }, optional: false, exclude: [rootPath('/srv/sub')] },
+      ],
+    }));
+    assert.match(r.stdout, /^sub-writable\n/);
+    assert.match(r.stdout, /Read-only file system/);
+    const flags = Object.fromEntries(r.stdout.split('\n').filter((l) => / - /.test(l)).map((l) => [l.split(' ')[4], l.split(' ')[5]?.split(',')[0]]));
+    assert.deepEqual(flags, { '/srv': 'ro', '/srv/sub': 'rw', '/srv/sub/deeper': 'rw' });
   });
 
   test('remount of a path that is not a mount point fails instead of changing its parent mount', async () => {

@@ -111,10 +111,18 @@ describe('executor process settings', { skip: needsRoot }, () => {
 
   test('no_new_privs and a seccomp filter are in effect', async () => {
     const r = await run(shellPlan(tree.root, 'grep -E "NoNewPrivs|Seccomp:" /proc/self/status; mkdir /tmp/x 2>&1; echo done', {
-      process: { noNewPrivileges: true, seccompBpf: denyMkdirBpf() },
+      process: { noNewPrivileges: true, seccompFilters: [denyMkdirBpf()] },
     }));
     assert.match(r.stdout, /NoNewPrivs:\s+1/);
     assert.match(r.stdout, /Seccomp:\s+2/);
+    assert.match(r.stdout, /Operation not permitted/);
+  });
+
+  test('several seccomp programs are all in effect', async () => {
+    const r = await run(shellPlan(tree.root, 'grep Seccomp_filters /proc/self/status; mkdir /tmp/x 2>&1; echo done', {
+      process: { noNewPrivileges: true, seccompFilters: [denyMkdirBpf(), denyMkdirBpf()] },
+    }));
+    assert.match(r.stdout, /Seccomp_filters:\s+2/);
     assert.match(r.stdout, /Operation not permitted/);
   });
 
