@@ -9,6 +9,7 @@ import { machineName, planNspawn, type NspawnPlan } from '../nspawn/plan.js';
 import { probePaths, treeHasSystemd } from '../nspawn/tree.js';
 import { createCgroupDirs, removeCgroupDirs } from '../cgroups/container.js';
 import { detectCgroups } from '../cgroups/detect.js';
+import { compileSeccomp } from '../seccomp/compile.js';
 import { gatherHostFacts, gatherTreeFacts, newUuid } from './facts.js';
 import { findImage } from './images.js';
 import { MACHINES_DIR, registerMachine, unregisterMachine } from './registry.js';
@@ -54,7 +55,8 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     ...(registrationFile !== undefined ? { registrationFile } : {}),
   };
   // Plan first (it validates the tree and the user), so a refusal leaves nothing behind.
-  const planned = planNspawn(options, facts);
+  const nspawnPlan = planNspawn(options, facts);
+  const planned = { ...nspawnPlan, plan: { ...nspawnPlan.plan, process: { ...nspawnPlan.plan.process, seccompFilters: [compileSeccomp(nspawnPlan.seccomp)] } } };
   const cgroupDirs = dirs.map((d) => d.path);
   createCgroupDirs(cgroupDirs);
   let registered = false;

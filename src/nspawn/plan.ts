@@ -14,12 +14,16 @@ import { supervisorSettings } from './supervisor.js';
 import { devOps, procOps, runOps, sysOps, tmpOps } from './api-mounts.js';
 import { checkOsTree, defaultMachineName, resolveCommand } from './tree.js';
 import type { ConsoleOption } from './options.js';
+import { nspawnSeccompPolicy } from './seccomp.js';
+import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
 
 export interface NspawnPlan {
   readonly plan: Plan;
   readonly machine: string;
   readonly containerUuid: string;
   readonly console: Exclude<ConsoleOption, 'autopipe'>;
+  /** The system-call filter to compile (src/seccomp/) into plan.process.seccompFilters. */
+  readonly seccomp: SeccompPolicy;
   /** Things nspawn would warn about too (printed unless -q). */
   readonly warnings: readonly string[];
 }
@@ -155,5 +159,5 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       terminal: console === 'pipe' ? { kind: 'new-session' } : { kind: 'controlling-tty' },
     },
   };
-  return { plan, machine, containerUuid: uuid, console, warnings };
+  return { plan, machine, containerUuid: uuid, console, seccomp: nspawnSeccompPolicy(caps.retained), warnings };
 }
