@@ -9,3 +9,4 @@ export { run, type RunResult } from './executor/run.js';
 export { handOver, type HandOverOptions } from './executor/handover.js';
 export type { ExitStatus, SandboxProcess, SpawnOptions, StdioSetting } from './executor/types.js';
 export { NsboxError, SandboxSetupError, HelperError, InvalidPlanError } from './errors.js';
+export * from './unit/index.js';
