@@ -56,7 +56,8 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
   };
   // Plan first (it validates the tree and the user), so a refusal leaves nothing behind.
   const nspawnPlan = planNspawn(options, facts);
-  const planned = { ...nspawnPlan, plan: { ...nspawnPlan.plan, process: { ...nspawnPlan.plan.process, seccompFilters: [compileSeccomp(nspawnPlan.seccomp)] } } };
+  const filters = nspawnPlan.seccomp ? [compileSeccomp(nspawnPlan.seccomp)] : [];
+  const planned = { ...nspawnPlan, plan: { ...nspawnPlan.plan, process: { ...nspawnPlan.plan.process, seccompFilters: filters } } };
   const cgroupDirs = dirs.map((d) => d.path);
   createCgroupDirs(cgroupDirs);
   let registered = false;

@@ -2,7 +2,7 @@
 // and creates the cgroup directories; this decides everything else.
 import type { CleanupStep, ConsoleMode, Op, Plan } from '../plan/types.js';
 import { hostPath, rootPath } from '../plan/types.js';
-import { capabilityName } from '../plan/capabilities.js';
+import { capabilityName, capabilityNumber } from '../plan/capabilities.js';
 import { cgroupOps } from './cgroup-layout.js';
 import { containerCapabilities, processCapabilities } from './capabilities.js';
 import { containerEnvironment } from './environment.js';
@@ -17,13 +17,15 @@ import type { ConsoleOption } from './options.js';
 import { nspawnSeccompPolicy } from './seccomp.js';
 import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
 
+const CAP_SYS_ADMIN = capabilityNumber('SYS_ADMIN')!;
+
 export interface NspawnPlan {
   readonly plan: Plan;
   readonly machine: string;
   readonly containerUuid: string;
   readonly console: Exclude<ConsoleOption, 'autopipe'>;
   /** The system-call filter to compile (src/seccomp/) into plan.process.seccompFilters. */
-  readonly seccomp: SeccompPolicy;
+  readonly seccomp?: SeccompPolicy;
   /** Things nspawn would warn about too (printed unless -q). */
   readonly warnings: readonly string[];
 }
@@ -159,5 +161,10 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       terminal: console === 'pipe' ? { kind: 'new-session' } : { kind: 'controlling-tty' },
     },
   };
-  return { plan, machine, containerUuid: uuid, console, seccomp: nspawnSeccompPolicy(caps.retained), warnings };
+  // The helper installs filters after dropping privileges; without CAP_SYS_ADMIN left the kernel
+  // then wants no_new_privs, which nspawn does not set (it would break su/sudo inside), so the
+  // filter is skipped, loudly, until the helper can install it earlier.
+  const filterInstallable = uid === 0 && caps.retained.includes(CAP_SYS_ADMIN);
+  if (!filterInstallable) warnings.push('System call filter not installed: it needs CAP_SYS_ADMIN in the payload (with -u or --drop-capability=CAP_SYS_ADMIN)');
+  return { plan, machine, containerUuid: uuid, console, ...(filterInstallable ? { seccomp: nspawnSeccompPolicy(caps.retained) } : {}), warnings };
 }
