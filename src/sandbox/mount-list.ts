@@ -167,6 +167,16 @@ export function dropNop(sorted: readonly MountEntry[]): MountEntry[] {
   return out;
 }
 
+const SKIPPED_WHEN_MOUNTED: ReadonlySet<MountMode> = new Set(['bind-dev', 'sysfs', 'run']);
+
+/**
+ * systemd makes /dev, /sys and /run of MountAPIVFS= no-ops where the path is already a mount
+ * point (the host's own, without RootDirectory=); /proc is always fresh. `mountPoints` are host
+ * paths, as the entries' after prefixing.
+ */
+export const dropMountedApiEntries = (entries: readonly MountEntry[], mountPoints: ReadonlySet<string>): MountEntry[] =>
+  entries.filter((e) => !(SKIPPED_WHEN_MOUNTED.has(e.mode) && mountPoints.has(e.path)));
+
 /** The whole normalization, in systemd's order; `root` is '/' without RootDirectory=. */
 export function normalizeMountList(entries: readonly MountEntry[], root: string): MountEntry[] {
   const prefixed = prefixWhereNeeded(entries, root);

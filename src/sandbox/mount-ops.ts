@@ -76,6 +76,9 @@ export function mountOpsFor(e: MountEntry, ctx: MountOpsContext): Op[] {
     case 'read-write-implicit':
     case 'exec':
     case 'noexec':
+      // The root is a mount point already (the helper binds RootDirectory=; the host's / is one),
+      // and a bind stacked on it would sit above the root the helper holds open, out of reach.
+      if (target.path === '/') return [];
       // A mount point of its own, so flipping flags here leaves the parent alone (and back).
       return [{ kind: 'bind', source: target, target, recursive: true, flags: {}, optional: e.ignoreMissing, create: 'no' }];
     default:
@@ -83,55 +86,57 @@ export function mountOpsFor(e: MountEntry, ctx: MountOpsContext): Op[] {
   }
 }
 
-const remount = (e: MountEntry, ctx: MountOpsContext, recursive: boolean, flags: MountFlags): Op => ({
+const remount = (e: MountEntry, ctx: MountOpsContext, recursive: boolean, flags: MountFlags, exclude: readonly MountEntry[] = []): Op => ({
   kind: 'remount', target: rootPath(pathInsideRoot(e.path, ctx.root)), recursive, flags, optional: e.ignoreMissing,
+  ...(exclude.length > 0 ? { exclude: exclude.map((x) => rootPath(pathInsideRoot(x.path, ctx.root))) } : {}),
 });
 
 /** Empty tmpfs trees have no submounts of their own to cover: their flips are not recursive. */
 const flipsRecursively = (e: MountEntry): boolean => e.mode !== 'tmpfs' && e.mode !== 'run';
 
-/** The nearest listed parent of entry `i` (the list is sorted parents-first). */
-function nearestParent(list: readonly MountEntry[], i: number): MountEntry | undefined {
-  const e = list[i] as MountEntry;
-  for (let j = i - 1; j >= 0; j--) {
-    const p = list[j] as MountEntry;
-    if (p.path !== e.path && pathIsUnder(e.path, p.path)) return p;
-  }
-  return undefined;
-}
+/** Listed entries strictly below entry `i` (the list is sorted parents-first). */
+const entriesBelow = (list: readonly MountEntry[], i: number): MountEntry[] =>
+  list.slice(i + 1).filter((x) => x.path !== (list[i] as MountEntry).path && pathIsUnder(x.path, (list[i] as MountEntry).path));
+
+/** The topmost of `below`: each one not under another of them. */
+const topmost = (below: readonly MountEntry[]): MountEntry[] =>
+  below.filter((x) => !below.some((y) => y !== x && y.path !== x.path && pathIsUnder(x.path, y.path)));
+
+/** Would a recursive ro flip of a parent change anything at or below this listed entry? */
+const staysReadOnlyAnyway = (list: readonly MountEntry[], child: MountEntry): boolean =>
+  list.filter((x) => pathIsUnder(x.path, child.path)).every((x) => entryIsReadOnly(x) && x.mode !== 'private-dev');
 
 /**
- * Round two. systemd flips a parent read-only recursively while skipping listed submounts (a deny
- * list). The remount op has no deny list, so a writable entry below a read-only one is flipped
- * back explicitly; flips run parents-first, so the child's flip wins.
- * NEEDS(plan): remount `exclude: RootPath[]` (skip these submounts), to match systemd exactly: the
- * explicit flip back also clears read-only on mounts the host itself had read-only.
+ * Round two, as systemd's make_read_only(): a read-only entry is flipped recursively, sparing the
+ * listed entries below it and their submounts (systemd's deny list), which get their own flags;
+ * tmpfs, inaccessible and PrivateDevices='s /dev are flipped alone. The helper caps an exclusion
+ * list, so only the topmost entries below are named, and not those that end read-only anyway.
  */
 export function readOnlyOps(list: readonly MountEntry[], ctx: MountOpsContext): Op[] {
   const ops: Op[] = [];
-  const effectiveRo = new Map<string, boolean>();
   list.forEach((e, i) => {
-    const parent = nearestParent(list, i);
-    const parentRo = parent ? effectiveRo.get(parent.path) ?? false : false;
     // /dev of PrivateDevices= is read-only itself but not /dev/shm, /dev/pts below it.
-    const own = entryIsReadOnly(e) || e.mode === 'private-dev';
-    const ownRecursive = own && flipsRecursively(e) && e.mode !== 'private-dev' && e.mode !== 'inaccessible';
-    // The parent's recursive flip reached this subtree; systemd's deny list would have spared it.
-    if (parentRo && !ownRecursive) ops.push(remount(e, ctx, true, { readOnly: false }));
-    if (own) ops.push(remount(e, ctx, ownRecursive, { readOnly: true }));
-    effectiveRo.set(e.path, own);
+    if (!entryIsReadOnly(e) && e.mode !== 'private-dev') return;
+    // The inaccessible op mounts a node that is read-only, nosuid, nodev and noexec already.
+    if (e.mode === 'inaccessible') return;
+    const recursive = entryIsReadOnly(e) && flipsRecursively(e);
+    const exclude = recursive ? topmost(entriesBelow(list, i)).filter((x) => !staysReadOnlyAnyway(list, x)) : [];
+    ops.push(remount(e, ctx, recursive, { readOnly: true }, exclude));
   });
   return ops;
 }
 
-/** Round three: NoExecPaths= recursively noexec, ExecPaths= below them flipped back. */
+/**
+ * Round three, as systemd's make_noexec(): NoExecPaths= noexec and ExecPaths= exec, each
+ * recursively, sparing the listed entries below and their submounts (so a ReadWritePaths= bind
+ * below a NoExecPaths= path keeps exec, as in systemd), except those that set the same again.
+ */
 export function noexecOps(list: readonly MountEntry[], ctx: MountOpsContext): Op[] {
-  return list.flatMap((e): Op[] => {
-    if (e.mode === 'noexec') return [remount(e, ctx, true, { noexec: true })];
-    if (e.mode === 'exec' && list.some((p) => p.mode === 'noexec' && p.path !== e.path && pathIsUnder(e.path, p.path))) {
-      return [remount(e, ctx, true, { noexec: false })];
-    }
-    return [];
+  return list.flatMap((e, i): Op[] => {
+    if (e.mode !== 'noexec' && e.mode !== 'exec') return [];
+    const exclude = topmost(entriesBelow(list, i))
+      .filter((x) => !list.every((y) => !pathIsUnder(y.path, x.path) || y.mode === e.mode));
+    return [remount(e, ctx, true, { noexec: e.mode === 'noexec' }, exclude)];
   });
 }
 

@@ -1,11 +1,11 @@
 // planCommand(): one Exec*= command of a unit + its ExecSettings + injected facts -> a Plan,
 // with systemd 252's semantics. Pure: the edge supplies the user database of the tree, the host
 // environment, the EnvironmentFile= contents and a seccomp compiler.
-import type { NamespaceKind, Op, Plan, ProcessSettings } from '../plan/types.js';
+import type { Capabilities, NamespaceKind, Op, Plan, ProcessSettings } from '../plan/types.js';
 import type { ExecSettings } from './exec-settings.js';
 import type { ExecCommand } from './command.js';
 import { EnvironmentFileMissingError, type SandboxDiagnostic } from './errors.js';
-import { collectMountEntries, needsMountNamespace, normalizeMountList, type PrivateTmpDirs } from './mount-list.js';
+import { collectMountEntries, dropMountedApiEntries, needsMountNamespace, normalizeMountList, type PrivateTmpDirs } from './mount-list.js';
 import { mountListOps } from './mount-ops.js';
 import { resolveCredentials, lookupUser, type UserDatabase, type ResolvedCredentials } from './credentials.js';
 import { DEFAULT_PATH, mergeEnvironment, passEnvironment, unsetEnvironment, userEnvironment } from './environment.js';
@@ -26,8 +26,13 @@ export interface PlanFacts {
   readonly environmentFiles?: Readonly<Record<string, string | undefined>>;
   /** The unit's private /tmp and /var/tmp on the host (PrivateTmp=); shared by all its commands. */
   readonly privateTmpDirs?: PrivateTmpDirs;
-  /** Compiles the system-call policy to classic BPF (src/seccomp/); required if one is needed. */
-  readonly compileSeccomp?: (policy: SeccompPolicy) => Uint8Array;
+  /** Compiles the system-call policy to classic BPF programs, loaded in order (src/seccomp/). */
+  readonly compileSeccomp?: (policy: SeccompPolicy) => readonly Uint8Array[];
+  /**
+   * Host paths that are mount points already (from /proc/self/mountinfo): MountAPIVFS= leaves
+   * /dev, /sys and /run alone where they are, as systemd does. Absent: none are.
+   */
+  readonly mountPoints?: readonly string[];
   /** The manager's own permitted capabilities (the edge reads /proc/self/status); default: all. */
   readonly availableCapabilities?: readonly number[];
 }
@@ -73,6 +78,18 @@ function workingDirectory(s: ExecSettings, creds: ResolvedCredentials | undefine
   return wd.ignoreMissing ? { cwd, cwdOptional: true } : { cwd };
 }
 
+const CAP_SYS_ADMIN = 21;
+
+/**
+ * Whether the payload still holds CAP_SYS_ADMIN when the helper loads its filters (after setuid
+ * and the capability sets). Without it the kernel refuses a filter unless no_new_privs is set, so
+ * systemd implies NoNewPrivileges=yes for any seccomp setting of an unprivileged service.
+ */
+function holdsSysAdmin(uid: number, caps: Capabilities | undefined, available: readonly number[] | undefined): boolean {
+  if (caps) return caps.effective.includes(CAP_SYS_ADMIN);
+  return uid === 0 && (available ?? [CAP_SYS_ADMIN]).includes(CAP_SYS_ADMIN);
+}
+
 /** Throws ExecSetupError (217/USER ...) or EnvironmentFileMissingError; never touches the system. */
 export function planCommand(settings: ExecSettings, command: ExecCommand, facts: PlanFacts): CommandPlan {
   const diagnostics: SandboxDiagnostic[] = [];
@@ -102,7 +119,7 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
       ...(facts.privateTmpDirs ? { privateTmpDirs: facts.privateTmpDirs } : {}),
     });
     diagnostics.push(...collected.diagnostics);
-    const list = normalizeMountList(collected.entries, root ?? '/');
+    const list = dropMountedApiEntries(normalizeMountList(collected.entries, root ?? '/'), new Set(facts.mountPoints ?? []));
     ops.push(...mountListOps(list, {
       root: root ?? '/', protectProc: settings.protectProc, procSubset: settings.procSubset,
       mountNosuid: settings.noNewPrivileges,
@@ -113,20 +130,17 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
   if (sandboxed && settings.privateIPC) namespaces.push('ipc');
   if (sandboxed && settings.protectHostname) namespaces.push('uts');
 
-  let seccompBpf: Uint8Array | undefined;
+  let seccompFilters: readonly Uint8Array[] = [];
   const policy = sandboxed ? seccompPolicy(settings) : undefined;
   if (policy) {
-    // NEEDS(seccomp): argument-checking filters for these; until then they are reported, not silent.
-    for (const [on, name] of [[policy.restrictNamespaces !== undefined, 'RestrictNamespaces='], [policy.lockPersonality, 'LockPersonality='],
-      [policy.restrictRealtime, 'RestrictRealtime='], [policy.restrictSUIDSGID, 'RestrictSUIDSGID='], [policy.memoryDenyWriteExecute, 'MemoryDenyWriteExecute=']] as const) {
-      if (on) diagnostics.push({ level: 'warning', setting: name, message: 'not enforced yet (its filter needs argument checks)' });
-    }
-    if (facts.compileSeccomp) seccompBpf = facts.compileSeccomp(policy);
+    if (facts.compileSeccomp) seccompFilters = facts.compileSeccomp(policy);
     else diagnostics.push({ level: 'error', setting: 'SystemCallFilter=', message: 'a system-call filter is needed but no compiler was given' });
   }
 
   const uid = creds?.credentials.uid ?? 0;
   const capabilities = sandboxed ? processCapabilities(settings, uid, facts.availableCapabilities) : undefined;
+  const noNewPrivileges = sandboxed && (settings.noNewPrivileges ||
+    (seccompFilters.length > 0 && !holdsSysAdmin(uid, capabilities, facts.availableCapabilities)));
   const process: ProcessSettings = {
     argv: expandArgv(command.argv, env, command.prefixes.noEnvExpansion),
     env,
@@ -135,8 +149,8 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
     umask: settings.umask,
     ...(Object.keys(settings.limits).length > 0 ? { rlimits: settings.limits } : {}),
     ...(capabilities ? { capabilities } : {}),
-    ...(sandboxed && settings.noNewPrivileges ? { noNewPrivileges: true } : {}),
-    ...(seccompBpf ? { seccompFilters: [seccompBpf] } : {}),
+    ...(noNewPrivileges ? { noNewPrivileges: true } : {}),
+    ...(seccompFilters.length > 0 ? { seccompFilters } : {}),
     ...(settings.oomScoreAdjust !== undefined ? { oomScoreAdjust: settings.oomScoreAdjust } : {}),
     ...(settings.nice !== undefined ? { nice: settings.nice } : {}),
     // Every service runs in a session of its own.

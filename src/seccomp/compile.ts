@@ -1,119 +1,154 @@
-// SeccompPolicy -> classic BPF through libseccomp (FFI via koffi). The one edge of this folder:
-// libseccomp resolves names per architecture and writes the program to an fd, read back here.
-import koffi from 'koffi';
-import { mkdtempSync, openSync, readFileSync, closeSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { SystemCallAction } from '../sandbox/exec-settings.js';
+// SeccompPolicy -> classic BPF programs through libseccomp. systemd loads one filter per concern
+// and the kernel applies the strictest verdict of all of them; so do we: SystemCallFilter= is one
+// program, the plain denials other settings imply are another (so an allow list cannot turn their
+// EPERM into its kill action), and each argument-checking setting is one more.
 import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
-import { expandSyscallNames } from './groups.js';
+import { argumentFilters, type ArgCheck, type ArgFilter } from './arg-filters.js';
 import { foldFilterLines } from './filter-set.js';
+import { expandSyscallNames } from './groups.js';
+import {
+  actionCode, ARCH_NAMES, contextForArch, exportProgram, libseccomp, localArchTokens, NR_SCMP_ERROR,
+  SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SeccompCompileError, type Libseccomp,
+} from './libseccomp.js';
 
-const SCMP_ACT_ALLOW = 0x7fff0000;
-const SCMP_ACT_KILL_PROCESS = 0x80000000;
-const SCMP_ACT_LOG = 0x7ffc0000;
-const SCMP_ACT_ERRNO = (errno: number): number => (0x00050000 | (errno & 0xffff)) >>> 0;
-const NR_SCMP_ERROR = -1;
+export { SeccompCompileError } from './libseccomp.js';
 
-export class SeccompCompileError extends Error {
-  readonly code = 'SECCOMP_COMPILE';
-  constructor(readonly step: string, readonly ret: number) {
-    super(`libseccomp ${step} failed: ${ret}`);
-    this.name = 'SeccompCompileError';
+const EEXIST = 17;
+const EACCES = 13;
+
+/** Architectures a name-based program covers besides the native one. */
+function addArchitectures(seccomp: Libseccomp, ctx: unknown, architectures: readonly string[]): void {
+  // Without SystemCallArchitectures=, calls of the secondary ABIs (x86, x32) are filtered too
+  // rather than killed as a bad architecture; with it, only the listed ones are let in.
+  const arches = architectures.length > 0 ? architectures : ['native', 'x86', 'x32'];
+  for (const name of arches) {
+    if (name === 'native') continue;
+    const token = seccomp.archResolve(ARCH_NAMES[name] ?? name);
+    if (token !== 0) seccomp.archAdd(ctx, token);
   }
 }
 
-interface Libseccomp {
-  init: (action: number) => unknown;
-  release: (ctx: unknown) => void;
-  ruleAdd: (ctx: unknown, action: number, syscall: number, argCount: number, args: null) => number;
-  resolveName: (name: string) => number;
-  archAdd: (ctx: unknown, arch: number) => number;
-  archResolve: (name: string) => number;
-  exportBpf: (ctx: unknown, fd: number) => number;
+function addByName(seccomp: Libseccomp, ctx: unknown, name: string, action: number): void {
+  const nr = seccomp.resolveName(name);
+  if (nr === NR_SCMP_ERROR) return; // unknown on this architecture: nothing to filter
+  const ret = seccomp.ruleAdd(ctx, action, nr, 0, null);
+  // -EEXIST: the same rule again; -EACCES/-EINVAL: the action equals the default (allowed twice).
+  if (ret < 0 && ret !== -EEXIST && ret !== -EACCES) throw new SeccompCompileError(`seccomp_rule_add(${name})`, ret);
 }
 
-let lib: Libseccomp | undefined;
-
-function libseccomp(): Libseccomp {
-  if (lib) return lib;
-  const so = koffi.load('libseccomp.so.2');
-  lib = {
-    init: so.func('void *seccomp_init(uint32_t def_action)'),
-    release: so.func('void seccomp_release(void *ctx)'),
-    ruleAdd: so.func('int seccomp_rule_add_array(void *ctx, uint32_t action, int syscall, unsigned int arg_cnt, void *arg_array)'),
-    resolveName: so.func('int seccomp_syscall_resolve_name(const char *name)'),
-    archAdd: so.func('int seccomp_arch_add(void *ctx, uint32_t arch_token)'),
-    archResolve: so.func('uint32_t seccomp_arch_resolve_name(const char *arch_name)'),
-    exportBpf: so.func('int seccomp_export_bpf(void *ctx, int fd)'),
-  };
-  return lib;
-}
-
-const actionCode = (a: SystemCallAction): number =>
-  a.kind === 'errno' ? SCMP_ACT_ERRNO(a.errno) : a.kind === 'log' ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS;
-
-/** systemd's names -> libseccomp's; 'native' is the filter's own architecture. */
-const ARCH_NAMES: Readonly<Record<string, string>> = { 'x86-64': 'x86_64', x86: 'x86', x32: 'x32', arm64: 'aarch64' };
-
-/** Features whose filters need argument checks this compiler does not emit yet. */
-export function unenforcedFeatures(policy: SeccompPolicy): string[] {
-  return [
-    policy.restrictNamespaces ? 'RestrictNamespaces=' : '', policy.lockPersonality ? 'LockPersonality=' : '',
-    policy.restrictRealtime ? 'RestrictRealtime=' : '', policy.restrictSUIDSGID ? 'RestrictSUIDSGID=' : '',
-    policy.memoryDenyWriteExecute ? 'MemoryDenyWriteExecute=' : '',
-  ].filter((f) => f !== '');
-}
-
-/** Compiles the policy into one program; names unknown on this architecture are skipped. */
-export function compileSeccomp(policy: SeccompPolicy): Uint8Array {
+function withContext(defaultAction: number, architectures: readonly string[], fill: (seccomp: Libseccomp, ctx: unknown) => void): Uint8Array {
   const seccomp = libseccomp();
-  const set = foldFilterLines(policy.filter);
-  const allowList = set?.allowList ?? false;
-  const ctx = seccomp.init(allowList ? actionCode(policy.defaultAction) : SCMP_ACT_ALLOW);
+  const ctx = seccomp.init(defaultAction);
   if (!ctx) throw new SeccompCompileError('seccomp_init', -1);
   try {
-    // Without SystemCallArchitectures=, calls of the secondary ABIs (x86, x32) are filtered too
-    // rather than killed as a bad architecture; with it, only the listed ones are let in.
-    const arches = policy.architectures.length > 0 ? policy.architectures : ['native', 'x86', 'x32'];
-    for (const name of arches) {
-      if (name === 'native') continue;
-      const token = seccomp.archResolve(ARCH_NAMES[name] ?? name);
-      if (token !== 0) seccomp.archAdd(ctx, token);
-    }
-    const add = (name: string, action: number): void => {
-      const nr = seccomp.resolveName(name);
-      if (nr === NR_SCMP_ERROR) return;
-      const ret = seccomp.ruleAdd(ctx, action, nr, 0, null);
-      // -EEXIST: the same rule again; -EACCES/-EINVAL: the action equals the default (allowed twice).
-      if (ret < 0 && ret !== -17 && ret !== -13) throw new SeccompCompileError(`seccomp_rule_add(${name})`, ret);
-    };
-    const implied = new Map<string, number>();
-    for (const d of policy.denies) for (const n of d.names.flatMap((x) => expandSyscallNames(x))) implied.set(n, actionCode(d.action));
-    if (allowList) {
-      // Calls another setting denies are left out of the allow list, so they get the default action.
-      for (const name of set?.calls.keys() ?? []) if (!implied.has(name)) add(name, SCMP_ACT_ALLOW);
-    } else {
-      for (const [name, action] of set?.calls ?? []) add(name, actionCode(action ?? policy.defaultAction));
-      for (const [name, action] of implied) if (!set?.calls.has(name)) add(name, action);
-    }
+    addArchitectures(seccomp, ctx, architectures);
+    fill(seccomp, ctx);
     return exportProgram(seccomp, ctx);
   } finally {
     seccomp.release(ctx);
   }
 }
 
-function exportProgram(seccomp: Libseccomp, ctx: unknown): Uint8Array {
-  const dir = mkdtempSync(join(tmpdir(), 'nsbox-bpf-'));
-  const file = join(dir, 'filter.bpf');
-  const fd = openSync(file, 'w', 0o600);
+/** SystemCallFilter= alone (allow or deny list); undefined without filter lines or architectures. */
+export function compileSystemCallFilter(policy: SeccompPolicy): Uint8Array | undefined {
+  const set = foldFilterLines(policy.filter);
+  if (!set && policy.architectures.length === 0) return undefined;
+  const allowList = set?.allowList ?? false;
+  return withContext(allowList ? actionCode(policy.defaultAction) : SCMP_ACT_ALLOW, policy.architectures, (seccomp, ctx) => {
+    for (const [name, action] of set?.calls ?? []) {
+      addByName(seccomp, ctx, name, allowList ? SCMP_ACT_ALLOW : actionCode(action ?? policy.defaultAction));
+    }
+  });
+}
+
+/** The denials other settings imply (ProtectClock= -> @clock ...), each with its own action. */
+export function compileImpliedDenials(policy: SeccompPolicy): Uint8Array | undefined {
+  if (policy.denies.length === 0) return undefined;
+  return withContext(SCMP_ACT_ALLOW, [], (seccomp, ctx) => {
+    for (const d of policy.denies) for (const n of d.names.flatMap((x) => expandSyscallNames(x))) addByName(seccomp, ctx, n, actionCode(d.action));
+  });
+}
+
+const CMP_OPS: Readonly<Record<ArgCheck['op'], number>> = { ne: 1, eq: 4, gt: 6, 'masked-eq': 7 };
+
+/** struct scmp_arg_cmp[]: {unsigned arg; enum op; u64 datum_a; u64 datum_b}, 24 bytes each. */
+function encodeChecks(checks: readonly ArgCheck[]): Buffer | null {
+  if (checks.length === 0) return null;
+  const buf = Buffer.alloc(24 * checks.length);
+  checks.forEach((c, i) => {
+    buf.writeUInt32LE(c.arg, 24 * i);
+    buf.writeInt32LE(CMP_OPS[c.op], 24 * i + 4);
+    // masked-eq: datum_a is the mask, datum_b the value to compare the masked argument with.
+    buf.writeBigUInt64LE(BigInt(c.value), 24 * i + 8);
+    buf.writeBigUInt64LE(BigInt(c.value), 24 * i + 16);
+  });
+  return buf;
+}
+
+/**
+ * One argument filter: a context per local architecture (the rules differ: x86's mmap is not
+ * x86-64's), merged into a single program. A rule an architecture cannot express is skipped there,
+ * as systemd skips it; calls of architectures not in the program pass.
+ */
+export function compileArgumentFilter(filter: ArgFilter): Uint8Array {
+  const seccomp = libseccomp();
+  let merged: unknown;
   try {
-    const ret = seccomp.exportBpf(ctx, fd);
-    if (ret < 0) throw new SeccompCompileError('seccomp_export_bpf', ret);
+    for (const arch of localArchTokens(seccomp)) {
+      const ctx = contextForArch(seccomp, arch.token, SCMP_ACT_ALLOW);
+      let added = 0;
+      for (const r of filter.rulesFor(arch.name)) {
+        // Numbers are given as the native architecture's (or libseccomp's pseudo numbers);
+        // libseccomp translates them into this context's architecture by name.
+        const nr = seccomp.resolveName(r.syscall);
+        if (nr === NR_SCMP_ERROR) continue;
+        if (seccomp.ruleAddExact(ctx, SCMP_ACT_ERRNO(r.errno), nr, r.checks.length, encodeChecks(r.checks)) === 0) added++;
+      }
+      if (added === 0) {
+        seccomp.release(ctx);
+        continue;
+      }
+      if (merged === undefined) {
+        merged = ctx;
+        continue;
+      }
+      const ret = seccomp.merge(merged, ctx);
+      if (ret < 0) {
+        seccomp.release(ctx);
+        throw new SeccompCompileError(`seccomp_merge(${filter.origin}, ${arch.name})`, ret);
+      }
+    }
+    if (merged === undefined) throw new SeccompCompileError(`no rule of ${filter.origin} fits any architecture`, -1);
+    return exportProgram(seccomp, merged);
   } finally {
-    closeSync(fd);
+    if (merged !== undefined) seccomp.release(merged);
   }
-  const bytes = new Uint8Array(readFileSync(file));
-  rmSync(dir, { recursive: true, force: true });
-  return bytes;
+}
+
+/** Every program the policy needs, in load order (the kernel runs all; the strictest wins). */
+export function compileSeccompFilters(policy: SeccompPolicy): Uint8Array[] {
+  return [
+    compileSystemCallFilter(policy), compileImpliedDenials(policy),
+    ...argumentFilters(policy).map(compileArgumentFilter),
+  ].filter((p): p is Uint8Array => p !== undefined);
+}
+
+/**
+ * One program of SystemCallFilter= and the implied denials together, for callers that load a
+ * single filter (nspawn's policy has no denials). With an allow list, implied denials are left out
+ * of it and so get the default action; compileSeccompFilters() keeps their own.
+ */
+export function compileSeccomp(policy: SeccompPolicy): Uint8Array {
+  const set = foldFilterLines(policy.filter);
+  const allowList = set?.allowList ?? false;
+  return withContext(allowList ? actionCode(policy.defaultAction) : SCMP_ACT_ALLOW, policy.architectures, (seccomp, ctx) => {
+    const implied = new Map<string, number>();
+    for (const d of policy.denies) for (const n of d.names.flatMap((x) => expandSyscallNames(x))) implied.set(n, actionCode(d.action));
+    if (allowList) {
+      for (const name of set?.calls.keys() ?? []) if (!implied.has(name)) addByName(seccomp, ctx, name, SCMP_ACT_ALLOW);
+    } else {
+      for (const [name, action] of set?.calls ?? []) addByName(seccomp, ctx, name, actionCode(action ?? policy.defaultAction));
+      for (const [name, action] of implied) if (!set?.calls.has(name)) addByName(seccomp, ctx, name, action);
+    }
+  });
 }

@@ -63,28 +63,37 @@ function restrictNamespaces(current: readonly RestrictableNamespace[] | undefine
   return current === undefined ? listed : [...new Set([...current, ...listed])];
 }
 
+/**
+ * One SystemCallFilter= value. A deny line keeps each name's own `:ERRNO` (systemd's map from call
+ * to errno); names are grouped into consecutive lines of one action, which folds the same way.
+ */
 function systemCallFilter(current: readonly SystemCallFilterLine[], value: string, ctx: DirectiveContext) {
   if (value === '') return [];
   const invert = value.startsWith('~');
-  const names: string[] = [];
-  let action: SystemCallFilterLine['action'];
+  const lines: SystemCallFilterLine[] = [];
+  const add = (name: string, action: SystemCallFilterLine['action']): void => {
+    const last = lines[lines.length - 1];
+    if (last && sameAction(last.action, action)) lines[lines.length - 1] = { ...last, names: [...last.names, name] };
+    else lines.push(action === undefined ? { invert, names: [name] } : { invert, names: [name], action });
+  };
   for (const word of splitWords(invert ? value.slice(1) : value, { unquote: true })) {
     const colon = word.indexOf(':');
     if (colon < 0) {
-      names.push(word);
+      add(word, undefined);
       continue;
     }
     if (!invert) {
       ctx.warn(`Allow-listed system calls cannot take error number, ignoring: ${word}`);
-      names.push(word.slice(0, colon));
+      add(word.slice(0, colon), undefined);
       continue;
     }
-    // TODO(unit): systemd keeps the errno per system call; ExecSettings has one action per line.
-    action = parseSystemCallAction(word.slice(colon + 1));
-    names.push(word.slice(0, colon));
+    add(word.slice(0, colon), parseSystemCallAction(word.slice(colon + 1)));
   }
-  return [...current, action === undefined ? { invert, names } : { invert, names, action }];
+  return [...current, ...lines];
 }
+
+const sameAction = (a: SystemCallFilterLine['action'], b: SystemCallFilterLine['action']): boolean =>
+  JSON.stringify(a) === JSON.stringify(b);
 
 function environment(current: readonly string[], value: string, ctx: DirectiveContext): readonly string[] {
   if (value === '') return [];

@@ -104,14 +104,39 @@ async function findAliases(fragmentPath: string, realName: string, dirs: readonl
   return [...aliases];
 }
 
+/**
+ * realpath(3) of a host path below `root`, with symlinks resolved as if `root` were / (an absolute
+ * link inside a --root tree points into the tree, not at the host). Undefined when missing.
+ */
+async function canonicalInRoot(path: string, root: string | undefined): Promise<string | undefined> {
+  if (!root) return realpath(path).catch(() => undefined);
+  const top = await realpath(root).catch(() => undefined);
+  if (top === undefined || !path.startsWith(`${root}/`)) return realpath(path).catch(() => undefined);
+  const rest = path.slice(root.length).split('/').filter((c) => c !== '');
+  const done: string[] = [];
+  for (let hops = 0; rest.length > 0;) {
+    const c = rest.shift() as string;
+    if (c === '.') continue;
+    if (c === '..') { done.pop(); continue; }
+    const here = join(top, ...done, c);
+    const st = await lstat(here).catch(() => undefined);
+    if (!st) return undefined;
+    if (!st.isSymbolicLink()) { done.push(c); continue; }
+    if (++hops > 32) return undefined;
+    const target = await readlink(here);
+    if (target.startsWith('/')) done.length = 0;
+    rest.unshift(...target.split('/').filter((x) => x !== ''));
+  }
+  return join(top, ...done);
+}
+
 async function readDropIns(unit: UnitName, aliases: readonly UnitName[], dirs: readonly string[], root: string | undefined) {
   const listed = [];
   const seen = new Set<string>();
   for (const candidate of dropInDirectories(unit, aliases, dirs)) {
     // systemd reports drop-ins by canonical directory (on Debian /lib/… shows as /usr/lib/…), and
     // one directory reached through two search-path entries counts once.
-    // TODO(unit): canonicalize inside --root; an absolute symlink there resolves on the host.
-    const directory = await realpath(candidate).catch(() => undefined);
+    const directory = await canonicalInRoot(candidate, root);
     if (directory === undefined || seen.has(directory)) continue;
     seen.add(directory);
     const names = await readdir(directory).catch(() => [] as string[]);

@@ -5,7 +5,7 @@ import { run } from '../../src/executor/run.js';
 import { planCommand } from '../../src/sandbox/plan-command.js';
 import { defaultExecSettings, type ExecSettings } from '../../src/sandbox/exec-settings.js';
 import { noPrefixes } from '../../src/sandbox/command.js';
-import { compileSeccomp } from '../../src/seccomp/compile.js';
+import { compileSeccompFilters } from '../../src/seccomp/compile.js';
 import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
 
@@ -17,7 +17,7 @@ describe('sandbox seccomp', { skip: needsRoot }, () => {
   const sh = (over: Partial<ExecSettings>, script: string) =>
     run(planCommand({ ...defaultExecSettings, rootDirectory: tree.root, ...over },
       { kind: 'ExecStart', path: '/bin/sh', argv: ['/bin/sh', '-c', script], prefixes: noPrefixes },
-      { userDatabase: db, compileSeccomp }).plan);
+      { userDatabase: db, compileSeccomp: compileSeccompFilters }).plan);
 
   test('SystemCallFilter=~@mount:EPERM makes mount(2) fail with EPERM', async () => {
     const script = 'mkdir -p /mnt/t; mount -t tmpfs none /mnt/t 2>&1 && echo mounted';

@@ -10,7 +10,7 @@ const opsFor = (over: Parameters<typeof settings>[0], root = '/') =>
   mountListOps(normalizeMountList(collectMountEntries({ settings: settings(over) }).entries, root), { ...ctx, root });
 const show = (op: Op): string => {
   switch (op.kind) {
-    case 'remount': return `remount ${op.target.path}${op.recursive ? ' -r' : ''} ${JSON.stringify(op.flags)}`;
+    case 'remount': return `remount ${op.target.path}${op.recursive ? ' -r' : ''} ${JSON.stringify(op.flags)}${op.exclude ? ` except ${op.exclude.map((x) => x.path).join(',')}` : ''}`;
     case 'bind': return `bind ${op.source.in}:${op.source.path} ${op.target.path}`;
     case 'tmpfs': return `tmpfs ${op.target.path} ${op.mode.toString(8)}`;
     case 'inaccessible': return `inaccessible ${op.target.path}${op.optional ? ' optional' : ''}`;
@@ -18,10 +18,21 @@ const show = (op: Op): string => {
   }
 };
 
-test('mountListOps() mounts first and flips read-only after, parents first', () => {
+test('mountListOps() mounts first and flips read-only after, sparing the writable entry below', () => {
   assert.deepEqual(opsFor({ readOnlyPaths: [p('/usr')], readWritePaths: [p('/usr/local')] }).map(show), [
     'bind root:/usr /usr', 'bind root:/usr/local /usr/local',
-    'remount /usr -r {"readOnly":true}', 'remount /usr/local -r {"readOnly":false}',
+    'remount /usr -r {"readOnly":true} except /usr/local',
+  ]);
+});
+
+test('readOnlyOps() names only the topmost entries below, and not those read-only anyway', () => {
+  const ops = opsFor({
+    readOnlyPaths: [p('/usr'), p('/usr/local/share')], readWritePaths: [p('/usr/local'), p('/usr/local/lib')],
+    temporaryFileSystem: [{ path: '/usr/lib', options: 'ro' }],
+  }).map(show);
+  assert.deepEqual(ops.filter((o) => o.startsWith('remount')), [
+    'remount /usr -r {"readOnly":true} except /usr/local', 'remount /usr/lib {"readOnly":true}',
+    'remount /usr/local/share -r {"readOnly":true}',
   ]);
 });
 
@@ -30,17 +41,15 @@ test('readOnlyOps() leaves a writable entry alone when no parent is read-only', 
   assert.deepEqual(readOnlyOps(list, ctx), []);
 });
 
-test('ProtectSystem=strict: /tmp and /run stay under the read-only /, /home is flipped back', () => {
+test('ProtectSystem=strict: /tmp and /run stay under the read-only /, /home and the API file systems are spared', () => {
   const ops = opsFor({ protectSystem: 'strict' }).map(show);
-  assert.ok(ops.includes('remount / -r {"readOnly":true}'));
-  assert.ok(ops.includes('remount /home -r {"readOnly":false}'));
-  assert.ok(ops.includes('remount /proc -r {"readOnly":false}'));
-  assert.ok(!ops.some((o) => o.includes('/tmp') || o.includes('/run ')));
+  assert.deepEqual(ops.filter((o) => o.startsWith('remount')), ['remount / -r {"readOnly":true} except /dev,/home,/proc,/root,/run/user,/sys']);
 });
 
 test('a missing path with "-" is optional', () => {
   const ops = opsFor({ inaccessiblePaths: [p('-/nope')] }).map(show);
-  assert.deepEqual(ops, ['inaccessible /nope optional', 'remount /nope {"readOnly":true}']);
+  // The helper's inaccessible node is read-only already: no remount follows.
+  assert.deepEqual(ops, ['inaccessible /nope optional']);
 });
 
 test('TemporaryFileSystem= read-only is flipped after mounting, not recursively', () => {
@@ -54,9 +63,9 @@ test('BindPaths= sources are host paths, destinations inside the root', () => {
   assert.equal((ops[0] as Extract<Op, { kind: 'bind' }>).create, 'like-source');
 });
 
-test('NoExecPaths= then ExecPaths= below it flips noexec back', () => {
-  const ops = opsFor({ noExecPaths: [p('/')], execPaths: [p('/usr')] }).map(show);
-  assert.ok(ops.includes('remount / -r {"noexec":true}'));
+test('NoExecPaths= spares ExecPaths= below it, which is flipped to exec itself', () => {
+  const ops = opsFor({ noExecPaths: [p('/')], execPaths: [p('/usr')], readWritePaths: [p('/srv')] }).map(show);
+  assert.ok(ops.includes('remount / -r {"noexec":true} except /srv,/usr'));
   assert.ok(ops.includes('remount /usr -r {"noexec":false}'));
 });
 
@@ -73,12 +82,11 @@ test('PrivateDevices= makes /dev read-only but not its submounts', () => {
   assert.ok(ops.includes('remount /dev {"readOnly":true}'));
 });
 
-test('a writable or non-recursive entry below a read-only one is first cleared recursively', () => {
+test('a writable or non-recursive entry below a read-only one is excluded from its flip, never flipped back', () => {
   const ops = opsFor({ protectSystem: 'strict', privateDevices: true, temporaryFileSystem: [{ path: '/var/cache', options: '' }] }).map(show);
-  const devClear = ops.indexOf('remount /dev -r {"readOnly":false}');
-  assert.ok(devClear > ops.indexOf('remount / -r {"readOnly":true}'));
-  assert.ok(devClear < ops.indexOf('remount /dev {"readOnly":true}'));
-  assert.ok(ops.includes('remount /var/cache -r {"readOnly":false}'));
+  assert.ok(ops.includes('remount / -r {"readOnly":true} except /dev,/home,/proc,/root,/run/user,/sys,/var/cache'));
+  assert.ok(ops.includes('remount /dev {"readOnly":true}'));
+  assert.ok(!ops.some((o) => o.includes('"readOnly":false')));
 });
 
 test('ProtectProc= mounts a fresh /proc with hidepid', () => {

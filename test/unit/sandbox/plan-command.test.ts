@@ -72,7 +72,7 @@ test('WorkingDirectory=-/missing is optional', () => {
 });
 
 test('PrivateDevices= drops CAP_MKNOD and CAP_SYS_RAWIO from the bounding set', () => {
-  const { plan } = planCommand(settings({ privateDevices: true }), cmd(['/x']), { ...facts, compileSeccomp: () => new Uint8Array(8) });
+  const { plan } = planCommand(settings({ privateDevices: true }), cmd(['/x']), { ...facts, compileSeccomp: () => [new Uint8Array(8)] });
   const b = plan.process.capabilities?.bounding ?? [];
   assert.ok(!b.includes(capabilityNumber('CAP_MKNOD') as number));
   assert.ok(!b.includes(capabilityNumber('CAP_SYS_RAWIO') as number));
@@ -86,7 +86,7 @@ test('a needed seccomp filter without a compiler is an error diagnostic', () => 
 });
 
 test('PrivateNetwork=, PrivateIPC=, ProtectHostname= ask for namespaces', () => {
-  const { plan } = planCommand(settings({ privateNetwork: true, privateIPC: true, protectHostname: true }), cmd(['/x']), { ...facts, compileSeccomp: () => new Uint8Array(8) });
+  const { plan } = planCommand(settings({ privateNetwork: true, privateIPC: true, protectHostname: true }), cmd(['/x']), { ...facts, compileSeccomp: () => [new Uint8Array(8)] });
   assert.deepEqual(plan.namespaces, ['net', 'ipc', 'uts']);
 });
 

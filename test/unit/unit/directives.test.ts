@@ -123,3 +123,12 @@ test('applyAssignments() reads SystemCallFilter= lines and refuses errno on allo
   assert.deepEqual(r.settings.exec.systemCallErrorNumber, { kind: 'errno', errno: 1 });
   assert.equal(r.diagnostics.length, 1);
 });
+
+test('applyAssignments() keeps the :ERRNO of each system call of a deny line', () => {
+  const r = parse('[Service]\nSystemCallFilter=~mount:EACCES umount2:EPERM reboot swapon\n');
+  assert.deepEqual(r.settings.exec.systemCallFilter, [
+    { invert: true, names: ['mount'], action: { kind: 'errno', errno: 13 } },
+    { invert: true, names: ['umount2'], action: { kind: 'errno', errno: 1 } },
+    { invert: true, names: ['reboot', 'swapon'] },
+  ]);
+});

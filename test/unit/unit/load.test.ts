@@ -54,6 +54,17 @@ test('loadUnit() honours search path precedence and a --root prefix', async () =
   assert.equal(u.settings.service.execStart[0]!.path, '/bin/etc');
 });
 
+test('loadUnit() with --root resolves an absolute drop-in directory symlink inside the root', async () => {
+  const root = tree({
+    'usr/lib/systemd/system/x.service': '[Service]\nExecStart=/bin/x\n',
+    'srv/dropins/a.conf': '[Unit]\nDescription=from the tree\n',
+    'etc/systemd/system/x.service.d': '->/srv/dropins',
+  });
+  const u = await loadUnit('x.service', { root, host });
+  assert.deepEqual(u.dropInPaths, [`${root}/srv/dropins/a.conf`]);
+  assert.equal(u.settings.unit.description, 'from the tree');
+});
+
 test('loadUnit() reports masked units (symlink to /dev/null or empty file) and missing ones', async () => {
   const root = tree({
     'etc/systemd/system/m.service': '->/dev/null',
