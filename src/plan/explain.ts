@@ -61,11 +61,15 @@ function explainOp(
       mount(op.target.path, `bind from ${from}${op.recursive ? ' (with submounts)' : ''}`, flags, op.optional);
       return;
     }
-    case 'remount':
+    case 'remount': {
+      // Excluded submounts (systemd's deny list) keep their flags, and so does all below them.
+      const spared = (p: string): boolean => p !== op.target.path && (op.exclude ?? []).some((x) => isUnder(p, x.path));
       for (const [p, n] of nodes) {
-        if (n.mount && (p === op.target.path || (op.recursive && isUnder(p, op.target.path)))) n.flags = applyFlags(n.flags ?? noFlags(), op.flags);
+        if (!n.mount || spared(p)) continue;
+        if (p === op.target.path || (op.recursive && isUnder(p, op.target.path))) n.flags = applyFlags(n.flags ?? noFlags(), op.flags);
       }
       return;
+    }
     case 'tmpfs': {
       const size = op.sizeBytes !== undefined ? `, size ${op.sizeBytes}` : '';
       mount(op.target.path, `tmpfs, mode ${op.mode.toString(8).padStart(4, '0')}${size}`, opts(op.flags));

@@ -29,3 +29,19 @@ test('explainPlan() lists process settings', () => {
   assert.match(text, /umask\s+0077/);
   assert.match(text, /A=1/);
 });
+
+test('explainPlan() leaves the submounts a recursive remount excludes with their own flags', () => {
+  const text = explainPlan({
+    namespaces: ['mount'], pidMode: 'none',
+    ops: [
+      { kind: 'tmpfs', target: { in: 'root', path: '/a' }, mode: 0o755, flags: {}, create: 'dir' },
+      { kind: 'tmpfs', target: { in: 'root', path: '/a/b' }, mode: 0o755, flags: {}, create: 'dir' },
+      { kind: 'tmpfs', target: { in: 'root', path: '/a/c' }, mode: 0o755, flags: {}, create: 'dir' },
+      { kind: 'remount', target: { in: 'root', path: '/a' }, recursive: true, exclude: [{ in: 'root', path: '/a/b' }], flags: { readOnly: true }, optional: false },
+    ],
+    process: { argv: ['/bin/true'], env: [], cwd: '/', terminal: { kind: 'inherit' } },
+  });
+  assert.match(lineOf(text, 'a'), /read-only/);
+  assert.match(lineOf(text, 'b'), /read-write/);
+  assert.match(lineOf(text, 'c'), /read-only/);
+});

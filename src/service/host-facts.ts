@@ -1,0 +1,36 @@
+// Facts about the manager's own process the planner needs and may not read itself: the
+// capabilities it holds, the mount points it sees, and EnvironmentFile= contents.
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EnvironmentFileSetting } from '../sandbox/exec-settings.js';
+
+/** Capability numbers in a /proc/PID/status mask line (CapPrm, CapEff ...). */
+export function capabilitiesFromStatus(statusText: string, field = 'CapPrm'): number[] {
+  const hex = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(statusText)?.[1] ?? '0';
+  const mask = BigInt(`0x${hex}`);
+  return [...Array(64).keys()].filter((i) => ((mask >> BigInt(i)) & 1n) === 1n);
+}
+
+/** The capabilities this (manager) process may pass on: a service never gets more. */
+export const managerCapabilities = (): number[] => capabilitiesFromStatus(readFileSync('/proc/self/status', 'utf8'));
+
+/** Mount points in mountinfo(5) text, octal escapes decoded. */
+export function mountPointsFromMountinfo(text: string): string[] {
+  return text.split('\n').flatMap((line) => {
+    const point = line.split(' ')[4];
+    return point === undefined ? [] : [point.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)))];
+  });
+}
+
+export const currentMountPoints = (): string[] => mountPointsFromMountinfo(readFileSync('/proc/self/mountinfo', 'utf8'));
+
+/**
+ * Each EnvironmentFile= path -> its text, or undefined when it cannot be read (the planner decides
+ * whether that fails the start, by the `-` prefix). Paths are the manager's; `root` prefixes them.
+ */
+export async function readEnvironmentFiles(files: readonly EnvironmentFileSetting[], root: string): Promise<Record<string, string | undefined>> {
+  const out: Record<string, string | undefined> = {};
+  for (const f of files) out[f.path] = await readFile(join(root, f.path), 'utf8').catch(() => undefined);
+  return out;
+}
