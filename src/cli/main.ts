@@ -5,6 +5,7 @@ type VerbMain = (args: readonly string[]) => Promise<number>;
 const VERBS: Readonly<Record<string, { readonly summary: string; readonly load: () => Promise<VerbMain> }>> = {
   nspawn: { summary: 'Spawn a command or boot an OS tree in a container', load: async () => (await import('./nspawn.js')).main },
   demo: { summary: 'Build a small busybox tree and run it in a container', load: async () => (await import('./demo.js')).main },
+  analyze: { summary: 'Check unit files (verify) or show what a service\'s commands will see (plan)', load: async () => (await import('./analyze.js')).main },
 };
 
 function usage(): string {
