@@ -99,6 +99,8 @@ export function restrictSuidSgidRules(): ArgRule[] {
   for (const m of [S_ISUID, S_ISGID]) {
     rules.push(
       rule('chmod', EPERM, has(1, m)), rule('fchmod', EPERM, has(1, m)), rule('fchmodat', EPERM, has(2, m)),
+      // Linux 6.6's fchmodat2 (systemd covers it from 255; our libseccomp may not know it yet).
+      rule('fchmodat2', EPERM, has(2, m)),
       rule('mkdir', EPERM, has(1, m)), rule('mkdirat', EPERM, has(2, m)),
       rule('mknod', EPERM, has(1, m)), rule('mknodat', EPERM, has(2, m)),
       rule('open', EPERM, has(1, O_CREAT), has(2, m)), rule('openat', EPERM, has(2, O_CREAT), has(3, m)),

@@ -177,3 +177,17 @@ test('tricky reference units parse as systemd 252 parses them', { skip: !isRoot 
   }
   assert.deepEqual(problems, []);
 });
+
+test('SystemCallFilter= groups equal systemd-analyze syscall-filter\'s', { skip: !isRoot && 'needs root to install packages' }, async () => {
+  ensurePackages();
+  const text = execFileSync('systemd-analyze', ['syscall-filter', '--no-pager'], { encoding: 'utf8' });
+  const groups = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    if (/^@[\w-]+$/.test(line)) groups.set(line, (current = []));
+    else if (current && /^\s+[@\w]/.test(line)) current.push(line.trim().split(/\s/)[0]!);
+  }
+  const { SYSCALL_GROUPS } = await import('../../src/seccomp/groups.js');
+  assert.ok(groups.size > 20);
+  for (const [name, members] of groups) assert.deepEqual([...(SYSCALL_GROUPS[name] ?? [])].sort(), [...members].sort(), name);
+});
