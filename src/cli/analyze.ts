@@ -50,12 +50,16 @@ export function formatUnitPlans(plans: UnitPlans): string {
   const { unit } = plans;
   const out: string[] = [`${unit.name}: ${unit.fragmentPath ?? '(no fragment)'}`];
   for (const d of unit.dropInPaths) out.push(`  drop-in: ${d}`);
-  const unitDiagnostics = unit.diagnostics.map(formatDiagnostic);
+  const where = unit.fragmentPath ?? unit.name;
+  const unitDiagnostics = [
+    ...unit.diagnostics.map(formatDiagnostic),
+    ...plans.unenforced.map((d) => `${where}: ${d.setting}: ${d.level}: ${d.message}`),
+  ];
   if (unitDiagnostics.length > 0) out.push('', ...unitDiagnostics);
   if (plans.commands.length === 0) out.push('', 'No commands to plan.');
   for (const c of plans.commands) {
     out.push('', header(c));
-    for (const d of c.diagnostics) out.push(`  ${unit.fragmentPath ?? unit.name}: ${d.setting}: ${d.level}: ${d.message}`);
+    for (const d of c.diagnostics) out.push(`  ${where}: ${d.setting}: ${d.level}: ${d.message}`);
     if (c.ignoreFailure) out.push('  (a failure of this command is ignored: "-" prefix)');
     if (c.error) out.push(`  cannot start: ${c.error.message} (${c.error.status})`);
     if (c.plan) out.push(indent(explainPlan(c.plan)).trimEnd());

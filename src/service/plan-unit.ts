@@ -10,6 +10,7 @@ import { EnvironmentFileMissingError, ExecSetupError, type SandboxDiagnostic } f
 import type { ExecSettings } from '../sandbox/exec-settings.js';
 import type { PrivateTmpDirs } from '../sandbox/mount-list.js';
 import { effectiveRoot, planCommand, type PlanFacts } from '../sandbox/plan-command.js';
+import { unenforcedDirectivesSet } from '../sandbox/unenforced.js';
 import { compileSeccompFilters } from '../seccomp/compile.js';
 import { DEFAULT_EXEC_SEARCH_PATH, loadUnit, loadUnitFile, resolveCommandPath, type LoadedUnit } from '../unit/index.js';
 import { NotAServiceError, UnitNotLoadedError } from './errors.js';
@@ -45,6 +46,8 @@ export interface PlannedCommand {
 
 export interface UnitPlans {
   readonly unit: LoadedUnit;
+  /** Directives the unit sets that nsbox accepts but does not enforce (all its commands). */
+  readonly unenforced: readonly SandboxDiagnostic[];
   readonly commands: readonly PlannedCommand[];
 }
 
@@ -117,7 +120,9 @@ export async function planLoadedUnit(unit: LoadedUnit, opts: PlanUnitOptions = {
       throw e;
     }
   });
-  return { unit, commands };
+  const unenforced = unenforcedDirectivesSet(unit.settings.other)
+    .map((key): SandboxDiagnostic => ({ level: 'warning', setting: `${key}=`, message: 'accepted but not enforced by nsbox' }));
+  return { unit, unenforced, commands };
 }
 
 /** Loads a service by name or path and plans all its commands. */
