@@ -13,21 +13,23 @@ export interface BenchSettings {
   readonly batches: number;
   /** Warm-up runs per tool, discarded (page cache, first-exec costs). */
   readonly warmup: number;
+  /** Sequential runs per tool in the CLI case (each starts Node: slower, so fewer). */
+  readonly cliIterations: number;
   /** Boots per tool in the boot case. */
   readonly boots: number;
   /** Only cases/tools whose name contains one of these. */
   readonly only: readonly string[];
 }
 
-export const DEFAULTS: BenchSettings = { json: false, iterations: 200, batch: 100, concurrency: 8, batches: 3, warmup: 5, boots: 10, only: [] };
-export const QUICK: Partial<BenchSettings> = { iterations: 30, batch: 40, batches: 2, warmup: 2, boots: 3 };
+export const DEFAULTS: BenchSettings = { json: false, iterations: 200, batch: 100, concurrency: 8, batches: 3, warmup: 5, cliIterations: 50, boots: 10, only: [] };
+export const QUICK: Partial<BenchSettings> = { iterations: 30, batch: 40, batches: 2, warmup: 2, cliIterations: 10, boots: 3 };
 
 export const USAGE = `usage: npm run bench -- [--json] [--quick] [--iterations N] [--batch N] [--concurrency K]
-                           [--batches N] [--warmup N] [--boots N] [--only NAME]...
+                           [--batches N] [--warmup N] [--cli-iterations N] [--boots N] [--only NAME]...
 --only NAME runs only cases and tools whose name contains NAME; off-by-default cases
 (boot) run only when named.`;
 
-const NUMERIC = { '--iterations': 'iterations', '--batch': 'batch', '--concurrency': 'concurrency', '--batches': 'batches', '--warmup': 'warmup', '--boots': 'boots' } as const;
+const NUMERIC = { '--iterations': 'iterations', '--batch': 'batch', '--concurrency': 'concurrency', '--batches': 'batches', '--warmup': 'warmup', '--boots': 'boots', '--cli-iterations': 'cliIterations' } as const;
 
 export function parseArgs(argv: readonly string[]): BenchSettings | { error: string } {
   let settings: BenchSettings = DEFAULTS;

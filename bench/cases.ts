@@ -5,6 +5,7 @@ import type { Runner } from './runners.js';
 import type { Slots } from './slots.js';
 import { sequentialSpawn, throughput } from './spawn-cases.js';
 import { bootPoweroff } from './boot-case.js';
+import { cliTrue } from './cli-case.js';
 
 export interface ToolSamples {
   readonly tool: string;
@@ -38,4 +39,4 @@ export function caseLabel(c: BenchCase, settings: BenchSettings): string {
   return c.perSandbox ? `${c.name} ${settings.batch}x, ${settings.concurrency} at once` : `${c.name} (sequential)`;
 }
 
-export const CASES: readonly BenchCase[] = [sequentialSpawn, throughput, bootPoweroff];
+export const CASES: readonly BenchCase[] = [sequentialSpawn, throughput, cliTrue, bootPoweroff];

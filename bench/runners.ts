@@ -54,7 +54,11 @@ export const unshareRunner: Runner = {
  * start (~1 ms), noted in docs/performance.md.
  */
 export function runNspawn(cgroup: string, args: readonly string[]): Promise<void> {
-  return runToCompletion('sh', ['-c', 'echo $$ > "$0/cgroup.procs" && exec systemd-nspawn "$@"', cgroup, '--register=no', '--keep-unit', '-q', ...args]);
+  return runFromCgroup(cgroup, 'systemd-nspawn', ['--register=no', '--keep-unit', '-q', ...args]);
+}
+
+export function runFromCgroup(cgroup: string, cmd: string, args: readonly string[]): Promise<void> {
+  return runToCompletion('sh', ['-c', 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"', 'sh', cgroup, cmd, ...args]);
 }
 
 export const nspawnRunner: Runner = {

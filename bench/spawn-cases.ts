@@ -1,7 +1,7 @@
 // The /bin/true cases: sequential latency and throughput with concurrency, every tool alike.
 import type { BenchCase } from './cases.js';
 import type { Runner } from './runners.js';
-import { Samples, now } from './samples.js';
+import { Samples, now, roundRobin } from './samples.js';
 import type { Slots } from './slots.js';
 
 export const sequentialSpawn: BenchCase = {
@@ -9,26 +9,7 @@ export const sequentialSpawn: BenchCase = {
   perSandbox: false,
   byDefault: true,
   slotsNeeded: () => 1,
-  async measure({ runners, slots, settings, log }) {
-    const samples = new Samples(runners);
-    const slot = slots.slot(0);
-    for (const r of runners) {
-      for (let i = 0; i < settings.warmup; i++) await samples.record(r.tool, async () => (await r.once(slot), undefined));
-    }
-    // Round-robin, not tool after tool: a slow drift of the machine (page cache, a neighbour's
-    // load) then spreads evenly over all tools instead of landing on whichever ran last.
-    for (let i = 0; i < settings.iterations; i++) {
-      for (const r of runners) {
-        await samples.record(r.tool, async () => {
-          const t0 = now();
-          await r.once(slot);
-          return now() - t0;
-        });
-      }
-      if ((i + 1) % 50 === 0) log(`  ${i + 1}/${settings.iterations}`);
-    }
-    return samples.result();
-  },
+  measure: ({ runners, slots, settings, log }) => roundRobin(runners, slots.slot(0), settings.iterations, settings.warmup, log),
 };
 
 /** Runs `count` sandboxes with at most `concurrency` in flight; each worker keeps its own slot. */
