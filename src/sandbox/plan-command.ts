@@ -79,6 +79,8 @@ function workingDirectory(s: ExecSettings, creds: ResolvedCredentials | undefine
 }
 
 const CAP_SYS_ADMIN = 21;
+/** native/remount.c's limit on a remount's exclusion list. */
+const MAX_REMOUNT_EXCLUSIONS = 16;
 
 /**
  * Whether the payload still holds CAP_SYS_ADMIN when the helper loads its filters (after setuid
@@ -124,6 +126,12 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
       root: root ?? '/', protectProc: settings.protectProc, procSubset: settings.procSubset,
       mountNosuid: settings.noNewPrivileges,
     }));
+    // The helper refuses a remount with more exclusions than it can hold (E2BIG at start).
+    for (const op of ops) {
+      if (op.kind === 'remount' && (op.exclude?.length ?? 0) > MAX_REMOUNT_EXCLUSIONS) {
+        diagnostics.push({ level: 'error', setting: 'ReadWritePaths=', message: `more than ${MAX_REMOUNT_EXCLUSIONS} writable paths directly below ${op.target.path}` });
+      }
+    }
     if (root !== undefined) ops.push({ kind: 'switch-root' });
   }
   if (sandboxed && settings.privateNetwork) namespaces.push('net');

@@ -110,3 +110,22 @@ test('ReadOnlyPaths= under RootDirectory= names host paths unless "+"', () => {
   const targets = plan.ops.flatMap((o) => (o.kind === 'remount' ? [o.target.path] : []));
   assert.deepEqual(targets, ['/usr']);
 });
+
+test('a seccomp program implies no_new_privs when the payload will lack CAP_SYS_ADMIN', () => {
+  const compile = { compileSeccomp: () => [new Uint8Array(8)] };
+  const asUser = planCommand(settings({ user: 'nobody', restrictRealtime: true }), cmd(['/x']), { ...facts, ...compile }).plan;
+  assert.equal(asUser.process.noNewPrivileges, true);
+  const asRoot = planCommand(settings({ restrictRealtime: true }), cmd(['/x']), { ...facts, ...compile }).plan;
+  assert.equal(asRoot.process.noNewPrivileges, undefined);
+  const rootWithoutSysAdmin = planCommand(settings({ restrictRealtime: true, capabilityBoundingSet: [0] }), cmd(['/x']), { ...facts, ...compile }).plan;
+  assert.equal(rootWithoutSysAdmin.process.noNewPrivileges, true);
+  const noFilter = planCommand(settings({ user: 'nobody' }), cmd(['/x']), facts).plan;
+  assert.equal(noFilter.process.noNewPrivileges, undefined);
+});
+
+test('MountAPIVFS= leaves /dev, /sys and /run alone where they are mount points already', () => {
+  const targets = (mountPoints?: string[]) => planCommand(settings({ mountAPIVFS: true }), cmd(['/x']), { ...facts, ...(mountPoints ? { mountPoints } : {}) })
+    .plan.ops.flatMap((o) => ('target' in o ? [`${o.kind} ${o.target.path}`] : []));
+  assert.deepEqual(targets(['/', '/dev', '/sys', '/run']), ['proc /proc']);
+  assert.ok(targets(['/', '/dev', '/sys']).includes('tmpfs /run'));
+});
