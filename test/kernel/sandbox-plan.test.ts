@@ -113,4 +113,9 @@ describe('sandbox plans', { skip: needsRoot }, () => {
     const r = await sh({ rootDirectoryStartOnly: true }, `test -e ${tree.root}/bin/busybox && echo host`, 'ExecStartPre');
     assert.equal(r.stdout.trim(), 'host');
   });
+
+  test('PrivateNetwork= gives a network namespace with only lo, and lo is up', async () => {
+    const r = await sh({ privateNetwork: true }, 'ip -o link | cut -d: -f2 | tr -d " "; ip -o link show lo | grep -q "state UNKNOWN\\|,UP" && echo lo-up');
+    assert.deepEqual(r.stdout.trim().split('\n'), ['lo', 'lo-up']);
+  });
 });
