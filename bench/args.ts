@@ -21,7 +21,7 @@ export interface BenchSettings {
   readonly only: readonly string[];
 }
 
-export const DEFAULTS: BenchSettings = { json: false, iterations: 200, batch: 100, concurrency: 8, batches: 3, warmup: 5, cliIterations: 50, boots: 10, only: [] };
+export const DEFAULTS: BenchSettings = { json: false, iterations: 150, batch: 100, concurrency: 8, batches: 3, warmup: 5, cliIterations: 30, boots: 10, only: [] };
 export const QUICK: Partial<BenchSettings> = { iterations: 30, batch: 40, batches: 2, warmup: 2, cliIterations: 10, boots: 3 };
 
 export const USAGE = `usage: npm run bench -- [--json] [--quick] [--iterations N] [--batch N] [--concurrency K]
