@@ -1,14 +1,13 @@
 // Failure paths: each gives a typed error naming what failed, and leaves nothing behind.
 // Hostile trees: symlinks pointing out of the root never lead to a mount or write on the host.
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { run } from '../../src/executor/run.js';
 import { hostPath, rootPath, type Op, type Plan } from '../../src/plan/types.js';
 import { SandboxSetupError } from '../../src/errors.js';
-import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
-import { shellPlan, needsRoot } from '../fixtures/plans.js';
-import { takeSnapshot, assertNoLeaks, parseMountinfo, type Snapshot } from '../fixtures/cleanup.js';
+import { shellPlan, needsRoot, suiteTree } from '../fixtures/plans.js';
+import { takeSnapshot, assertNoLeaks, parseMountinfo } from '../fixtures/cleanup.js';
 import { allHostileTrees, type HostileTree } from '../fixtures/hostile-trees.js';
 
 async function setupError(plan: Plan): Promise<SandboxSetupError> {
@@ -22,16 +21,7 @@ async function setupError(plan: Plan): Promise<SandboxSetupError> {
 }
 
 describe('executor failures', { skip: needsRoot }, () => {
-  let tree: BusyboxTree;
-  let snapshot: Snapshot;
-  before(() => {
-    tree = makeBusyboxTree();
-    snapshot = takeSnapshot({ paths: [tree.root] });
-  });
-  after(async () => {
-    await assertNoLeaks(snapshot);
-    tree.remove();
-  });
+  const tree = suiteTree();
 
   test('a missing bind source names the bind and the errno', async () => {
     const err = await setupError(shellPlan(tree.root, 'true', {

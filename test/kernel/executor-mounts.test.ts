@@ -1,27 +1,18 @@
 // The executor's file-system ops, checked from inside the sandbox.
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readlinkSync } from 'node:fs';
 import { lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../src/executor/run.js';
 import { hostPath, rootPath } from '../../src/plan/types.js';
-import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
-import { shellPlan, needsRoot } from '../fixtures/plans.js';
-import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
+import { shellPlan, needsRoot, suiteTree } from '../fixtures/plans.js';
 
 describe('executor mounts', { skip: needsRoot }, () => {
-  let tree: BusyboxTree;
-  let snapshot: Snapshot;
+  const tree = suiteTree();
   before(() => {
-    tree = makeBusyboxTree();
     mkdirSync(join(tree.root, 'srv/sub'), { recursive: true });
     writeFileSync(join(tree.root, 'srv/file'), 'data\n');
-    snapshot = takeSnapshot({ paths: [tree.root] });
-  });
-  after(async () => {
-    await assertNoLeaks(snapshot);
-    tree.remove();
   });
 
   test('spawn() gives new mount, uts, ipc and pid namespaces', async () => {

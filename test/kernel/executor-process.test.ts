@@ -1,12 +1,10 @@
 // Process settings, PID modes, user namespaces and joining, checked from inside the sandbox.
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readlinkSync } from 'node:fs';
 import { run } from '../../src/executor/run.js';
 import { spawn } from '../../src/executor/spawn.js';
-import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
-import { shellPlan, needsRoot } from '../fixtures/plans.js';
-import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
+import { shellPlan, needsRoot, suiteTree } from '../fixtures/plans.js';
 import { capabilityNumber } from '../../src/plan/capabilities.js';
 
 /** mkdir and mkdirat fail with EPERM; everything else is allowed (x86-64 only). */
@@ -33,16 +31,7 @@ function denyMkdirBpf(): Uint8Array {
 const statusField = (status: string, field: string): string => new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(status)?.[1] ?? '';
 
 describe('executor process settings', { skip: needsRoot }, () => {
-  let tree: BusyboxTree;
-  let snapshot: Snapshot;
-  before(() => {
-    tree = makeBusyboxTree();
-    snapshot = takeSnapshot({ paths: [tree.root] });
-  });
-  after(async () => {
-    await assertNoLeaks(snapshot);
-    tree.remove();
-  });
+  const tree = suiteTree();
 
   test('the payload is PID 1 in payload-is-pid1 mode and exits with its own code', async () => {
     const r = await run(shellPlan(tree.root, 'echo $$; exit 7'));

@@ -1,5 +1,5 @@
 // Console pty, ephemeral root, supervisor settings and the hand-over of a Node process.
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync, readdirSync } from 'node:fs';
@@ -8,9 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { run } from '../../src/executor/run.js';
 import { spawn } from '../../src/executor/spawn.js';
 import { rootPath, type Plan } from '../../src/plan/types.js';
-import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
-import { shellPlan, needsRoot } from '../fixtures/plans.js';
-import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
+import { shellPlan, needsRoot, suiteTree } from '../fixtures/plans.js';
 
 const SIGRTMIN_3 = 37;
 
@@ -26,16 +24,7 @@ function handOverInChild(plan: Plan): Promise<{ code: number | null; stdout: str
 }
 
 describe('executor supervision', { skip: needsRoot }, () => {
-  let tree: BusyboxTree;
-  let snapshot: Snapshot;
-  before(() => {
-    tree = makeBusyboxTree();
-    snapshot = takeSnapshot({ paths: [tree.root] });
-  });
-  after(async () => {
-    await assertNoLeaks(snapshot);
-    tree.remove();
-  });
+  const tree = suiteTree();
 
   test('console pty: the payload runs on a terminal, bound at /dev/console, output relayed', async () => {
     const r = await run(shellPlan(tree.root, '[ -t 0 ] && [ -t 1 ] && echo tty; readlink /proc/self/fd/0; ls -l /dev/console | cut -c1', {
