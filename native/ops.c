@@ -308,8 +308,34 @@ static int do_mknod(int pfd, const char *name, const struct record *r) {
   return ret;
 }
 
+/* Opens a regular file for writing, creating it if missing. A tree may put a FIFO (the open would
+ * block) or a device node (say, of a host disk) where a file is expected: only a regular file is
+ * ever opened for writing, and O_NONBLOCK keeps a node swapped in meanwhile from blocking. */
+static int open_regular_for_write(int rootfd, const char *path) {
+  int fd = in_root(rootfd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY);
+  if (fd != -EEXIST) return fd;
+  int probe = in_root(rootfd, path, O_PATH);
+  if (probe < 0) return probe;
+  struct stat st;
+  int ret = fstat(probe, &st) < 0 ? -errno : S_ISREG(st.st_mode) ? 0 : -EINVAL;
+  close(probe);
+  if (ret < 0) return ret;
+  fd = in_root(rootfd, path, O_WRONLY | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return fd;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return -EINVAL;
+  }
+  if (ftruncate(fd, 0) < 0 || fcntl(fd, F_SETFL, 0) < 0) {
+    ret = -errno;
+    close(fd);
+    return ret;
+  }
+  return fd;
+}
+
 static int op_write_file(struct op_ctx *c, const struct record *r) {
-  int fd = in_root(c->rootfd, rec_str(r, 0), O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY);
+  int fd = open_regular_for_write(c->rootfd, rec_str(r, 0));
   if (fd < 0) return fd;
   const struct field *content = &r->fields[1];
   int ret = 0;

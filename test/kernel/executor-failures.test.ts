@@ -8,7 +8,7 @@ import { hostPath, rootPath, type Op, type Plan } from '../../src/plan/types.js'
 import { SandboxSetupError } from '../../src/errors.js';
 import { shellPlan, needsRoot, suiteTree } from '../fixtures/plans.js';
 import { takeSnapshot, assertNoLeaks, parseMountinfo } from '../fixtures/cleanup.js';
-import { allHostileTrees, type HostileTree } from '../fixtures/hostile-trees.js';
+import { allHostileTrees, hostileNodeTrees, type HostileTree } from '../fixtures/hostile-trees.js';
 
 async function setupError(plan: Plan): Promise<SandboxSetupError> {
   try {
@@ -88,7 +88,7 @@ const fileOps = (h: HostileTree): Op[] => [
 ];
 
 describe('hostile trees', { skip: needsRoot }, () => {
-  for (const make of allHostileTrees()) {
+  for (const make of [...allHostileTrees(), ...hostileNodeTrees()]) {
     const probe = make();
     const name = probe.name;
     probe.remove();
@@ -107,6 +107,7 @@ describe('hostile trees', { skip: needsRoot }, () => {
         let mountinfo = '';
         try {
           mountinfo = (await run(plan)).stdout;
+          assert.ok(!/FIFO|device/.test(name), 'writing over a FIFO or device node must fail');
         } catch (err) {
           assert.ok(err instanceof SandboxSetupError, String(err));
         }
