@@ -7,7 +7,7 @@ import { DEFAULT_PATH } from './tree.js';
 export interface EnvironmentInput {
   readonly containerUuid: string;
   readonly hostOsRelease: Readonly<Record<string, string>>;
-  /** The terminal type; absent with --pipe (nspawn then sets no TERM). */
+  /** The terminal type; absent with --pipe and no TERM in the caller's environment. */
   readonly term?: string;
   readonly home: string;
   readonly user: string;

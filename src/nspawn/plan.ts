@@ -144,7 +144,8 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       env: containerEnvironment({
         containerUuid: uuid,
         hostOsRelease: host.osRelease,
-        ...(console !== 'pipe' ? { term: host.term ?? 'vt220' } : {}),
+        // The caller's TERM when it has one (even with --pipe, as nspawn); vt220 for a pty without.
+        ...(host.term !== undefined ? { term: host.term } : console !== 'pipe' ? { term: 'vt220' } : {}),
         home: user?.home ?? '/root',
         user: user?.name ?? 'root',
         setenv: options.setenv,

@@ -46,8 +46,9 @@ test('planNspawn(): the API file systems in nspawn order, kernel knobs read-only
   assert.equal(procSys?.kind === 'bind' && procSys.flags.readOnly, true);
 });
 
-test('planNspawn(): --pipe has no /dev/console and no TERM; a terminal gets the interactive pty', () => {
-  const piped = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-P', '/bin/sh']), facts()).plan;
+test('planNspawn(): --pipe has no /dev/console and no TERM unless the caller has one; a terminal gets the interactive pty', () => {
+  const piped = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-P', '/bin/sh']), { ...facts(), host: { ...facts().host, term: undefined } } as unknown as NspawnFacts).plan;
+  assert.ok(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-P', '/bin/sh']), facts()).plan.process.env.includes('TERM=xterm'));
   assert.equal(piped.console, 'inherit');
   assert.ok(!targets(piped.ops).includes('bind-console /dev/console'));
   assert.ok(!piped.process.env.some((e) => e.startsWith('TERM=')));

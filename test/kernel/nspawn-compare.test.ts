@@ -1,0 +1,82 @@
+// Side by side: the same busybox tree under systemd-nspawn 252 and `nsbox nspawn`, with the same
+// options; what each payload sees must match, except for the differences docs/compatibility.md
+// lists (## nspawn options), which are named here one by one.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { rmdirSync } from 'node:fs';
+import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
+import { needsRoot } from '../fixtures/plans.js';
+import { inBox } from './nspawn-cli.js';
+
+const haveNspawn = ((): boolean => {
+  try {
+    execFileSync('systemd-nspawn', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const SCRIPT = [
+  'echo "pid=$$"', 'echo "hostname=$(hostname)"', 'echo "nofile=$(ulimit -n)"',
+  'grep -E "^(CapBnd|CapEff|CapPrm|Seccomp|NoNewPrivs):" /proc/self/status',
+  'env | cut -d= -f1 | sort | sed "s/^/env /"',
+  'ls /dev | sed "s/^/dev /"', 'ls /run/host | sed "s/^/run-host /"',
+  'sed "s/^/cgroup /" /proc/self/cgroup',
+  // mount point, its per-mount ro/rw and the file system type
+  `sed -E 's/^([^ ]+ ){4}([^ ]+) ([^, ]+)[^-]* - ([^ ]+).*/mount \\2 \\3 \\4/' /proc/self/mountinfo`,
+].join('; ');
+
+/** systemd-nspawn from its own cgroup (two from one cgroup collide, REFERENCES.md). */
+function runNspawn(root: string, machine: string): Promise<string> {
+  const cg = `/sys/fs/cgroup/systemd/nsbox-cmp-${process.pid}`;
+  const shell = `mkdir -p ${cg} && echo $$ > ${cg}/cgroup.procs && exec systemd-nspawn --register=no --keep-unit -q -P -M ${machine} -D ${root} /bin/sh -c '${SCRIPT.replaceAll("'", "'\\''")}'`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', shell], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        rmdirSync(cg);
+      } catch {
+        // already gone
+      }
+      if (code === 0) resolve(out);
+      else reject(new Error(`systemd-nspawn exited ${code}`));
+    });
+  });
+}
+
+function facts(output: string): Set<string> {
+  return new Set(output.split('\n').filter(Boolean).map((line) => line.replace(/size=\d+k/, 'size=*')));
+}
+
+/** Facts only systemd-nspawn shows, each for a reason given in docs/compatibility.md. */
+const NSPAWN_ONLY = [
+  /^env NOTIFY_SOCKET$/, // no notify socket yet
+  /^run-host (incoming|notify)$/, // no mount propagation into running containers; no notify socket
+  /^mount \/run\/host\/incoming /,
+  /^mount \/run\/host\/os-release rw /, // nspawn's duplicate, propagated from its own staging mount
+  /^mount \/proc\/sys\/kernel\/random\/boot_id /, // the container keeps the host boot id
+  /^mount \/proc\/kmsg /, // no /proc/kmsg redirection (for a journald inside)
+  /^Seccomp_filters:/,
+];
+const NSBOX_ONLY: RegExp[] = [];
+
+describe('nsbox nspawn vs systemd-nspawn, side by side', { skip: needsRoot || (!haveNspawn && 'systemd-nspawn not installed') }, () => {
+  let tree: BusyboxTree;
+  before(() => {
+    tree = makeBusyboxTree('nsbox-cmp-');
+  });
+  after(() => tree.remove());
+
+  test('the same facts from inside: PID, hostname, limits, capabilities, environment, /dev, /run/host, cgroups, mounts', async () => {
+    const theirs = facts(await runNspawn(tree.root, 'cmp'));
+    const ours = facts((await inBox(tree.root, SCRIPT, ['-M', 'cmp'])).stdout);
+    const onlyTheirs = [...theirs].filter((f) => !ours.has(f) && !NSPAWN_ONLY.some((r) => r.test(f)));
+    const onlyOurs = [...ours].filter((f) => !theirs.has(f) && !NSBOX_ONLY.some((r) => r.test(f)));
+    assert.deepEqual({ onlyTheirs, onlyOurs }, { onlyTheirs: [], onlyOurs: [] });
+  });
+});
