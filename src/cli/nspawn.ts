@@ -2,7 +2,10 @@
 // then hand this process over to the helper, which supervises the container from then on.
 // NSBOX_NSPAWN_NO_HANDOVER=1 keeps Node in charge (spawn and wait), for debugging.
 import { isatty } from 'node:tty';
-import { handOver, spawn, NsboxError } from '../index.js';
+// The executor's two modules directly rather than index.js: the whole public API costs ~35 ms of
+// imports on every container start, and this verb needs only these.
+import { handOver } from '../executor/handover.js';
+import { NsboxError } from '../errors.js';
 import { helpText, parseNspawnArgs, type NspawnOptions } from '../nspawn/options.js';
 import { prepareContainer, type PreparedContainer } from '../machines/container.js';
 
@@ -25,6 +28,7 @@ function banner(options: NspawnOptions, c: PreparedContainer): void {
 
 async function runInNode(c: PreparedContainer): Promise<number> {
   try {
+    const { spawn } = await import('../executor/spawn.js');
     const box = await spawn(c.plan, { stdio: 'inherit' });
     // The helper translates these; Node must not die of them meanwhile.
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => box.kill(sig));
