@@ -18,7 +18,7 @@ const SCRIPT = [
   'echo "container=     $container"',
   'echo "capabilities:  $(grep CapEff /proc/self/status | cut -f2)"',
   'echo "mounts:        $(wc -l < /proc/self/mountinfo)"',
-  'echo "/tmp is:        $(grep " /tmp " /proc/self/mountinfo | sed "s/.* - //" | cut -d" " -f1)"',
+  'echo "/tmp is:       $(grep " /tmp " /proc/self/mountinfo | sed "s/.* - //" | cut -d" " -f1)"',
 ].join('; ');
 
 function buildTree(busybox: string): string {
