@@ -243,8 +243,10 @@ int main(int argc, char **argv) {
   if (write(go[1], "1", 1) != 1) fail(-1, STEP_CLONE, errno);
   close(go[1]);
   report_close();
-  if (pty.slave >= 0) close(pty.slave);
   int relay = plan.console == CONSOLE_PTY || plan.console == CONSOLE_PTY_READ_ONLY;
+  /* The supervisor keeps a slave open: a booting init closes /dev/console and opens it again
+   * later, and with no slave open the master reads EIO and its buffered output is lost. */
+  if (!relay && pty.slave >= 0) close(pty.slave);
   /* Without a relay the helper keeps no copy of the payload's stdio: its streams end when the
    * payload's do. With one, the helper's stdio is the user's side of the console. */
   if (!relay) {

@@ -50,14 +50,14 @@ static const char *signature(uint32_t tag) {
   case REC_PDEATHSIG: return "i";
   case REC_RLIMIT: return "iii";
   case REC_CAPABILITIES: return "iiiii";
-  case REC_NO_NEW_PRIVS: return "";
+  case REC_NO_NEW_PRIVS: case REC_SECCOMP_EARLY: return "";
   case REC_SECCOMP: return "b";
   default: return NULL;
   }
 }
 
 static int is_op(uint32_t tag) { return tag >= REC_OP_BIND && tag <= REC_OP_BIND_CONSOLE; }
-static int is_process(uint32_t tag) { return tag >= REC_EXECUTABLE && tag <= REC_PDEATHSIG; }
+static int is_process(uint32_t tag) { return tag >= REC_EXECUTABLE && tag <= REC_SECCOMP_EARLY; }
 
 static int field_ok(char kind, const struct field *f) {
   switch (kind) {
@@ -219,6 +219,7 @@ int plan_read(int fd, struct plan *plan) {
       break;
     case REC_CLEANUP:
       if (sup->n_cleanup >= MAX_CLEANUP) return -E2BIG;
+      if (rec_int(r, 0) < CLEANUP_UNLINK || rec_int(r, 0) > CLEANUP_RMDIR_CGROUP_TREE) return -EINVAL;
       sup->cleanup[sup->n_cleanup++] = (struct cleanup_step){ (int)rec_int(r, 0), rec_str(r, 1) };
       break;
     case REC_OP_LABELS: plan->op_labels = r; break;

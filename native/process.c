@@ -64,6 +64,7 @@ int proc_decode(const struct plan *plan, struct proc *p) {
       p->ambient = (uint64_t)rec_int(r, 4);
       break;
     case REC_NO_NEW_PRIVS: p->no_new_privs = 1; break;
+    case REC_SECCOMP_EARLY: p->seccomp_early = 1; break;
     case REC_SECCOMP: {
       size_t len = r->fields[0].len;
       if (p->n_seccomp >= MAX_SECCOMP_PROGRAMS) return -E2BIG;
@@ -142,6 +143,13 @@ static void apply_credentials(const struct proc *p) {
   if (setresuid(p->uid, p->uid, p->uid) < 0) STEP_FAIL(CREDENTIALS);
 }
 
+static void load_seccomp(const struct proc *p) {
+  for (size_t i = 0; i < p->n_seccomp; i++) {
+    struct sock_fprog prog = { (unsigned short)(p->seccomp[i].len / sizeof(struct sock_filter)), (struct sock_filter *)p->seccomp[i].bpf };
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) STEP_FAIL(SECCOMP);
+  }
+}
+
 static void reset_signals(void) {
   struct sigaction dfl = { .sa_handler = SIG_DFL };
   for (int sig = 1; sig < _NSIG; sig++) sigaction(sig, &dfl, NULL); /* fails harmlessly for KILL/STOP */
@@ -169,6 +177,7 @@ _Noreturn void proc_exec(const struct proc *p) {
   if (p->has_personality && personality(p->personality) < 0) STEP_FAIL(PERSONALITY);
   umask(p->has_umask ? p->umask : 022);
 
+  if (p->seccomp_early) load_seccomp(p);
   apply_capabilities_before_setuid(p);
   apply_credentials(p);
   apply_capabilities_after_setuid(p);
@@ -180,10 +189,7 @@ _Noreturn void proc_exec(const struct proc *p) {
   if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) STEP_FAIL(NO_NEW_PRIVS);
   reset_signals();
   /* Last before exec: the filter may forbid what the steps above needed. */
-  for (size_t i = 0; i < p->n_seccomp; i++) {
-    struct sock_fprog prog = { (unsigned short)(p->seccomp[i].len / sizeof(struct sock_filter)), (struct sock_filter *)p->seccomp[i].bpf };
-    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0) STEP_FAIL(SECCOMP);
-  }
+  if (!p->seccomp_early) load_seccomp(p);
   execve(p->executable, p->argv, p->envp);
   STEP_FAIL(EXEC);
 }

@@ -29,6 +29,7 @@ struct proc {
   int has_caps;
   uint64_t bounding, permitted, effective, inheritable, ambient;
   int no_new_privs;
+  int seccomp_early; /* load the filters before credentials change */
   struct { const uint8_t *bpf; size_t len; } seccomp[MAX_SECCOMP_PROGRAMS];
   size_t n_seccomp;
   int has_oom;

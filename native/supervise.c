@@ -3,7 +3,9 @@
 #include "wire_ids.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <poll.h>
+#include <string.h>
 #include <stdint.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -22,11 +24,32 @@ void signals_block(sigset_t *waited) {
   sigprocmask(SIG_BLOCK, waited, NULL);
 }
 
+/* Cgroup directories hold only kernel files, so rmdir works once every child cgroup is gone and
+ * the last member has died; a payload just killed may take a moment to leave. */
+static void rmdir_cgroup_tree(int parentfd, const char *name, int depth) {
+  if (depth > 64) return;
+  int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return;
+  DIR *dir = fdopendir(fd);
+  if (!dir) {
+    close(fd);
+    return;
+  }
+  struct dirent *entry;
+  while ((entry = readdir(dir)))
+    if (entry->d_type == DT_DIR && strcmp(entry->d_name, ".") && strcmp(entry->d_name, ".."))
+      rmdir_cgroup_tree(dirfd(dir), entry->d_name, depth + 1);
+  closedir(dir);
+  for (int attempt = 0; attempt < 50 && unlinkat(parentfd, name, AT_REMOVEDIR) < 0 && errno == EBUSY; attempt++)
+    usleep(20000);
+}
+
 void run_cleanup(const struct supervisor *settings) {
   for (size_t i = 0; i < settings->n_cleanup; i++) {
     const struct cleanup_step *step = &settings->cleanup[i];
     if (step->kind == CLEANUP_UNLINK) unlink(step->path);
-    else rmdir(step->path);
+    else if (step->kind == CLEANUP_RMDIR) rmdir(step->path);
+    else rmdir_cgroup_tree(AT_FDCWD, step->path, 0);
   }
 }
 

@@ -59,6 +59,7 @@ enum {
   REC_PERSONALITY = 63,
   REC_TERMINAL = 64,
   REC_PDEATHSIG = 65,
+  REC_SECCOMP_EARLY = 66,
 };
 
 enum {
@@ -121,6 +122,7 @@ enum {
 enum {
   CLEANUP_UNLINK = 0,
   CLEANUP_RMDIR = 1,
+  CLEANUP_RMDIR_CGROUP_TREE = 2,
 };
 
 enum {

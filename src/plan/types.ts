@@ -183,6 +183,13 @@ export interface ProcessSettings {
    * just before exec; the kernel runs them all and the strictest action wins.
    */
   readonly seccompFilters?: readonly Uint8Array[];
+  /**
+   * When the filters are loaded. 'last' (systemd's services): just before exec, after credentials
+   * and capabilities are dropped, so it needs no_new_privs or a kept CAP_SYS_ADMIN.
+   * 'before-credentials' (nspawn): while still privileged, so the filter must allow setresuid(),
+   * setgroups(), capset() and prctl().
+   */
+  readonly seccompTiming?: 'last' | 'before-credentials';
   readonly oomScoreAdjust?: number;
   readonly nice?: number;
   readonly personality?: number;
@@ -208,7 +215,9 @@ export interface JoinTarget {
 /** Host-side steps the supervisor runs after the payload has ended (it may outlive Node). */
 export type CleanupStep =
   | { readonly kind: 'unlink'; readonly path: string }
-  | { readonly kind: 'rmdir'; readonly path: string };
+  | { readonly kind: 'rmdir'; readonly path: string }
+  /** A cgroup directory and every cgroup below it, deepest first, waiting briefly for dying members. */
+  | { readonly kind: 'rmdir-cgroup-tree'; readonly path: string };
 
 /**
  * What the supervising helper does while the payload runs. It matters most after Node hands its

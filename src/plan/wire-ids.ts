@@ -61,6 +61,7 @@ export const RecordTag = {
   PERSONALITY: 63,
   TERMINAL: 64,
   PDEATHSIG: 65,
+  SECCOMP_EARLY: 66,
 } as const;
 
 export const PathBase = { ROOT: 0, HOST: 1 } as const;
@@ -79,7 +80,7 @@ export const HidepidId = { OFF: 0, NOACCESS: 1, INVISIBLE: 2, PTRACEABLE: 3 } as
 
 export const ConsoleId = { INHERIT: 0, PTY: 1, PTY_READ_ONLY: 2, PTY_PASSIVE: 3 } as const;
 
-export const CleanupId = { UNLINK: 0, RMDIR: 1 } as const;
+export const CleanupId = { UNLINK: 0, RMDIR: 1, RMDIR_CGROUP_TREE: 2 } as const;
 
 export const TerminalId = { INHERIT: 0, NEW_SESSION: 1, CONTROLLING_TTY: 2 } as const;
 

@@ -173,7 +173,8 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   for (const t of sup.translateSignals ?? []) w.record(RecordTag.TRANSLATE_SIGNAL, [int(t.from), int(t.to)]);
   if (sup.killOnSignalCount !== undefined) w.record(RecordTag.KILL_ON_SIGNAL_COUNT, [int(sup.killOnSignalCount)]);
   for (const e of sup.exitCodeOnSignal ?? []) w.record(RecordTag.EXIT_ON_SIGNAL, [int(e.signal), int(e.code)]);
-  for (const c of sup.cleanup ?? []) w.record(RecordTag.CLEANUP, [int(c.kind === 'unlink' ? CleanupId.UNLINK : CleanupId.RMDIR), str(c.path)]);
+  const cleanupId = { unlink: CleanupId.UNLINK, rmdir: CleanupId.RMDIR, 'rmdir-cgroup-tree': CleanupId.RMDIR_CGROUP_TREE };
+  for (const c of sup.cleanup ?? []) w.record(RecordTag.CLEANUP, [int(cleanupId[c.kind]), str(c.path)]);
   if (textErrors) {
     w.record(RecordTag.OP_LABELS, textErrors.opLabels.map(str));
     w.record(RecordTag.STEP_LABELS, textErrors.stepLabels.map(str));
@@ -208,6 +209,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
     if (program.length === 0 || program.length % 8 !== 0) throw new RangeError('seccomp BPF length is not a positive multiple of 8');
     w.record(RecordTag.SECCOMP, [{ bytes: program }]);
   }
+  if (p.seccompTiming === 'before-credentials') w.record(RecordTag.SECCOMP_EARLY, []);
   if (p.oomScoreAdjust !== undefined) w.record(RecordTag.OOM_SCORE_ADJ, [int(p.oomScoreAdjust)]);
   if (p.nice !== undefined) w.record(RecordTag.NICE, [int(p.nice)]);
   if (p.personality !== undefined) w.record(RecordTag.PERSONALITY, [int(p.personality)]);

@@ -115,6 +115,19 @@ describe('executor process settings', { skip: needsRoot }, () => {
     assert.match(r.stdout, /Operation not permitted/);
   });
 
+  test('seccomp before credentials: loads for a non-root user without no_new_privs', async () => {
+    const r = await run(shellPlan(tree.root, 'id -u; grep -E "NoNewPrivs|Seccomp:" /proc/self/status; mkdir /tmp/x 2>&1', {
+      process: { credentials: { uid: 1000, gid: 1000, supplementaryGroups: [] }, seccompFilters: [denyMkdirBpf()], seccompTiming: 'before-credentials' },
+    }));
+    assert.match(r.stdout, /^1000\nNoNewPrivs:\s+0\nSeccomp:\s+2\n.*Operation not permitted/);
+  });
+
+  test('seccomp last: a non-root user without no_new_privs cannot load it', async () => {
+    await assert.rejects(run(shellPlan(tree.root, 'true', {
+      process: { credentials: { uid: 1000, gid: 1000, supplementaryGroups: [] }, seccompFilters: [denyMkdirBpf()] },
+    })), { step: 'SECCOMP', errnoName: 'EACCES' });
+  });
+
   test('user namespace with an id range: maps as asked, root inside is unprivileged outside', async () => {
     const r = await run(shellPlan(tree.root, 'cat /proc/self/uid_map /proc/self/gid_map; id -u', {
       plan: { namespaces: ['user', 'mount', 'uts', 'ipc'], user: { uidMap: [{ inside: 0, outside: 100000, count: 65536 }], gidMap: [{ inside: 0, outside: 100000, count: 65536 }], setgroups: 'deny' } },

@@ -67,6 +67,29 @@ describe('executor supervision', { skip: needsRoot }, () => {
     assert.deepEqual(await sandbox.exited, { kind: 'exited', code: 1 });
   });
 
+  test('console: output written after every payload fd on the pty was closed is still relayed', async () => {
+    const r = await run(shellPlan(tree.root, 'echo first; exec 0<&- 1>&- 2>&-; sleep 0.3; echo later > /dev/console', {
+      ops: [
+        { kind: 'tmpfs', target: rootPath('/dev'), mode: 0o755, flags: {}, create: 'dir' },
+        { kind: 'bind-console', target: rootPath('/dev/console') },
+      ],
+      plan: { console: 'pty-read-only' },
+    }));
+    assert.deepEqual(r.stdout.split(/\r?\n/).filter(Boolean), ['first', 'later']);
+  });
+
+  test('rmdir-cgroup-tree removes a cgroup and the cgroups below it after the payload ends', async () => {
+    const base = existsSync('/sys/fs/cgroup/unified/cgroup.procs') ? '/sys/fs/cgroup/unified' : '/sys/fs/cgroup';
+    const dir = join(base, `nsbox-test-${process.pid}`);
+    mkdirSync(dir);
+    const r = await run(shellPlan(tree.root, 'mkdir /sys/fs/cgroup/child && mkdir /sys/fs/cgroup/child/grandchild && echo made', {
+      ops: [{ kind: 'cgroup2', target: rootPath('/sys/fs/cgroup'), flags: {} }],
+      plan: { namespaces: ['mount', 'uts', 'ipc', 'cgroup'], cgroups: [dir], supervisor: { cleanup: [{ kind: 'rmdir-cgroup-tree', path: dir }] } },
+    }));
+    assert.equal(r.stdout, 'made\n', r.stderr);
+    assert.equal(existsSync(dir), false);
+  });
+
   test('cleanup steps run after the payload ends', async () => {
     const dir = join(tree.root, 'run/registration');
     mkdirSync(dir);
