@@ -5,6 +5,7 @@ import type { PidMode } from '../src/plan/types.js';
 import { runToCompletion } from './child.js';
 import { trueInTreePlan } from './nsbox-plan.js';
 import type { Slot } from './slots.js';
+import { joinSlotScript, type CgroupSlot } from '../test/fixtures/cgroup-slot.js';
 
 export interface Runner {
   readonly tool: string;
@@ -53,12 +54,12 @@ export const unshareRunner: Runner = {
  * (REFERENCES.md's trick against "Failed to attach ... payload"); this costs nspawn one dash
  * start (~1 ms), noted in docs/performance.md.
  */
-export function runNspawn(cgroup: string, args: readonly string[]): Promise<void> {
+export function runNspawn(cgroup: CgroupSlot, args: readonly string[]): Promise<void> {
   return runFromCgroup(cgroup, 'systemd-nspawn', ['--register=no', '--keep-unit', '-q', ...args]);
 }
 
-export function runFromCgroup(cgroup: string, cmd: string, args: readonly string[]): Promise<void> {
-  return runToCompletion('sh', ['-c', 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"', 'sh', cgroup, cmd, ...args]);
+export function runFromCgroup(cgroup: CgroupSlot, cmd: string, args: readonly string[]): Promise<void> {
+  return runToCompletion('sh', ['-c', joinSlotScript(cgroup), 'sh', cmd, ...args]);
 }
 
 export const nspawnRunner: Runner = {

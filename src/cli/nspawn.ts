@@ -20,8 +20,8 @@ function fail(err: unknown): number {
 }
 
 function banner(options: NspawnOptions, c: PreparedContainer): void {
-  for (const w of c.warnings) process.stderr.write(`${w}\n`);
   if (options.quiet) return;
+  for (const w of c.warnings) process.stderr.write(`${w}\n`);
   process.stderr.write(`Spawning container ${c.machine} on ${c.directory}.\n`);
   if (c.console === 'interactive') process.stderr.write('Press ^] three times within 1s to kill container.\n');
 }

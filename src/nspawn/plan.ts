@@ -2,7 +2,7 @@
 // and creates the cgroup directories; this decides everything else.
 import type { CleanupStep, ConsoleMode, Op, Plan } from '../plan/types.js';
 import { hostPath, rootPath } from '../plan/types.js';
-import { capabilityName, capabilityNumber } from '../plan/capabilities.js';
+import { capabilityName } from '../plan/capabilities.js';
 import { cgroupOps } from './cgroup-layout.js';
 import { containerCapabilities, processCapabilities } from './capabilities.js';
 import { containerEnvironment } from './environment.js';
@@ -16,8 +16,6 @@ import { checkOsTree, defaultMachineName, resolveCommand } from './tree.js';
 import type { ConsoleOption } from './options.js';
 import { nspawnSeccompPolicy } from './seccomp.js';
 import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
-
-const CAP_SYS_ADMIN = capabilityNumber('SYS_ADMIN')!;
 
 export interface NspawnPlan {
   readonly plan: Plan;
@@ -121,12 +119,9 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
 
   const cleanup: CleanupStep[] = [
     ...(facts.registrationFile !== undefined ? [{ kind: 'unlink', path: facts.registrationFile } as const] : []),
-    // cgroupfs removes only empty directories, children first; a booted systemd leaves its own
-    // init.scope behind (it is still in it when it exits), the rest it removes on shutdown.
-    ...facts.cgroups.dirs.flatMap((d) => [
-      ...(options.boot ? [{ kind: 'rmdir', path: `${d.path}/init.scope` } as const] : []),
-      { kind: 'rmdir', path: d.path } as const,
-    ]),
+    // A booted systemd leaves its own init.scope behind (it is still in it when it exits), and a
+    // hard kill leaves whatever it had made: the whole tree goes, deepest first.
+    ...facts.cgroups.dirs.map((d) => ({ kind: 'rmdir-cgroup-tree', path: d.path }) as const),
   ];
   const uid = user?.uid ?? 0;
   const plan: Plan = {
@@ -160,12 +155,10 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       // nspawn's rlimit_nofile_safe(): select()-era programs break above 1024 open files.
       rlimits: { nofile: { soft: Math.min(1024, host.nofileHard), hard: host.nofileHard } },
       terminal: console === 'pipe' ? { kind: 'new-session' } : { kind: 'controlling-tty' },
+      // As nspawn: while still privileged, so -u and a dropped CAP_SYS_ADMIN need no no_new_privs
+      // (which would break su and sudo inside).
+      seccompTiming: 'before-credentials',
     },
   };
-  // The helper installs filters after dropping privileges; without CAP_SYS_ADMIN left the kernel
-  // then wants no_new_privs, which nspawn does not set (it would break su/sudo inside), so the
-  // filter is skipped, loudly, until the helper can install it earlier.
-  const filterInstallable = uid === 0 && caps.retained.includes(CAP_SYS_ADMIN);
-  if (!filterInstallable) warnings.push('System call filter not installed: it needs CAP_SYS_ADMIN in the payload (with -u or --drop-capability=CAP_SYS_ADMIN)');
-  return { plan, machine, containerUuid: uuid, console, ...(filterInstallable ? { seccomp: nspawnSeccompPolicy(caps.retained) } : {}), warnings };
+  return { plan, machine, containerUuid: uuid, console, seccomp: nspawnSeccompPolicy(caps.retained), warnings };
 }

@@ -4,7 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { rmdirSync } from 'node:fs';
+import { makeCgroupSlot, joinSlotScript } from '../fixtures/cgroup-slot.js';
 import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { inBox } from './nspawn-cli.js';
@@ -30,19 +30,15 @@ const SCRIPT = [
 
 /** systemd-nspawn from its own cgroup (two from one cgroup collide, REFERENCES.md). */
 function runNspawn(root: string, machine: string): Promise<string> {
-  const cg = `/sys/fs/cgroup/systemd/nsbox-cmp-${process.pid}`;
-  const shell = `mkdir -p ${cg} && echo $$ > ${cg}/cgroup.procs && exec systemd-nspawn --register=no --keep-unit -q -P -M ${machine} -D ${root} /bin/sh -c '${SCRIPT.replaceAll("'", "'\\''")}'`;
+  const slot = makeCgroupSlot(`nsbox-cmp-${process.pid}`);
+  const args = ['--register=no', '--keep-unit', '-q', '-P', '-M', machine, '-D', root, '/bin/sh', '-c', SCRIPT];
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', shell], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', joinSlotScript(slot), 'sh', 'systemd-nspawn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.on('error', reject);
     child.on('close', (code) => {
-      try {
-        rmdirSync(cg);
-      } catch {
-        // already gone
-      }
+      slot.remove();
       if (code === 0) resolve(out);
       else reject(new Error(`systemd-nspawn exited ${code}`));
     });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { roundRobin } from '../../../bench/samples.js';
 import type { Runner } from '../../../bench/runners.js';
 
-const slot = { tree: '/t', cgroup: '/c' };
+const slot = { tree: '/t', cgroup: { dirs: ['/c'], remove: () => {} } };
 
 test('roundRobin() alternates tools each iteration after the warm-up, timing only the iterations', async () => {
   const calls: string[] = [];

@@ -65,8 +65,7 @@ test('planNspawn(): boot runs init with SIGTERM -> SIGRTMIN+3, exit codes for ha
   assert.equal(plan.supervisor?.killOnSignalCount, 2);
   assert.deepEqual(plan.supervisor?.cleanup, [
     { kind: 'unlink', path: '/run/nsbox/machines/deb' },
-    { kind: 'rmdir', path: '/sys/fs/cgroup/nsbox-deb-1/init.scope' },
-    { kind: 'rmdir', path: '/sys/fs/cgroup/nsbox-deb-1' },
+    { kind: 'rmdir-cgroup-tree', path: '/sys/fs/cgroup/nsbox-deb-1' },
   ]);
   const run = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--kill-signal=SIGINT', '/bin/sh']), facts()).plan;
   assert.deepEqual(run.supervisor?.translateSignals?.[0], { from: 15, to: 2 });
