@@ -15,6 +15,7 @@ if (isRoot && process.env.NSBOX_TEST_MOUNT_NS !== '1') {
   execFileSync('sh', [join(top, 'tools/bootstrap.sh')], { stdio: 'inherit' });
   execFileSync('make', ['-s', '-C', join(top, 'native')], { stdio: 'inherit' });
   execFileSync(join(top, 'node_modules/.bin/tsc'), ['-p', top], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(top, 'tools/bundle.mjs')], { stdio: 'inherit' });
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', process.execPath, fileURLToPath(import.meta.url), ...args], {
     stdio: 'inherit',
     env: { ...process.env, NSBOX_TEST_MOUNT_NS: '1' },
@@ -24,6 +25,7 @@ if (isRoot && process.env.NSBOX_TEST_MOUNT_NS !== '1') {
 if (!isRoot) {
   execFileSync('make', ['-s', '-C', join(top, 'native')], { stdio: 'inherit' });
   execFileSync(join(top, 'node_modules/.bin/tsc'), ['-p', top], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(top, 'tools/bundle.mjs')], { stdio: 'inherit' });
 }
 
 function testFiles(dir) {

@@ -1,10 +1,10 @@
 // `nsbox nspawn`: parse nspawn's options, prepare the container (facts, cgroups, registration),
 // then hand this process over to the helper, which supervises the container from then on.
 // NSBOX_NSPAWN_NO_HANDOVER=1 keeps Node in charge (spawn and wait), for debugging.
-import { isatty } from 'node:tty';
 // The executor's two modules directly rather than index.js: the whole public API costs ~35 ms of
 // imports on every container start, and this verb needs only these.
 import { handOver } from '../executor/handover.js';
+import { isTerminal } from '../executor/libc.js';
 import { NsboxError } from '../errors.js';
 import { helpText, parseNspawnArgs, type NspawnOptions } from '../nspawn/options.js';
 import { prepareContainer, type PreparedContainer } from '../machines/container.js';
@@ -53,8 +53,8 @@ export async function main(args: readonly string[]): Promise<number> {
       return 0;
     }
     container = prepareContainer(options, {
-      stdinIsTty: isatty(0),
-      stdoutIsTty: isatty(1),
+      stdinIsTty: isTerminal(0),
+      stdoutIsTty: isTerminal(1),
       supervisorPid: process.pid,
       forceUnified: process.env['SYSTEMD_NSPAWN_UNIFIED_HIERARCHY'] === '1',
     });

@@ -2,7 +2,6 @@
 // shell, a service manager) waits for the payload, and a running container costs the helper's
 // memory rather than Node's. Nobody reads a report fd afterwards, so the plan carries the text of
 // every possible failure and the helper prints it itself.
-import koffi from 'koffi';
 import { writeSync } from 'node:fs';
 import type { Plan } from '../plan/types.js';
 import { encodePlan, type TextErrors } from '../plan/wire.js';
@@ -10,6 +9,7 @@ import { describeOp, describeStep } from '../plan/describe.js';
 import { StepId, type StepName } from '../plan/wire-ids.js';
 import { HelperError } from '../errors.js';
 import { helperPath } from './helper-path.js';
+import { loadLibc } from './libc.js';
 
 export interface HandOverOptions {
   /** Exit code of the process when the sandbox cannot be set up (nspawn uses 1). */
@@ -22,28 +22,6 @@ const PLAN_FD = 3;
 const F_SETFD = 2;
 const MFD_CLOEXEC = 1;
 
-interface Libc {
-  memfd_create(name: string, flags: number): number;
-  dup2(from: number, to: number): number;
-  fcntl(fd: number, cmd: number, ...args: unknown[]): number;
-  lseek(fd: number, offset: number, whence: number): number;
-  execve(path: string, argv: (string | null)[], envp: (string | null)[]): number;
-}
-
-let libc: Libc | undefined;
-
-function loadLibc(): Libc {
-  if (libc) return libc;
-  const lib = koffi.load('libc.so.6');
-  libc = {
-    memfd_create: lib.func('int memfd_create(const char *name, unsigned int flags)'),
-    dup2: lib.func('int dup2(int oldfd, int newfd)'),
-    fcntl: lib.func('int fcntl(int fd, int cmd, ...)'),
-    lseek: lib.func('long lseek(int fd, long offset, int whence)'),
-    execve: lib.func('int execve(const char *path, const char **argv, const char **envp)'),
-  } as Libc;
-  return libc;
-}
 
 export function textErrorsFor(plan: Plan, options: HandOverOptions): TextErrors {
   const steps = Object.entries(StepId) as [StepName, number][];

@@ -9,6 +9,7 @@ import { machineName, planNspawn, type NspawnPlan } from '../nspawn/plan.js';
 import { probePaths, treeHasSystemd } from '../nspawn/tree.js';
 import { createCgroupDirs, removeCgroupDirs } from '../cgroups/container.js';
 import { detectCgroups } from '../cgroups/detect.js';
+import { compileCached } from '../seccomp/cache.js';
 import { compileSeccomp } from '../seccomp/compile.js';
 import { gatherHostFacts, gatherTreeFacts, newUuid } from './facts.js';
 import { findImage } from './images.js';
@@ -56,7 +57,7 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
   };
   // Plan first (it validates the tree and the user), so a refusal leaves nothing behind.
   const nspawnPlan = planNspawn(options, facts);
-  const filters = nspawnPlan.seccomp ? [compileSeccomp(nspawnPlan.seccomp)] : [];
+  const filters = nspawnPlan.seccomp ? [compileCached(nspawnPlan.seccomp, compileSeccomp)] : [];
   const planned = { ...nspawnPlan, plan: { ...nspawnPlan.plan, process: { ...nspawnPlan.plan.process, seccompFilters: filters } } };
   const cgroupDirs = dirs.map((d) => d.path);
   createCgroupDirs(cgroupDirs);

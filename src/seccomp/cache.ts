@@ -1,0 +1,55 @@
+// Compiled filters cached on disk. nspawn compiles the same policy on every container start, and
+// loading libseccomp through FFI and building the program costs more than the rest of planning;
+// a cached program is one small file read. The key covers everything the bytes depend on: the
+// policy, the library file (a new libseccomp may emit other code), the architecture and the
+// compiler's own version.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
+
+/** Bump when compile.ts changes what it emits for the same policy. */
+const COMPILER_VERSION = 1;
+
+export const SECCOMP_CACHE_DIR = '/var/cache/nsbox/seccomp';
+
+const LIBRARY_CANDIDATES = ['/lib/x86_64-linux-gnu/libseccomp.so.2', '/usr/lib/x86_64-linux-gnu/libseccomp.so.2',
+  '/lib/aarch64-linux-gnu/libseccomp.so.2', '/usr/lib/aarch64-linux-gnu/libseccomp.so.2', '/usr/lib64/libseccomp.so.2', '/usr/lib/libseccomp.so.2'];
+
+function libraryIdentity(): string {
+  for (const candidate of LIBRARY_CANDIDATES) {
+    try {
+      const real = realpathSync(candidate);
+      const st = statSync(real);
+      return `${real}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      // not this one
+    }
+  }
+  return 'unknown';
+}
+
+export function cacheKey(policy: SeccompPolicy, library: string): string {
+  return createHash('sha256').update(JSON.stringify({ policy, library, arch: process.arch, v: COMPILER_VERSION })).digest('hex');
+}
+
+/** The programs for `policy`, compiled by `compile` only when no cached copy exists. */
+export function compileCached(policy: SeccompPolicy, compile: (p: SeccompPolicy) => Uint8Array, dir = SECCOMP_CACHE_DIR): Uint8Array {
+  const path = join(dir, `${cacheKey(policy, libraryIdentity())}.bpf`);
+  try {
+    const cached = readFileSync(path);
+    if (cached.length > 0 && cached.length % 8 === 0) return new Uint8Array(cached);
+  } catch {
+    // not cached yet
+  }
+  const program = compile(policy);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, program, { mode: 0o644 });
+    renameSync(tmp, path); // atomic: a concurrent start reads the old file or the whole new one
+  } catch {
+    // a read-only /var still works, just without the cache
+  }
+  return program;
+}
