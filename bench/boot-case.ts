@@ -1,11 +1,11 @@
 // Boot + poweroff of the debootstrapped Debian tree: a copy gets a oneshot that powers off once
 // multi-user.target is reached, and each run boots it to there and back down.
 // Off by default: the first run debootstraps the cached tree (~1 min), and a boot is ~0.4-0.8 s.
-// The `nsbox nspawn -b` row joins when the CLI can boot (issue 4).
 import { addPoweroffAfterBoot, copyDebianTree } from '../test/fixtures/debian-tree.js';
 import { assertNoLeaks, takeSnapshot } from '../test/fixtures/cleanup.js';
 import type { BenchCase } from './cases.js';
-import { runNspawn, type Runner } from './runners.js';
+import { runFromCgroup, runNspawn, type Runner } from './runners.js';
+import { NSBOX_BIN } from './cli-case.js';
 import { Samples, now } from './samples.js';
 import { CGROUP_PREFIX } from './slots.js';
 
@@ -18,9 +18,11 @@ export const bootPoweroff: BenchCase = {
     const copy = await copyDebianTree();
     addPoweroffAfterBoot(copy.root);
     const cgroup = slots.slot(0).cgroup;
-    const runners: Runner[] = [{ tool: 'systemd-nspawn', once: () => runNspawn(cgroup, ['-D', copy.root, '-b']) }].filter((r) =>
-      selected(r.tool),
-    );
+    const boot = ['-D', copy.root, '-b'];
+    const runners: Runner[] = [
+      { tool: 'nsbox nspawn', once: () => runFromCgroup(cgroup, process.execPath, [NSBOX_BIN, 'nspawn', '--register=no', '--keep-unit', '-q', ...boot]) },
+      { tool: 'systemd-nspawn', once: () => runNspawn(cgroup, boot) },
+    ].filter((r) => selected(r.tool));
     const samples = new Samples(runners);
     try {
       for (const r of runners) {

@@ -7,7 +7,7 @@ import type { BenchCase } from './cases.js';
 import { runFromCgroup, runNspawn, type Runner } from './runners.js';
 import { roundRobin } from './samples.js';
 
-const NSBOX_BIN = fileURLToPath(new URL('../../bin/nsbox.js', import.meta.url));
+export const NSBOX_BIN = fileURLToPath(new URL('../../bin/nsbox.js', import.meta.url));
 const NSPAWN_FLAGS = ['--register=no', '--keep-unit', '-q'];
 
 const cliRunners: readonly Runner[] = [
