@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, chmodSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,6 +160,7 @@ test('settings of the units systemd loads for multi-user.target equal systemd 25
 test('tricky reference units parse as systemd 252 parses them', { skip: !isRoot && 'needs root for setpriv' }, async (t) => {
   if (!existsSync(SYSTEMD)) return t.skip('no systemd binary to compare with');
   const dir = mkdtempSync(join(tmpdir(), 'nsbox-ref-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   cpSync(fixtures, dir, { recursive: true, verbatimSymlinks: true });
   chmodSync(dir, 0o755);
   const dump = systemdDump('nsbox-ref.target', `${dir}:`);

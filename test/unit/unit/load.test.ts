@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadUnit } from '../../../src/unit/load.js';
@@ -8,8 +8,12 @@ import { unitSearchPath, SYSTEM_UNIT_PATH } from '../../../src/unit/search-path.
 import { analyzeVerify } from '../../../src/cli/analyze-verify.js';
 import { host } from './specifiers.test.js';
 
+const trees: string[] = [];
+after(() => trees.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'nsbox-unit-'));
+  trees.push(root);
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     if (content.startsWith('->')) symlinkSync(content.slice(2), join(root, path));
