@@ -3,7 +3,8 @@
 // As root it re-executes itself inside a throwaway mount namespace (private propagation), so a
 // test that leaks or misplaces a mount cannot touch the machine's own mount table.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,8 +50,38 @@ const filters = args.filter((a) => !a.startsWith('-'));
 const files = testFiles(join(top, 'dist/test')).filter(
   (f) => filters.length === 0 || filters.some((s) => relative(top, f).includes(s)),
 );
+/** What tests may leave behind on the host: temp trees, cgroups, running helpers. */
+function leftovers() {
+  const list = (dir, keep) => {
+    try {
+      return readdirSync(dir).filter(keep).map((n) => join(dir, n));
+    } catch {
+      return [];
+    }
+  };
+  const cgroupRoots = ['/sys/fs/cgroup', '/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified'];
+  const helpers = list('/proc', (n) => /^\d+$/.test(n)).filter((p) => {
+    try {
+      return readlinkSync(`${p}/exe`).endsWith('/nsbox-helper');
+    } catch {
+      return false;
+    }
+  });
+  return new Set([
+    ...list(tmpdir(), (n) => n.startsWith('nsbox-')),
+    ...cgroupRoots.flatMap((d) => list(d, (n) => n.startsWith('nsbox-') || n === 'payload' || n === 'supervisor')),
+    ...helpers.map((p) => `helper process ${p}`),
+  ]);
+}
+
+const before = leftovers();
 const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...args.filter((a) => a.startsWith('-')), ...files], {
   stdio: 'inherit',
   cwd: top,
 });
+const leaked = [...leftovers()].filter((x) => !before.has(x));
+if (leaked.length > 0) {
+  process.stderr.write(`\nThe tests left these behind (each test must clean up after itself):\n${leaked.map((x) => `  ${x}`).join('\n')}\n`);
+  process.exit(1);
+}
 process.exit(r.status ?? 1);
