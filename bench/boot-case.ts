@@ -3,11 +3,25 @@
 // Off by default: the first run debootstraps the cached tree (~1 min), and a boot is ~0.4-0.8 s.
 import { addPoweroffAfterBoot, copyDebianTree } from '../test/fixtures/debian-tree.js';
 import { assertNoLeaks, takeSnapshot } from '../test/fixtures/cleanup.js';
+import { spawn } from '../src/executor/spawn.js';
+import { prepareContainer } from '../src/machines/container.js';
+import { parseNspawnArgs } from '../src/nspawn/options.js';
 import type { BenchCase } from './cases.js';
 import { runFromCgroup, runNspawn, type Runner } from './runners.js';
 import { NSBOX_BIN } from './cli-case.js';
 import { Samples, now } from './samples.js';
 import { CGROUP_PREFIX } from './slots.js';
+
+async function bootFromThisProcess(args: readonly string[]): Promise<void> {
+  const container = prepareContainer(parseNspawnArgs(args), { stdinIsTty: false, stdoutIsTty: false, supervisorPid: process.pid });
+  try {
+    const box = await spawn(container.plan, { stdio: 'ignore' });
+    const status = await box.exited;
+    if (status.kind !== 'exited' || status.code !== 0) throw new Error(`boot ended with ${JSON.stringify(status)}`);
+  } finally {
+    container.release();
+  }
+}
 
 export const bootPoweroff: BenchCase = {
   name: 'boot+poweroff debian',
@@ -22,6 +36,9 @@ export const bootPoweroff: BenchCase = {
     const runners: Runner[] = [
       { tool: 'nsbox nspawn', once: () => runFromCgroup(cgroup, process.execPath, [NSBOX_BIN, 'nspawn', '--register=no', '--keep-unit', '-q', ...boot]) },
       { tool: 'systemd-nspawn', once: () => runNspawn(cgroup, boot) },
+      // The same container from this already running Node process (the library API): what a Node
+      // program pays, without Node's own start-up that the CLI row includes.
+      { tool: 'nsbox (library)', once: () => bootFromThisProcess(['--register=no', '--keep-unit', '-q', ...boot]) },
     ].filter((r) => selected(r.tool));
     const samples = new Samples(runners);
     try {
