@@ -1,6 +1,6 @@
 // What the system-call filter must do, as data: the planner derives it from the settings, the
 // seccomp/ edge compiles it to BPF through libseccomp. Names may be `@group`s (resolved there).
-import type { ExecSettings, RestrictableNamespace, SystemCallAction, SystemCallFilterLine } from './exec-settings.js';
+import type { ExecSettings, SystemCallAction, SystemCallFilterLine } from './exec-settings.js';
 
 const EPERM = 1;
 
@@ -11,19 +11,15 @@ export interface SeccompDeny {
   readonly origin: string;
 }
 
-export interface SeccompPolicy {
+/** The argument-checking settings come over from ExecSettings as they are. */
+export interface SeccompPolicy
+  extends Pick<ExecSettings, 'restrictNamespaces' | 'lockPersonality' | 'restrictRealtime' | 'restrictSUIDSGID' | 'memoryDenyWriteExecute'> {
   readonly filter: readonly SystemCallFilterLine[];
   /** For filter lines without their own action; default kill. */
   readonly defaultAction: SystemCallAction;
   readonly architectures: readonly string[];
   /** Plain denials implied by other settings (PrivateDevices= -> @raw-io ...). */
   readonly denies: readonly SeccompDeny[];
-  /** Absent: unrestricted; else the namespace types still allowed. */
-  readonly restrictNamespaces?: readonly RestrictableNamespace[];
-  readonly lockPersonality: boolean;
-  readonly restrictRealtime: boolean;
-  readonly restrictSUIDSGID: boolean;
-  readonly memoryDenyWriteExecute: boolean;
 }
 
 const eperm: SystemCallAction = { kind: 'errno', errno: EPERM };
