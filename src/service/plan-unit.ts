@@ -101,6 +101,9 @@ export async function planLoadedUnit(unit: LoadedUnit, opts: PlanUnitOptions = {
     compileSeccomp: compileSeccompFilters,
     availableCapabilities: managerCapabilities(),
     mountPoints: currentMountPoints(),
+    // The manager's user database, as systemd resolves User= before it enters RootDirectory=
+    // (with --root, the image's own /etc stands for the manager's).
+    userDatabase: readUserDatabase(root),
   };
   const searchPath = unit.settings.service.execSearchPath ?? DEFAULT_EXEC_SEARCH_PATH;
   const commands = commandsOf(unit).map((c): PlannedCommand => {
@@ -109,7 +112,7 @@ export async function planLoadedUnit(unit: LoadedUnit, opts: PlanUnitOptions = {
     const base = { command: c, diagnostics: [], ignoreFailure: c.prefixes.ignoreFailure };
     // systemd resolves the name when the command starts; not found is 203/EXEC then.
     if (path === undefined) return { ...base, error: { status: 'EXEC', message: `${c.path}: command not found in ${searchPath.join(':')}` } };
-    const facts: PlanFacts = { ...shared, userDatabase: readUserDatabase(tree) };
+    const facts: PlanFacts = shared;
     try {
       const planned = planCommand(exec, { ...c, path }, facts);
       return { command: { ...c, path }, plan: planned.plan, diagnostics: planned.diagnostics, ignoreFailure: planned.ignoreFailure };

@@ -74,4 +74,15 @@ describe('a service unit end to end', { skip: needsRoot }, () => {
     assert.equal(readFileSync(join(privateTmp.tmp, 'handoff'), 'utf8'), 'pre-e2e\n');
     assert.throws(() => readFileSync(join(tree.root, 'tmp/handoff')));
   });
+
+  test('User= is resolved in the manager\'s user database, not in RootDirectory=\'s', async () => {
+    // `tester` exists only in the tree's /etc/passwd, `daemon` (uid 1) on the host as well.
+    const unit = (user: string): string => `[Service]\nRootDirectory=${tree.root}\nUser=${user}\nExecStart=/bin/id -u\n`;
+    writeFileSync(join(unitDir, 'nsbox-user-tree.service'), unit('tester'));
+    writeFileSync(join(unitDir, 'nsbox-user-host.service'), unit('daemon'));
+    const fromTree = await planUnit('nsbox-user-tree.service', { unitPath: unitDir, privateTmpDirs: privateTmp });
+    assert.equal(fromTree.commands[0]?.error?.status, 'USER');
+    const fromHost = await planUnit('nsbox-user-host.service', { unitPath: unitDir, privateTmpDirs: privateTmp });
+    assert.equal(fromHost.commands[0]?.plan?.process.credentials?.uid, 1);
+  });
 });
