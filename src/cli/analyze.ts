@@ -53,7 +53,7 @@ export function formatUnitPlans(plans: UnitPlans): string {
   const where = unit.fragmentPath ?? unit.name;
   const unitDiagnostics = [
     ...unit.diagnostics.map(formatDiagnostic),
-    ...plans.unenforced.map((d) => `${where}: ${d.setting}: ${d.level}: ${d.message}`),
+    ...plans.unenforced.map((d) => `${d.at ? `${d.at.file}:${d.at.line}` : where}: ${d.setting}: ${d.level}: ${d.message}`),
   ];
   if (unitDiagnostics.length > 0) out.push('', ...unitDiagnostics);
   if (plans.commands.length === 0) out.push('', 'No commands to plan.');

@@ -31,4 +31,6 @@ export interface SandboxDiagnostic {
   readonly level: 'warning' | 'error';
   readonly setting: string;
   readonly message: string;
+  /** The unit file and line that set it, where known. */
+  readonly at?: { readonly file: string; readonly line: number };
 }

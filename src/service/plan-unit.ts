@@ -124,7 +124,10 @@ export async function planLoadedUnit(unit: LoadedUnit, opts: PlanUnitOptions = {
     }
   });
   const unenforced = unenforcedDirectivesSet(unit.settings.other)
-    .map((key): SandboxDiagnostic => ({ level: 'warning', setting: `${key}=`, message: 'accepted but not enforced by nsbox' }));
+    .map((key): SandboxDiagnostic => {
+      const at = unit.settings.otherAt[`Service.${key}`];
+      return { level: 'warning', setting: `${key}=`, message: 'accepted but not enforced by nsbox', ...(at ? { at } : {}) };
+    });
   return { unit, unenforced, commands };
 }
 

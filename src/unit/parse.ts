@@ -55,6 +55,7 @@ function applyOne(
     if (SYSTEMD_252_DIRECTIVES[a.section]?.has(a.key)) {
       const id = `${a.section}.${a.key}`;
       settings.other = { ...settings.other, [id]: a.value === '' ? [] : [...(settings.other[id] ?? []), a.value] };
+      settings.otherAt = { ...settings.otherAt, [id]: { file: a.file, line: a.line } };
       return;
     }
     diagnostics.push({ ...at, severity: 'warning', message: `Unknown key '${a.key}' in section [${a.section}], ignoring.` });

@@ -123,6 +123,8 @@ export interface UnitSettings {
   readonly install: InstallSection;
   /** Known but unmodelled directives, `Section.Key` -> values in order (an empty value resets). */
   readonly other: Readonly<Record<string, readonly string[]>>;
+  /** Where each `other` directive was last assigned, so a warning about it can name file:line. */
+  readonly otherAt: Readonly<Record<string, { readonly file: string; readonly line: number }>>;
 }
 
 export const DEFAULT_TIMEOUT_USEC: Usec = 90_000_000;
@@ -149,6 +151,7 @@ export function defaultUnitSettings(): UnitSettings {
     exec: defaultExecSettings,
     install: { alias: [], wantedBy: [], requiredBy: [], also: [] },
     other: {},
+    otherAt: {},
   };
 }
 

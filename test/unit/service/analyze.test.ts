@@ -29,7 +29,7 @@ test('analyze plan FILE: diagnostics with file:line first, then each command hea
   const diag = lines.findIndex((l) => l === `${fixture}:16: Unknown key 'NoSuchKey' in section [Service], ignoring.`);
   const pre = lines.indexOf('ExecStartPre: /bin/true');
   const start = lines.indexOf('ExecStart: sh -c "echo hello"');
-  const unenforced = lines.indexOf(`${fixture}: RestrictAddressFamilies=: warning: accepted but not enforced by nsbox`);
+  const unenforced = lines.indexOf(`${fixture}:17: RestrictAddressFamilies=: warning: accepted but not enforced by nsbox`);
   assert.ok(diag > 0 && unenforced > diag && pre > unenforced && start > pre, r.stdout);
   assert.match(r.stdout, /executable\s+\/(usr\/)?bin\/sh/);
 });
