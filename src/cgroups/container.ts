@@ -17,7 +17,12 @@ export function createCgroupDirs(paths: readonly string[]): void {
   }
 }
 
-function removeTree(path: string): void {
+/**
+ * A cgroup directory and every cgroup below it, deepest first. cgroupfs directories hold only
+ * kernel files, so rmdir() works once the children are gone and the last member has died; a
+ * member just killed may keep it busy for a moment, so EBUSY is retried for up to a second.
+ */
+export function removeCgroupTree(path: string): void {
   let entries: string[];
   try {
     entries = readdirSync(path);
@@ -27,18 +32,23 @@ function removeTree(path: string): void {
   for (const name of entries) {
     const child = join(path, name);
     try {
-      if (statSync(child).isDirectory()) removeTree(child);
+      if (statSync(child).isDirectory()) removeCgroupTree(child);
     } catch {
       // gone meanwhile
     }
   }
-  try {
-    rmdirSync(path);
-  } catch {
-    // still busy (a process left) or already gone: the caller's leak check reports the former
+  for (let attempt = 0; ; attempt++) {
+    try {
+      rmdirSync(path);
+      return;
+    } catch (err) {
+      // Gone, or still busy after the retries: the caller's leak check reports the latter.
+      if ((err as NodeJS.ErrnoException).code !== 'EBUSY' || attempt >= 50) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
   }
 }
 
 export function removeCgroupDirs(paths: readonly string[]): void {
-  for (const path of paths) removeTree(path);
+  for (const path of paths) removeCgroupTree(path);
 }
