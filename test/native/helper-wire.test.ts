@@ -1,0 +1,148 @@
+// The helper's decoder, fed hand-built and damaged plans: every malformed input ends in one
+// READ_PLAN report with EPROTO or EINVAL and exit 127 — never a crash, a hang or a started payload.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { helperPath } from '../../src/executor/helper-path.js';
+import { encodePlan } from '../../src/plan/wire.js';
+import { decodeReports, type Report } from '../../src/executor/reports.js';
+import { RecordTag, WIRE_MAGIC, WIRE_VERSION } from '../../src/plan/wire-ids.js';
+import type { Plan } from '../../src/plan/types.js';
+import { needsRoot } from '../fixtures/plans.js';
+
+interface Outcome {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly reports: Report[];
+}
+
+function feed(bytes: Uint8Array): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(helperPath, ['--report-fd=4'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    (child.stdio[4] as NodeJS.ReadableStream).on('data', (c: Buffer) => chunks.push(c));
+    (child.stdio[3] as NodeJS.WritableStream & { on(e: 'error', f: () => void): void }).on('error', () => {});
+    (child.stdio[3] as NodeJS.WritableStream).end(bytes);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, reports: decodeReports(Buffer.concat(chunks)) });
+    });
+  });
+}
+
+const header = (): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeUInt32LE(WIRE_MAGIC, 0);
+  b.writeUInt32LE(WIRE_VERSION, 4);
+  return b;
+};
+
+function record(tag: number, fields: Buffer[]): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32LE(tag, 0);
+  head.writeUInt32LE(fields.length, 4);
+  return Buffer.concat([head, ...fields.flatMap((f) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(f.length, 0);
+    return [len, f];
+  })]);
+}
+
+const str = (s: string): Buffer => Buffer.from(`${s}\0`);
+const int = (n: number): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64LE(BigInt(n), 0);
+  return b;
+};
+
+/** A valid process section, so a test damages exactly one thing. */
+const processRecords = (): Buffer[] => [
+  record(RecordTag.EXECUTABLE, [str('/bin/true')]),
+  record(RecordTag.ARGV, [str('/bin/true')]),
+  record(RecordTag.ENV, []),
+  record(RecordTag.CWD, [str('/'), int(0)]),
+  record(RecordTag.END, []),
+];
+
+function assertRejected(o: Outcome, errnoName: 'EPROTO' | 'EINVAL' | 'E2BIG'): void {
+  const errno = { EPROTO: 71, EINVAL: 22, E2BIG: 7 }[errnoName];
+  assert.equal(o.signal, null, 'the helper must not crash');
+  assert.equal(o.code, 127);
+  assert.deepEqual(o.reports, [{ type: 'error', opIndex: -1, step: 'READ_PLAN', errno }]);
+}
+
+const okPlan: Plan = {
+  namespaces: [], pidMode: 'none', ops: [],
+  process: { argv: ['/bin/true'], env: [], cwd: '/', terminal: { kind: 'inherit' } },
+};
+
+test('a valid hand-built plan runs /bin/true (control for the cases below)', { skip: needsRoot }, async () => {
+  const o = await feed(Buffer.concat([header(), ...processRecords()]));
+  assert.equal(o.code, 0);
+  assert.equal(o.reports.length, 1);
+  assert.equal(o.reports[0]?.type, 'pid');
+  assert.deepEqual(await feed(encodePlan(okPlan)).then((r) => r.code), 0);
+});
+
+test('a wrong magic or version is EPROTO', { skip: needsRoot }, async () => {
+  const bad = header();
+  bad.writeUInt32LE(0xdeadbeef, 0);
+  assertRejected(await feed(Buffer.concat([bad, ...processRecords()])), 'EPROTO');
+  const future = header();
+  future.writeUInt32LE(WIRE_VERSION + 1, 4);
+  assertRejected(await feed(Buffer.concat([future, ...processRecords()])), 'EPROTO');
+  assertRejected(await feed(Buffer.alloc(0)), 'EPROTO');
+});
+
+test('unknown tags, wrong field counts and kinds, strings without NUL are EINVAL', { skip: needsRoot }, async () => {
+  const cases: Buffer[][] = [
+    [record(999, []), ...processRecords()],
+    [record(RecordTag.NAMESPACES, [int(0), int(0)]), ...processRecords()],
+    [record(RecordTag.NAMESPACES, [Buffer.from([1, 2, 3])]), ...processRecords()],
+    [record(RecordTag.ROOT, [Buffer.from('no-nul')]), ...processRecords()],
+    [record(RecordTag.ROOT, [Buffer.from('in\0side\0')]), ...processRecords()],
+    [record(RecordTag.OP_MKDIR, [str('/x'), int(0o755)]), ...processRecords()],
+    [record(RecordTag.PID_MODE, [int(7)]), ...processRecords()],
+  ];
+  for (const records of cases) assertRejected(await feed(Buffer.concat([header(), ...records])), 'EINVAL');
+});
+
+test('records out of order, a missing END, trailing bytes and truncation are EINVAL', { skip: needsRoot }, async () => {
+  const [exe, argv, env, cwd, end] = processRecords();
+  const mkdir = record(RecordTag.OP_MKDIR, [str('/x'), int(0o755), int(1)]);
+  assertRejected(await feed(Buffer.concat([header(), exe!, mkdir, argv!, env!, cwd!, end!])), 'EINVAL');
+  assertRejected(await feed(Buffer.concat([header(), exe!, argv!, env!, cwd!])), 'EINVAL');
+  assertRejected(await feed(Buffer.concat([header(), exe!, argv!, env!, cwd!, end!, Buffer.from([0])])), 'EINVAL');
+  const whole = Buffer.concat([header(), ...processRecords()]);
+  for (const cut of [9, 15, 20, whole.length - 5]) assertRejected(await feed(whole.subarray(0, cut)), 'EINVAL');
+  // A field length pointing past the end of the input.
+  const lying = Buffer.from(whole);
+  lying.writeUInt32LE(0x7fffffff, 16);
+  assertRejected(await feed(lying), 'EINVAL');
+});
+
+test('a process section without argv, env or cwd is EINVAL', { skip: needsRoot }, async () => {
+  const [exe, argv, env, , end] = processRecords();
+  assertRejected(await feed(Buffer.concat([header(), exe!, argv!, env!, end!])), 'EINVAL');
+  assertRejected(await feed(Buffer.concat([header(), exe!, record(RecordTag.ARGV, []), env!, record(RecordTag.CWD, [str('/'), int(0)]), end!])), 'EINVAL');
+});
+
+test('random damage to a valid plan never crashes the helper nor starts anything unasked', { skip: needsRoot }, async () => {
+  const valid = Buffer.from(encodePlan(okPlan));
+  // A small fixed-seed generator: the same cases on every run.
+  let seed = 0x5eed;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let i = 0; i < 150; i++) {
+    const damaged = Buffer.from(valid);
+    for (let flips = 1 + next(3); flips > 0; flips--) damaged[next(damaged.length)] = next(256);
+    const o = await feed(next(4) === 0 ? damaged.subarray(0, next(damaged.length)) : damaged);
+    assert.equal(o.signal, null, `case ${i} crashed the helper`);
+    // Either rejected as a plan, or still a plan that only runs /bin/true (a flip in a harmless byte).
+    if (o.code !== 0) assert.ok(o.reports.some((r) => r.type === 'error'), `case ${i}: exit ${o.code} without a report`);
+  }
+});
