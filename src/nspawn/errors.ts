@@ -20,6 +20,15 @@ export class NspawnUnsupportedError extends NsboxError {
   }
 }
 
+/** -D names nothing: a clearer word than "not an OS tree" for a typo in the path. */
+export class TreeMissingError extends NsboxError {
+  readonly code = 'NSPAWN_TREE_MISSING';
+  constructor(readonly directory: string) {
+    super(`${directory}: no such directory`);
+    this.name = 'TreeMissingError';
+  }
+}
+
 /** The directory lacks os-release or usr/: systemd-nspawn refuses it for the same reasons. */
 export class NotAnOsTreeError extends NsboxError {
   readonly code = 'NSPAWN_NOT_OS_TREE';

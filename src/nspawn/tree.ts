@@ -1,6 +1,6 @@
 // What nspawn looks for in a tree: os-release and usr/ (to accept it), an init (to boot it), a
 // shell or the command (to run it). The edge probes exactly these paths; nothing else is read.
-import { CommandNotFoundError, NoInitError, NotAnOsTreeError } from './errors.js';
+import { CommandNotFoundError, NoInitError, NotAnOsTreeError, TreeMissingError } from './errors.js';
 import type { NspawnOptions } from './options.js';
 import type { TreeFacts } from './facts.js';
 
@@ -17,7 +17,7 @@ const searchPath = (options: NspawnOptions): string =>
 
 /** Every in-tree path whose existence the planner may ask about. */
 export function probePaths(options: NspawnOptions): string[] {
-  const paths: string[] = ['/usr', ...OS_RELEASE_PATHS, ...INIT_CANDIDATES, ...SHELL_CANDIDATES, '/etc', '/etc/resolv.conf', '/tmp'];
+  const paths: string[] = ['/', '/usr', ...OS_RELEASE_PATHS, ...INIT_CANDIDATES, ...SHELL_CANDIDATES, '/etc', '/etc/resolv.conf', '/tmp'];
   const command = options.command[0];
   if (!options.boot && command !== undefined && !command.includes('/')) {
     for (const dir of searchPath(options).split(':').filter((d) => d.startsWith('/'))) paths.push(`${dir}/${command}`);
@@ -26,6 +26,7 @@ export function probePaths(options: NspawnOptions): string[] {
 }
 
 export function checkOsTree(tree: TreeFacts): void {
+  if (!tree.present.has('/')) throw new TreeMissingError(tree.directory);
   if (!OS_RELEASE_PATHS.some((p) => tree.present.has(p))) throw new NotAnOsTreeError(tree.directory, '/etc/os-release or /usr/lib/os-release');
   if (!tree.present.has('/usr')) throw new NotAnOsTreeError(tree.directory, '/usr');
 }

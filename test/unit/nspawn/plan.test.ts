@@ -12,7 +12,7 @@ const cap = (n: string): number => capabilityNumber(n)!;
 
 function facts(more: Partial<NspawnFacts['host']> = {}): NspawnFacts {
   return {
-    tree: { directory: '/srv/deb', present: new Set(['/usr', '/etc', '/etc/os-release', '/bin/sh', '/usr/lib/systemd/systemd']), localtime: { kind: 'missing' }, passwd: 'root:x:0:0::/root:/bin/sh\nu:x:5:6::/home/u:/bin/sh\n', group: '' },
+    tree: { directory: '/srv/deb', present: new Set(['/', '/usr', '/etc', '/etc/os-release', '/bin/sh', '/usr/lib/systemd/systemd']), localtime: { kind: 'missing' }, passwd: 'root:x:0:0::/root:/bin/sh\nu:x:5:6::/home/u:/bin/sh\n', group: '' },
     host: {
       boundingSet: ALL_CAPABILITIES, osRelease: { ID: 'debian', VERSION_ID: '12' }, osReleasePath: '/usr/lib/os-release', nofileHard: 20000,
       memTotalBytes: 8 * 2 ** 30, term: 'xterm', stdinIsTty: false, stdoutIsTty: false, env: { FOO: 'bar' }, ...more,

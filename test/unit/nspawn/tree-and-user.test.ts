@@ -6,12 +6,14 @@ import { parseGroup, parsePasswd, resolveUser } from '../../../src/nspawn/passwd
 import { parseSignal } from '../../../src/nspawn/signals.js';
 import type { TreeFacts } from '../../../src/nspawn/facts.js';
 
-const tree = (present: string[]): TreeFacts => ({ directory: '/srv/t', present: new Set(present), localtime: { kind: 'missing' } });
+const tree = (present: string[]): TreeFacts => ({ directory: '/srv/t', present: new Set(['/', ...present]), localtime: { kind: 'missing' } });
 
 test('checkOsTree() wants os-release and usr/, naming what is missing', () => {
   assert.throws(() => checkOsTree(tree(['/usr'])), { code: 'NSPAWN_NOT_OS_TREE', message: /no \/etc\/os-release or \/usr\/lib\/os-release/ });
   assert.throws(() => checkOsTree(tree(['/etc/os-release'])), { code: 'NSPAWN_NOT_OS_TREE', missing: '/usr' });
   checkOsTree(tree(['/usr', '/usr/lib/os-release']));
+  const missing: TreeFacts = { directory: '/srv/typo', present: new Set(), localtime: { kind: 'missing' } };
+  assert.throws(() => checkOsTree(missing), { code: 'NSPAWN_TREE_MISSING', message: '/srv/typo: no such directory' });
 });
 
 test('resolveCommand(): boot finds systemd before /sbin/init and passes the arguments to it', () => {
