@@ -1,5 +1,5 @@
 // The few libc calls Node lacks, through koffi (FFI), loaded once and only when first needed.
-import koffi from 'koffi';
+import { koffi } from '../ffi/koffi.js';
 
 export interface Libc {
   memfd_create(name: string, flags: number): number;
@@ -14,7 +14,7 @@ let libc: Libc | undefined;
 
 export function loadLibc(): Libc {
   if (libc) return libc;
-  const lib = koffi.load('libc.so.6');
+  const lib = koffi().load('libc.so.6');
   libc = {
     memfd_create: lib.func('int memfd_create(const char *name, unsigned int flags)'),
     dup2: lib.func('int dup2(int oldfd, int newfd)'),

@@ -1,6 +1,6 @@
 // The FFI binding to libseccomp (via koffi), loaded once, and the few helpers every program built
 // here shares: action codes, per-architecture contexts, and exporting a context as classic BPF.
-import koffi from 'koffi';
+import { koffi } from '../ffi/koffi.js';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,7 @@ let lib: Libseccomp | undefined;
 
 export function libseccomp(): Libseccomp {
   if (lib) return lib;
-  const so = koffi.load('libseccomp.so.2');
+  const so = koffi().load('libseccomp.so.2');
   lib = {
     init: so.func('void *seccomp_init(uint32_t def_action)'),
     release: so.func('void seccomp_release(void *ctx)'),
