@@ -141,6 +141,8 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   if (ret < 0) fail(-1, STEP_OPEN_ROOT, -ret);
   for (size_t i = 0; i < plan->n_ops; i++)
     if ((ret = op_apply(&ctx, &plan->ops[i])) < 0) fail((int)i, STEP_OP, -ret);
+  /* Only where the payload's "/" is the root the ops saw: else the path would name a host file. */
+  if (!plan->root || ctx.root_switched) proc_set_console_path(ctx.console_bound_at);
   close(ctx.rootfd);
 
   if (plan->pid_mode == PID_MODE_REAPER) {

@@ -389,6 +389,7 @@ static int op_switch_root(struct op_ctx *c) {
   if (fd < 0) return -errno;
   close(c->rootfd);
   c->rootfd = fd;
+  c->root_switched = 1;
   return 0;
 }
 
@@ -402,6 +403,7 @@ static int op_bind_console(struct op_ctx *c, const struct record *r) {
   int ret = tfd < 0 ? tfd : attach(tree, tfd);
   close_if(tfd);
   close(tree);
+  if (ret == 0) c->console_bound_at = rec_str(r, 0);
   return ret;
 }
 

@@ -6,6 +6,8 @@ struct op_ctx {
   int rootfd; /* O_PATH fd of the new root (or of "/"); replaced by switch-root */
   int has_mount_ns;
   const char *console_path; /* the pty slave's path for bind-console, or NULL */
+  const char *console_bound_at; /* where bind-console put it, as seen from inside; or NULL */
+  int root_switched; /* paths as seen from inside are now this process's own */
 };
 
 int op_apply(struct op_ctx *ctx, const struct record *op);

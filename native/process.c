@@ -159,10 +159,20 @@ static void reset_signals(void) {
 }
 
 static int console_fd = -1;
+static const char *console_path;
 
 void proc_set_console(int slave_fd) { console_fd = slave_fd; }
+void proc_set_console_path(const char *path) { console_path = path; }
 
 _Noreturn void proc_exec(const struct proc *p) {
+  if (console_fd >= 0 && console_path) {
+    /* The same pty through its bind mount; on failure the helper's own fd of it will do. */
+    int fd = open(console_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fd >= 0) {
+      close(console_fd);
+      console_fd = fd;
+    }
+  }
   if (console_fd >= 0) {
     for (int fd = 0; fd < 3; fd++)
       if (dup2(console_fd, fd) < 0) STEP_FAIL(TERMINAL);

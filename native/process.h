@@ -49,3 +49,6 @@ void proc_apply_early(const struct proc *p);
 _Noreturn void proc_exec(const struct proc *p);
 /* The payload's stdio becomes this pty slave (console mode); -1 keeps the inherited stdio. */
 void proc_set_console(int slave_fd);
+/* Where the console was bound inside the root: stdio is opened from there after the root switch,
+ * so the payload's terminal is /dev/console, as under systemd-nspawn, not a host pts path. */
+void proc_set_console_path(const char *path);

@@ -26,7 +26,7 @@ function handOverInChild(plan: Plan): Promise<{ code: number | null; stdout: str
 describe('executor supervision', { skip: needsRoot }, () => {
   const tree = suiteTree();
 
-  test('console pty: the payload runs on a terminal, bound at /dev/console, output relayed', async () => {
+  test('console pty: the payload runs on /dev/console, a pty whose output is relayed', async () => {
     const r = await run(shellPlan(tree.root, '[ -t 0 ] && [ -t 1 ] && echo tty; readlink /proc/self/fd/0; ls -l /dev/console | cut -c1', {
       ops: [
         { kind: 'tmpfs', target: rootPath('/dev'), mode: 0o755, flags: {}, create: 'dir' },
@@ -37,8 +37,20 @@ describe('executor supervision', { skip: needsRoot }, () => {
     }));
     const lines = r.stdout.split(/\r?\n/);
     assert.equal(lines[0], 'tty');
-    assert.match(lines[1] ?? '', /^\/dev\/pts\/\d+$/);
+    assert.equal(lines[1], '/dev/console', 'stdio is the console, opened inside the container');
     assert.equal(lines[2], 'c');
+  });
+
+  test('console pty without a root switch keeps the helper\'s pty: the inside path would name a host file', async () => {
+    const r = await run({
+      namespaces: ['mount'], pidMode: 'none', root: tree.root, console: 'pty-read-only',
+      ops: [
+        { kind: 'tmpfs', target: rootPath('/dev'), mode: 0o755, flags: {}, create: 'dir' },
+        { kind: 'bind-console', target: rootPath('/dev/console') },
+      ],
+      process: { argv: ['/bin/busybox', 'readlink', '/proc/self/fd/0'], env: [], cwd: '/', terminal: { kind: 'inherit' } },
+    });
+    assert.match(r.stdout.trim(), /^\/dev\/pts\/\d+$/);
   });
 
   test('ephemeral root: writes land in a tmpfs overlay and vanish', async () => {
