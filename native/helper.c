@@ -171,6 +171,8 @@ static int parse_args(int argc, char **argv) {
     if (!strncmp(argv[i], "--extra-fds=", 12)) {
       n_extra_fds = atoi(argv[i] + 12);
       if (n_extra_fds < 0 || n_extra_fds > 64) return -1;
+    } else if (!strcmp(argv[i], "--legacy-mount-clone")) {
+      ops_legacy_clone = 1;
     } else if (!strncmp(argv[i], "--report-fd=", 12)) {
       report_fd_arg = atoi(argv[i] + 12);
       if (report_fd_arg < 3) return -1;

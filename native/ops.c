@@ -165,6 +165,49 @@ static int op_devpts(struct op_ctx *c, const struct record *r) {
 /* A node of the given type in a fresh mode-000 tmpfs, cloned as a bind source. Kernels before
  * 6.15 refuse to clone from a detached mount, so the tmpfs is briefly stacked on the root (inside
  * our own mount namespace) and taken off again; the clone outlives it. */
+int ops_legacy_clone; /* tests: take the pre-6.15 path even where cloning detached mounts works */
+
+/* A clone of the node "node" of the detached mount mnt, usable as a bind source. */
+static int clone_staged(struct op_ctx *c, int mnt, int *ret) {
+  int tree = ops_legacy_clone ? -1 : k_open_tree(mnt, "node", K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC);
+  if (ops_legacy_clone) errno = EINVAL;
+  if (tree < 0 && errno == EINVAL && attach(mnt, c->rootfd) == 0) {
+    tree = k_open_tree(mnt, "node", K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC);
+    int saved = errno;
+    char self[64];
+    snprintf(self, sizeof self, "/proc/self/fd/%d", mnt);
+    if (umount2(self, MNT_DETACH) < 0) *ret = -errno;
+    errno = saved;
+  }
+  if (tree < 0 && *ret == 0) *ret = -errno;
+  return tree;
+}
+
+/* A small regular file with the given content and mode in a fresh tmpfs, cloned as a bind
+ * source: how a file can be put over another one without writing anything to the tree or host. */
+static int content_node(struct op_ctx *c, const struct field *content, mode_t mode) {
+  struct fs_opt opts[] = { { "mode", "0755" }, { "size", "64k" } };
+  int mnt = new_fs("tmpfs", opts, 2, 0);
+  if (mnt < 0) return mnt;
+  int ret = 0;
+  int f = openat(mnt, "node", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode & 07777);
+  if (f < 0) ret = -errno;
+  for (uint32_t at = 0; ret == 0 && at < content->len;) {
+    ssize_t n = write(f, content->data + at, content->len - at);
+    if (n < 0 && errno != EINTR) ret = -errno;
+    if (n > 0) at += (uint32_t)n;
+  }
+  if (ret == 0) ret = neg(fchmod(f, mode & 07777));
+  close_if(f);
+  int tree = ret == 0 ? clone_staged(c, mnt, &ret) : -1;
+  close(mnt);
+  if (ret < 0) {
+    close_if(tree);
+    return ret;
+  }
+  return tree;
+}
+
 static int inaccessible_node(struct op_ctx *c, mode_t type) {
   struct fs_opt opts[] = { { "mode", "0" }, { "size", "4k" } };
   int mnt = new_fs("tmpfs", opts, 2, 0);
@@ -180,25 +223,25 @@ static int inaccessible_node(struct op_ctx *c, mode_t type) {
     ret = f < 0 ? -errno : 0;
     close_if(f);
   }
-  int tree = -1;
-  if (ret == 0) {
-    tree = k_open_tree(mnt, "node", K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC);
-    if (tree < 0 && errno == EINVAL && attach(mnt, c->rootfd) == 0) {
-      tree = k_open_tree(mnt, "node", K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC);
-      int saved = errno;
-      char self[64];
-      snprintf(self, sizeof self, "/proc/self/fd/%d", mnt);
-      if (umount2(self, MNT_DETACH) < 0) ret = -errno;
-      errno = saved;
-    }
-    if (tree < 0 && ret == 0) ret = -errno;
-  }
+  int tree = ret == 0 ? clone_staged(c, mnt, &ret) : -1;
   close(mnt);
   if (ret < 0) {
     close_if(tree);
     return ret;
   }
   return tree;
+}
+
+static int op_bind_content(struct op_ctx *c, const struct record *r) {
+  int tree = content_node(c, &r->fields[1], (mode_t)rec_int(r, 2));
+  if (tree < 0) return tree;
+  int ret = set_attrs(tree, (uint64_t)rec_int(r, 3), (uint64_t)rec_int(r, 4), 0);
+  int tfd = ret == 0 ? in_root_create(c->rootfd, rec_str(r, 0), 'f') : -1;
+  if (ret == 0 && tfd < 0) ret = tfd;
+  if (ret == 0) ret = attach(tree, tfd);
+  close_if(tfd);
+  close(tree);
+  return ret;
 }
 
 static int op_inaccessible(struct op_ctx *c, const struct record *r) {
@@ -469,6 +512,7 @@ int op_apply(struct op_ctx *c, const struct record *r) {
   case REC_OP_PROPAGATION: return op_propagation(c, r);
   case REC_OP_SWITCH_ROOT: return op_switch_root(c);
   case REC_OP_BIND_CONSOLE: return op_bind_console(c, r);
+  case REC_OP_BIND_CONTENT: return op_bind_content(c, r);
   default: return -EINVAL;
   }
 }

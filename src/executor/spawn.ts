@@ -17,7 +17,10 @@ function stdioOf(options: SpawnOptions): StdioOptions {
 
 export async function spawn(plan: Plan, options: SpawnOptions = {}): Promise<SandboxProcess> {
   const wire = encodePlan(plan);
-  const child = spawnProcess(helperPath, [`--extra-fds=${options.extraFds?.length ?? 0}`, '--report-fd=4'], { stdio: stdioOf(options) });
+  const args = [`--extra-fds=${options.extraFds?.length ?? 0}`, '--report-fd=4'];
+  // Tests run the helper's pre-6.15 mount path on newer kernels too (it is what Debian 12's 6.1 takes).
+  if (process.env['NSBOX_LEGACY_MOUNT_CLONE'] === '1') args.push('--legacy-mount-clone');
+  const child = spawnProcess(helperPath, args, { stdio: stdioOf(options) });
   const planStream = child.stdio[3] as Writable;
   const reportStream = child.stdio[4] as Readable;
 

@@ -53,6 +53,7 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     host,
     cgroups: { host: hostCgroups, mode, dirs },
     randomUuid: newUuid(),
+    bootId: newUuid(),
     ...(registrationFile !== undefined ? { registrationFile } : {}),
   };
   // Plan first (it validates the tree and the user), so a refusal leaves nothing behind.

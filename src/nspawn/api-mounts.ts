@@ -20,9 +20,15 @@ const percent = (total: number, p: number): number => Math.floor((total * p) / 1
 const ensureDir = (path: string): Op => ({ kind: 'mkdir', path: rootPath(path), mode: 0o755, parents: true });
 
 /** /proc, with the kernel's knobs read-only; /proc/sys/net stays writable in a private network. */
-export function procOps(privateNetwork: boolean): Op[] {
+export function procOps(privateNetwork: boolean, bootId?: string): Op[] {
   const ro = (path: string): Op => ({ kind: 'bind', source: rootPath(path), target: rootPath(path), recursive: false, flags: { ...API, readOnly: true }, optional: true, create: 'no' });
   const ops: Op[] = [ensureDir('/proc'), { kind: 'proc', target: rootPath('/proc'), flags: API }, ro('/proc/sys')];
+  // After the /proc/sys self-bind, which is not recursive and would hide it otherwise.
+  if (bootId !== undefined) {
+    const content = new TextEncoder().encode(`${bootId}\n`);
+    // Read-only, nosuid, nodev, noexec, as the boot_id mount nspawn 252 leaves visible.
+    ops.push({ kind: 'bind-content', target: rootPath('/proc/sys/kernel/random/boot_id'), content, mode: 0o444, flags: { ...API, readOnly: true } });
+  }
   if (privateNetwork) ops.push({ kind: 'bind', source: rootPath('/proc/sys/net'), target: rootPath('/proc/sys/net'), recursive: false, flags: API, optional: true, create: 'no' });
   for (const dir of ['acpi', 'apm', 'asound', 'bus', 'fs', 'irq', 'scsi']) ops.push(ro(`/proc/${dir}`));
   return ops;

@@ -48,6 +48,8 @@ export interface NspawnFacts {
   readonly cgroups: CgroupFacts;
   /** Used as container_uuid when the tree has no machine id (randomness comes from the edge). */
   readonly randomUuid: string;
+  /** The container's own boot id, shown at /proc/sys/kernel/random/boot_id as nspawn does. */
+  readonly bootId?: string;
   /** Registration file under /run/nsbox/machines, unlinked by the supervisor after exit. */
   readonly registrationFile?: string;
 }

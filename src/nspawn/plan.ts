@@ -103,7 +103,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
   const covered = (path: string): boolean => [...options.binds, ...options.tmpfs].some((m) => m.target === path);
   const apiInput = { memTotalBytes: host.memTotalBytes, privateNetwork: options.privateNetwork, console: console !== 'pipe', mountTmp: !covered('/tmp') };
   const ops: Op[] = [
-    ...procOps(options.privateNetwork),
+    ...procOps(options.privateNetwork, facts.bootId),
     ...sysOps(),
     ...cgroupOps(facts.cgroups.host, facts.cgroups.mode, facts.cgroups.dirs),
     ...devOps(apiInput),

@@ -23,6 +23,7 @@ export function describeOp(op: Op): string {
     case 'mknod': return `mknod ${op.path.path}`;
     case 'chmod': return `chmod ${op.path.path}`;
     case 'propagation': return `make ${op.target.path} ${op.mode}`;
+    case 'bind-content': return `bind a ${op.content.length}-byte file over ${op.target.path}`;
     case 'bind-console': return `bind console to ${op.target.path}`;
     case 'switch-root': return 'switch root';
     default: return assertNever(op);

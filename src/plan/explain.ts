@@ -91,6 +91,7 @@ function explainOp(
     case 'chmod': { const n = nodes.get(op.path.path); if (n) n.what += `, chmod ${op.mode.toString(8)}`; return; }
     case 'propagation': return;
     case 'bind-console': mount(op.target.path, 'the console pty', noFlags()); return;
+    case 'bind-content': mount(op.target.path, `a ${op.content.length}-byte file of its own, mode ${op.mode.toString(8).padStart(4, '0')}`, opts(op.flags)); return;
     case 'switch-root': return;
     default: assertNever(op);
   }

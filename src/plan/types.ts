@@ -119,6 +119,17 @@ export type Op =
       readonly target: RootPath;
     }
   | {
+      /**
+       * Binds a small file with this content over target (created if missing), from a private
+       * tmpfs: nothing is written to the tree or the host (nspawn's boot_id, for one).
+       */
+      readonly kind: 'bind-content';
+      readonly target: RootPath;
+      readonly content: Uint8Array;
+      readonly mode: number;
+      readonly flags: MountFlags;
+    }
+  | {
       /** pivot_root into the plan's root; falls back to MS_MOVE + chroot where pivot_root cannot work. */
       readonly kind: 'switch-root';
     };

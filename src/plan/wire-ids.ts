@@ -44,6 +44,7 @@ export const RecordTag = {
   OP_PROPAGATION: 35,
   OP_SWITCH_ROOT: 36,
   OP_BIND_CONSOLE: 37,
+  OP_BIND_CONTENT: 38,
   EXECUTABLE: 49,
   ARGV: 50,
   ENV: 51,

@@ -131,6 +131,8 @@ function encodeOp(w: RecordWriter, op: Op): void {
       const mode = { private: PropagationId.PRIVATE, slave: PropagationId.SLAVE, shared: PropagationId.SHARED }[op.mode];
       return w.record(RecordTag.OP_PROPAGATION, [str(op.target.path), int(mode), int(op.recursive ? 1 : 0)]);
     }
+    case 'bind-content':
+      return w.record(RecordTag.OP_BIND_CONTENT, [str(op.target.path), { bytes: op.content }, int(op.mode), ...mountFlags(op.flags)]);
     case 'bind-console':
       return w.record(RecordTag.OP_BIND_CONSOLE, [str(op.target.path)]);
     case 'switch-root':

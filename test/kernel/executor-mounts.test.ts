@@ -2,7 +2,7 @@
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readlinkSync } from 'node:fs';
-import { lstatSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../src/executor/run.js';
 import { hostPath, rootPath } from '../../src/plan/types.js';
@@ -122,6 +122,36 @@ describe('executor mounts', { skip: needsRoot }, () => {
     assert.equal(entries?.trim(), '0');
     assert.equal(bytes?.trim(), '0');
     assert.match(r.stdout, /Read-only file system/);
+  });
+
+  test('bind-content puts a file of its own over a path, read-only, writing nothing to the tree', async () => {
+    const r = await run(shellPlan(tree.root, 'cat /proc/sys/kernel/random/boot_id; stat -c %a /proc/sys/kernel/random/boot_id; cat /etc/motd; (echo x > /etc/motd) 2>&1', {
+      ops: [
+        { kind: 'bind-content', target: rootPath('/proc/sys/kernel/random/boot_id'), content: new TextEncoder().encode('01234567-89ab-cdef-0123-456789abcdef\n'), mode: 0o444, flags: { readOnly: true, nosuid: true, nodev: true, noexec: true } },
+        { kind: 'bind-content', target: rootPath('/etc/motd'), content: new TextEncoder().encode('hello\n'), mode: 0o644, flags: { readOnly: true } },
+      ],
+    }));
+    assert.match(r.stdout, /^01234567-89ab-cdef-0123-456789abcdef\n444\nhello\n.*Read-only file system/);
+    assert.equal(existsSync(join(tree.root, 'etc/motd')), true, 'the missing target was created as a mount point');
+    assert.equal(readFileSync(join(tree.root, 'etc/motd'), 'utf8'), '', 'and nothing was written to the tree');
+    rmSync(join(tree.root, 'etc/motd'));
+  });
+
+  test('the pre-6.15 clone path (staging on the root) gives the same inaccessible file and bound content', async () => {
+    process.env['NSBOX_LEGACY_MOUNT_CLONE'] = '1';
+    try {
+      const r = await run(shellPlan(tree.root, 'stat -c "%a %F" /etc/passwd; cat /etc/issue; awk \'$5 == "/"\' /proc/self/mountinfo | grep -c tmpfs || true', {
+        ops: [
+          { kind: 'inaccessible', target: rootPath('/etc/passwd'), optional: false },
+          { kind: 'bind-content', target: rootPath('/etc/issue'), content: new TextEncoder().encode('legacy\n'), mode: 0o644, flags: {} },
+        ],
+      }));
+      assert.deepEqual(r.status, { kind: 'exited', code: 0 }, r.stderr);
+      assert.equal(r.stdout, '0 regular empty file\nlegacy\n0\n', 'and the staging tmpfs is gone from the root');
+    } finally {
+      delete process.env['NSBOX_LEGACY_MOUNT_CLONE'];
+      rmSync(join(tree.root, 'etc/issue'), { force: true });
+    }
   });
 
   test('mkdir -p, symlink, write-file, mknod and chmod inside the root', async () => {

@@ -73,6 +73,15 @@ describe('nsbox nspawn on a busybox tree', { skip: needsRoot }, () => {
     assert.match(mountLine(m, '/etc/localtime') ?? '', / ro,/, 'the host zone, bound read-only');
   });
 
+  test('the container has a boot id of its own, a 0444 file on a read-only mount, as nspawn gives it', async () => {
+    const r = await inBox(tree.root, 'cat /proc/sys/kernel/random/boot_id; stat -c %a /proc/sys/kernel/random/boot_id; grep boot_id /proc/self/mountinfo');
+    const [bootId, mode, mount] = r.stdout.trim().split('\n');
+    assert.match(mount ?? '', / ro,nosuid,nodev,noexec/);
+    assert.match(bootId ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.notEqual(bootId, readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+    assert.equal(mode, '444');
+  });
+
   test('/dev holds the standard nodes and links; --pipe gives no /dev/console', async () => {
     const r = await inBox(tree.root, 'for f in null zero full random urandom tty net/tun; do stat -c "%n %a %t:%T" /dev/$f; done; readlink /dev/ptmx; readlink /dev/fd; readlink /dev/char/1:3; ls /dev/console 2>&1');
     assert.match(r.stdout, /\/dev\/null 666 1:3\n/);

@@ -55,7 +55,9 @@ const NSPAWN_ONLY = [
   /^run-host (incoming|notify)$/, // no mount propagation into running containers; no notify socket
   /^mount \/run\/host\/incoming /,
   /^mount \/run\/host\/os-release rw /, // nspawn's duplicate, propagated from its own staging mount
-  /^mount \/proc\/sys\/kernel\/random\/boot_id /, // the container keeps the host boot id
+  // nspawn mounts it twice: the visible copy is read-only (as nsbox's), and a writable one stays
+  // under the read-only /proc/sys bind, out of reach.
+  /^mount \/proc\/sys\/kernel\/random\/boot_id rw tmpfs$/,
   /^mount \/proc\/kmsg /, // no /proc/kmsg redirection (for a journald inside)
   /^Seccomp_filters:/,
 ];
