@@ -28,6 +28,17 @@ static int clone_staged(struct op_ctx *c, int mnt, int *ret) {
   return tree;
 }
 
+/* When ret is 0, clones mnt's "node" as a bind source; closes mnt either way. The clone or -errno. */
+static int finish_staged(struct op_ctx *c, int mnt, int ret) {
+  int tree = ret == 0 ? clone_staged(c, mnt, &ret) : -1;
+  close(mnt);
+  if (ret < 0) {
+    close_if(tree);
+    return ret;
+  }
+  return tree;
+}
+
 /* A small regular file with the given content and mode in a fresh tmpfs, cloned as a bind
  * source: how a file can be put over another one without writing anything to the tree or host. */
 static int content_node(struct op_ctx *c, const struct field *content, mode_t mode) {
@@ -44,13 +55,7 @@ static int content_node(struct op_ctx *c, const struct field *content, mode_t mo
   }
   if (ret == 0) ret = neg(fchmod(f, mode & 07777));
   close_if(f);
-  int tree = ret == 0 ? clone_staged(c, mnt, &ret) : -1;
-  close(mnt);
-  if (ret < 0) {
-    close_if(tree);
-    return ret;
-  }
-  return tree;
+  return finish_staged(c, mnt, ret);
 }
 
 static int inaccessible_node(struct op_ctx *c, mode_t type) {
@@ -68,13 +73,7 @@ static int inaccessible_node(struct op_ctx *c, mode_t type) {
     ret = f < 0 ? -errno : 0;
     close_if(f);
   }
-  int tree = ret == 0 ? clone_staged(c, mnt, &ret) : -1;
-  close(mnt);
-  if (ret < 0) {
-    close_if(tree);
-    return ret;
-  }
-  return tree;
+  return finish_staged(c, mnt, ret);
 }
 
 int op_bind_content(struct op_ctx *c, const struct record *r) {
