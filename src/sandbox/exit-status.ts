@@ -1,5 +1,6 @@
 // systemd's exit statuses for failures between fork and exec (systemd.exec(5), "Process Exit
 // Codes"). A failed plan op or step maps to one of these so results read as systemd's.
+import type { StepName } from '../plan/wire-ids.js';
 
 export const EXIT_STATUS = {
   CHDIR: 200, NICE: 201, FDS: 202, EXEC: 203, MEMORY: 204, LIMITS: 205, OOM_ADJUST: 206,
@@ -17,13 +18,16 @@ export type ExitStatusName = keyof typeof EXIT_STATUS;
 /** `226/NAMESPACE`, as systemctl status prints it. */
 export const formatExitStatus = (name: ExitStatusName): string => `${EXIT_STATUS[name]}/${name}`;
 
-/** The helper's failed step (see native/report.c) -> systemd's status. Ops are all NAMESPACE. */
-const STEP_STATUS: Readonly<Record<string, ExitStatusName>> = {
-  OP: 'NAMESPACE', CLONE: 'NAMESPACE', SWITCH_ROOT: 'NAMESPACE', CHDIR: 'CHDIR', EXEC: 'EXEC',
-  SETUID: 'USER', SETGID: 'GROUP', SETGROUPS: 'GROUP', CAPS: 'CAPABILITIES', RLIMIT: 'LIMITS',
-  NICE: 'NICE', OOM: 'OOM_ADJUST', SECCOMP: 'SECCOMP', NO_NEW_PRIVS: 'NO_NEW_PRIVILEGES',
-  PERSONALITY: 'PERSONALITY', HOSTNAME: 'NAMESPACE', SETSID: 'SETSID', CGROUP: 'CGROUP',
+/**
+ * The helper's failed step -> systemd's status, for every step there is (the compiler checks).
+ * Ops and namespace steps are 226/NAMESPACE, as systemd reports any failure of its mount setup.
+ */
+const STEP_STATUS: Readonly<Record<StepName, ExitStatusName>> = {
+  OP: 'NAMESPACE', READ_PLAN: 'NAMESPACE', CLONE: 'NAMESPACE', USERNS_MAP: 'NAMESPACE', JOIN: 'NAMESPACE',
+  OPEN_ROOT: 'NAMESPACE', HOSTNAME: 'NAMESPACE', FORK: 'NAMESPACE', UMASK: 'NAMESPACE', PDEATHSIG: 'NAMESPACE',
+  CGROUP: 'CGROUP', CREDENTIALS: 'USER', RLIMIT: 'LIMITS', CAPABILITIES: 'CAPABILITIES',
+  NO_NEW_PRIVS: 'NO_NEW_PRIVILEGES', SECCOMP: 'SECCOMP', OOM_SCORE_ADJ: 'OOM_ADJUST', NICE: 'NICE',
+  PERSONALITY: 'PERSONALITY', TERMINAL: 'STDIN', CHDIR: 'CHDIR', EXEC: 'EXEC', LOOPBACK: 'NETWORK',
 };
 
-/** Unknown steps count as NAMESPACE: every unnamed failure is in sandbox setup. */
-export const exitStatusForStep = (step: string): ExitStatusName => STEP_STATUS[step] ?? 'NAMESPACE';
+export const exitStatusForStep = (step: StepName): ExitStatusName => STEP_STATUS[step];

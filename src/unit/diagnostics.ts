@@ -18,16 +18,3 @@ export interface UnitDiagnostic {
 export function formatDiagnostic(d: UnitDiagnostic): string {
   return d.line > 0 ? `${d.file}:${d.line}: ${d.message}` : `${d.file}: ${d.message}`;
 }
-
-/** Collects diagnostics for one file so parsers need only say what went wrong. */
-export class DiagnosticSink {
-  readonly diagnostics: UnitDiagnostic[] = [];
-
-  add(d: UnitDiagnostic): void {
-    this.diagnostics.push(d);
-  }
-
-  get hasErrors(): boolean {
-    return this.diagnostics.some((d) => d.severity === 'error');
-  }
-}
