@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { HostFacts, TreeFacts } from '../nspawn/facts.js';
 import { parseOsRelease } from '../nspawn/environment.js';
+import { capabilitiesFromStatus } from '../plan/capabilities.js';
 
 const read = (path: string): string | undefined => {
   try {
@@ -50,13 +51,7 @@ export function gatherTreeFacts(directory: string, probes: readonly string[]): T
   };
 }
 
-function boundingSet(): number[] {
-  const line = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-  const mask = BigInt(`0x${line?.[1] ?? '0'}`);
-  const out: number[] = [];
-  for (let i = 0; i < 64; i++) if ((mask >> BigInt(i)) & 1n) out.push(i);
-  return out;
-}
+const boundingSet = (): number[] => capabilitiesFromStatus(readFileSync('/proc/self/status', 'utf8'), 'CapBnd');
 
 function nofileHard(): number {
   const line = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));

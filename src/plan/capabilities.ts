@@ -25,4 +25,11 @@ export function capabilityNumber(name: string): number | undefined {
   return index < 0 ? undefined : index;
 }
 
+/** Capability numbers in a /proc/PID/status mask line (CapPrm, CapEff, CapBnd ...). */
+export function capabilitiesFromStatus(statusText: string, field = 'CapPrm'): number[] {
+  const hex = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(statusText)?.[1] ?? '0';
+  const mask = BigInt(`0x${hex}`);
+  return [...Array(64).keys()].filter((i) => ((mask >> BigInt(i)) & 1n) === 1n);
+}
+
 export const capabilityName = (n: number): string => CAPABILITY_NAMES[n] ?? `cap_${n}`;

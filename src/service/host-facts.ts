@@ -4,16 +4,12 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EnvironmentFileSetting } from '../sandbox/exec-settings.js';
+import { capabilitiesFromStatus } from '../plan/capabilities.js';
 
-/** Capability numbers in a /proc/PID/status mask line (CapPrm, CapEff ...). */
-export function capabilitiesFromStatus(statusText: string, field = 'CapPrm'): number[] {
-  const hex = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'm').exec(statusText)?.[1] ?? '0';
-  const mask = BigInt(`0x${hex}`);
-  return [...Array(64).keys()].filter((i) => ((mask >> BigInt(i)) & 1n) === 1n);
-}
+export { capabilitiesFromStatus };
 
 /** The capabilities this (manager) process may pass on: a service never gets more. */
-export const managerCapabilities = (): number[] => capabilitiesFromStatus(readFileSync('/proc/self/status', 'utf8'));
+export const managerCapabilities = (): number[] => capabilitiesFromStatus(readFileSync('/proc/self/status', 'utf8'), 'CapPrm');
 
 /** Mount points in mountinfo(5) text, octal escapes decoded. */
 export function mountPointsFromMountinfo(text: string): string[] {

@@ -2,6 +2,7 @@
 // octal modes, signals. Each parser throws UnitValueError; the directive layer turns that into a
 // diagnostic.
 import { UnitValueError } from './errors.js';
+import { signalNumber } from '../plan/signals.js';
 
 export function parseBoolean(value: string): boolean {
   switch (value.toLowerCase()) {
@@ -162,37 +163,11 @@ export function parseUnsigned(value: string): number {
   return n;
 }
 
-// Linux signal numbers (x86, arm, most architectures).
-export const SIGNALS: readonly string[] = [
-  '', 'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2',
-  'PIPE', 'ALRM', 'TERM', 'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU',
-  'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS',
-];
-
 /** `SIGTERM`, `TERM`, `15`, `SIGRTMIN+3`, `RTMIN+3`. */
 export function parseSignal(value: string): number {
-  const name = value.startsWith('SIG') ? value.slice(3) : value;
-  const index = SIGNALS.indexOf(name);
-  if (index > 0) return index;
-  const rt = /^RTMIN(?:\+(\d+))?$/.exec(name);
-  if (rt) {
-    const n = 34 + Number(rt[1] ?? 0);
-    if (n <= 64) return n;
-  }
-  const rtmax = /^RTMAX(?:-(\d+))?$/.exec(name);
-  if (rtmax) {
-    const n = 64 - Number(rtmax[1] ?? 0);
-    if (n >= 34) return n;
-  }
-  if (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 64) return Number(value);
-  throw new UnitValueError('Failed to parse signal', value);
-}
-
-export function signalName(n: number): string {
-  const name = SIGNALS[n];
-  if (name) return `SIG${name}`;
-  if (n >= 34 && n <= 64) return n === 34 ? 'SIGRTMIN' : `SIGRTMIN+${n - 34}`;
-  return String(n);
+  const n = signalNumber(value, { ignoreCase: false });
+  if (n === undefined) throw new UnitValueError('Failed to parse signal', value);
+  return n;
 }
 
 /** One of a fixed set of words; `what` names the setting in the message like systemd does. */
