@@ -3,7 +3,6 @@
 // a cached program is one small file read. The key covers everything the bytes depend on: the
 // policy, the library file (a new libseccomp may emit other code), the architecture and the
 // compiler's own version.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
@@ -29,8 +28,24 @@ function libraryIdentity(): string {
   return 'unknown';
 }
 
+/**
+ * Two 32-bit FNV-1a-style hashes (different offsets and multipliers), as 16 hex digits. Not node:crypto: loading it
+ * costs a container start 6-10 ms. Only root can write the cache directory, so the key needs to
+ * tell policies apart, not resist someone forging a collision.
+ */
+function hash64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
 export function cacheKey(policy: SeccompPolicy, library: string): string {
-  return createHash('sha256').update(JSON.stringify({ policy, library, arch: process.arch, v: COMPILER_VERSION })).digest('hex');
+  return hash64(JSON.stringify({ policy, library, arch: process.arch, v: COMPILER_VERSION }));
 }
 
 /** The programs for `policy`, compiled by `compile` only when no cached copy exists. */
