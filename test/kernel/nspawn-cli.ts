@@ -1,9 +1,11 @@
-// Runs the real `nsbox` command (bin/nsbox.js, so the hand-over to the helper is what is tested)
-// and collects what it printed. Shared by the nspawn and boot kernel tests.
+// Runs the real `nsbox` command as a user does (bin/nsbox.cjs through its #! line, so the launcher
+// and the hand-over to the helper are what is tested) and collects what it printed. Shared by the
+// nspawn and boot kernel tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const NSBOX_BIN = fileURLToPath(new URL('../../../bin/nsbox.js', import.meta.url));
+export const NSBOX_BIN = fileURLToPath(new URL('../../../bin/nsbox.cjs', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;
@@ -18,7 +20,9 @@ export interface Running {
 }
 
 export function startNsbox(args: readonly string[], input?: string, env: NodeJS.ProcessEnv = process.env): Running {
-  const child = spawn(process.execPath, [NSBOX_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  // The launcher execs `node` from PATH: make that the node running the tests.
+  const path = `${dirname(process.execPath)}:${env['PATH'] ?? '/usr/bin:/bin'}`;
+  const child = spawn(NSBOX_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, PATH: path } });
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));

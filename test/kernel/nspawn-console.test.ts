@@ -38,7 +38,7 @@ describe('the interactive console', { skip: needsRoot || (!haveTmux && 'tmux not
     tree = makeBusyboxTree('nsbox-con-');
     snapshot = takeSnapshot({ paths: [tree.root], mountsUnder: [tree.root] });
     // After nsbox ends, the pane's shell reports the exit code and the terminal's line discipline.
-    const command = `${process.execPath} ${NSBOX_BIN} nspawn --register=no -D ${tree.root}; echo "EXITED:$?"; stty -a | grep -o -- '-\\?icanon'; sleep 600`;
+    const command = `${NSBOX_BIN} nspawn --register=no -D ${tree.root}; echo "EXITED:$?"; stty -a | grep -o -- '-\\?icanon'; sleep 600`;
     tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sh', '-c', command);
   });
   after(async () => {
