@@ -9,7 +9,7 @@ import { parseNspawnArgs } from '../src/nspawn/options.js';
 import type { BenchCase } from './cases.js';
 import { runFromCgroup, runNspawn, type Runner } from './runners.js';
 import { NSBOX_BIN } from './cli-case.js';
-import { Samples, now } from './samples.js';
+import { roundRobin } from './samples.js';
 import { CGROUP_PREFIX } from './slots.js';
 
 async function bootFromThisProcess(args: readonly string[]): Promise<void> {
@@ -34,32 +34,23 @@ export const bootPoweroff: BenchCase = {
     const cgroup = slots.slot(0).cgroup;
     const boot = ['-D', copy.root, '-b'];
     const runners: Runner[] = [
-      { tool: 'nsbox nspawn', once: () => runFromCgroup(cgroup, process.execPath, [NSBOX_BIN, 'nspawn', '--register=no', '--keep-unit', '-q', ...boot]) },
+      { tool: 'nsbox nspawn', once: () => runFromCgroup(cgroup, NSBOX_BIN, ['nspawn', '--register=no', '--keep-unit', '-q', ...boot]) },
       { tool: 'systemd-nspawn', once: () => runNspawn(cgroup, boot) },
       // The same container from this already running Node process (the library API): what a Node
       // program pays, without Node's own start-up that the CLI row includes.
       { tool: 'nsbox (library)', once: () => bootFromThisProcess(['--register=no', '--keep-unit', '-q', ...boot]) },
     ].filter((r) => selected(r.tool));
-    const samples = new Samples(runners);
+    const before = takeSnapshot({ paths: [copy.root], mountsUnder: [copy.root], cgroupPrefix: CGROUP_PREFIX });
     try {
-      for (const r of runners) {
-        const before = takeSnapshot({ paths: [copy.root], mountsUnder: [copy.root], cgroupPrefix: CGROUP_PREFIX });
-        // One unmeasured boot: the first one of a copy does first-boot work (machine-id, caches).
-        await samples.record(r.tool, async () => (await r.once(slots.slot(0)), undefined));
-        for (let i = 0; i < settings.boots; i++) {
-          await samples.record(r.tool, async () => {
-            const t0 = now();
-            await r.once(slots.slot(0));
-            return now() - t0;
-          });
-        }
-        // "poweroff ends it with nothing left": a booted OS leaving processes or mounts is a failure.
-        await samples.record(r.tool, async () => (await assertNoLeaks(before), undefined));
-        log(`  ${r.tool}: ${settings.boots} boots`);
-      }
+      // Round-robin like the other cases: boots are long, and a neighbour's load that comes and
+      // goes for a few seconds would otherwise land on whichever tool ran then. The one warm-up
+      // boot per tool also does the copy's first-boot work (machine-id, caches).
+      const results = await roundRobin(runners, slots.slot(0), settings.boots, 1, log);
+      // "poweroff ends it with nothing left": a booted OS leaving processes or mounts is a failure.
+      await assertNoLeaks(before);
+      return results;
     } finally {
       copy.remove();
     }
-    return samples.result();
   },
 };
