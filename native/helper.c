@@ -6,6 +6,7 @@
 #include "report.h"
 #include "supervise.h"
 #include "kernel.h"
+#include "notify.h"
 #include "wire_ids.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -214,6 +215,11 @@ int main(int argc, char **argv) {
   umask(0); /* ops create nodes with exact modes; the payload's umask is set before exec */
   struct console_pty pty = open_console(&plan);
 
+  /* Before the namespaces: the socket lives in the host's file system, where the supervisor reads
+   * it; an op binds its file into the tree. */
+  int notify_fd = -1;
+  if (plan.supervisor.notify_path && (notify_fd = notify_bind(plan.supervisor.notify_path)) < 0) fail(-1, STEP_NOTIFY, -notify_fd);
+
   sigset_t waited;
   signals_block(&waited);
   int go[2], status[2];
@@ -231,6 +237,7 @@ int main(int argc, char **argv) {
   if (child == 0) {
     close(go[1]);
     close(status[0]);
+    if (notify_fd >= 0) close(notify_fd);
     child_main(&plan, &proc, go[0], status[1], &waited, pty);
   }
   close(go[0]);
@@ -259,7 +266,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < n_extra_fds; i++) close(FIRST_EXTRA_FD + i);
   struct supervision s = {
     .child = child, .status_fd = status[0], .pty_master = relay ? pty.master : -1,
-    .relay_input = plan.console == CONSOLE_PTY, .settings = &plan.supervisor,
+    .relay_input = plan.console == CONSOLE_PTY, .notify_fd = notify_fd, .settings = &plan.supervisor,
   };
   supervise(&s, &waited);
 }

@@ -44,6 +44,8 @@ struct supervisor {
   size_t n_exit_codes;
   struct cleanup_step cleanup[MAX_CLEANUP];
   size_t n_cleanup;
+  const char *notify_path; /* NULL: no notify socket */
+  int notify_ready;        /* NOTIFY_READY_* */
 };
 
 struct plan {

@@ -24,6 +24,7 @@ static const char *signature(uint32_t tag) {
   case REC_CONSOLE: case REC_KILL_ON_SIGNAL_COUNT: case REC_FAILURE_EXIT: return "i";
   case REC_TRANSLATE_SIGNAL: case REC_EXIT_ON_SIGNAL: return "ii";
   case REC_CLEANUP: return "is";
+  case REC_NOTIFY_SOCKET: return "si";
   case REC_OP_LABELS: case REC_STEP_LABELS: return "|s";
   case REC_OP_BIND_CONSOLE: return "s";
   case REC_OP_BIND_CONTENT: return "sbiii";
@@ -222,6 +223,11 @@ int plan_read(int fd, struct plan *plan) {
       if (sup->n_cleanup >= MAX_CLEANUP) return -E2BIG;
       if (rec_int(r, 0) < CLEANUP_UNLINK || rec_int(r, 0) > CLEANUP_RMDIR_CGROUP_TREE) return -EINVAL;
       sup->cleanup[sup->n_cleanup++] = (struct cleanup_step){ (int)rec_int(r, 0), rec_str(r, 1) };
+      break;
+    case REC_NOTIFY_SOCKET:
+      sup->notify_path = rec_str(r, 0);
+      sup->notify_ready = (int)rec_int(r, 1);
+      if (sup->notify_ready != NOTIFY_READY_ON_START && sup->notify_ready != NOTIFY_READY_ON_READY) return -EINVAL;
       break;
     case REC_OP_LABELS: plan->op_labels = r; break;
     case REC_STEP_LABELS: plan->step_labels = r; break;

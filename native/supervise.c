@@ -1,5 +1,6 @@
 #include "supervise.h"
 #include "console.h"
+#include "notify.h"
 #include "wire_ids.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -95,11 +96,22 @@ _Noreturn void supervise(const struct supervision *s, const sigset_t *waited) {
   struct console console;
   console_start(&console, s->pty_master, s->relay_input);
   int terminations = 0, status = 0;
+  const struct supervisor *settings = s->settings;
+  int ready_passed = 0;
+  if (s->notify_fd >= 0 && settings->notify_ready == NOTIFY_READY_ON_START) {
+    notify_outer_ready();
+    ready_passed = 1;
+  }
   for (;;) {
-    struct pollfd fds[3] = { { sfd, POLLIN, 0 } };
-    nfds_t n = 1 + console_pollfds(&console, fds + 1);
+    struct pollfd fds[4] = { { sfd, POLLIN, 0 }, { s->notify_fd, POLLIN, 0 } };
+    nfds_t n = 2 + console_pollfds(&console, fds + 2);
     if (poll(fds, n, -1) < 0 && errno != EINTR) continue;
-    if (n > 1 && console_handle(&console, fds + 1, n - 1) == CONSOLE_ESCAPED) kill(s->child, SIGKILL);
+    if (n > 2 && console_handle(&console, fds + 2, n - 2) == CONSOLE_ESCAPED) kill(s->child, SIGKILL);
+    /* Read even when readiness was passed on already: a full socket would block the payload. */
+    if ((fds[1].revents & POLLIN) && notify_drain(s->notify_fd) && !ready_passed) {
+      notify_outer_ready();
+      ready_passed = 1;
+    }
     struct signalfd_siginfo info;
     while (read(sfd, &info, sizeof info) == sizeof info) {
       int sig = (int)info.ssi_signo;

@@ -12,6 +12,7 @@ struct supervision {
   int status_fd;   /* may carry the payload's wait status, written by a reaper; or -1 */
   int pty_master;  /* relayed to stdio when >= 0 */
   int relay_input; /* stdin -> pty too (not for a read-only console) */
+  int notify_fd;   /* the payload's sd_notify socket, or -1 */
   const struct supervisor *settings;
 };
 

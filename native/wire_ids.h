@@ -24,6 +24,7 @@ enum {
   REC_OP_LABELS = 16,
   REC_STEP_LABELS = 17,
   REC_FAILURE_EXIT = 18,
+  REC_NOTIFY_SOCKET = 19,
   REC_OP_BIND = 20,
   REC_OP_REMOUNT = 21,
   REC_OP_TMPFS = 22,
@@ -127,6 +128,11 @@ enum {
 };
 
 enum {
+  NOTIFY_READY_ON_START = 0,
+  NOTIFY_READY_ON_READY = 1,
+};
+
+enum {
   REPORT_PID = 1,
   REPORT_ERROR = 2,
 };
@@ -155,4 +161,5 @@ enum {
   STEP_UMASK = 20,
   STEP_PDEATHSIG = 21,
   STEP_LOOPBACK = 22,
+  STEP_NOTIFY = 23,
 };

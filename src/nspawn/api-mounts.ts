@@ -80,11 +80,18 @@ export interface RunHostInput {
   readonly memTotalBytes: number;
   readonly containerUuid: string;
   readonly osReleasePath?: string;
+  /** The helper's notify socket on the host, bound to NOTIFY_SOCKET_PATH. */
+  readonly notifySocketHostPath: string;
 }
+
+/** Where the payload finds its sd_notify(3) socket, as in nspawn. */
+export const NOTIFY_SOCKET_PATH = '/run/host/notify';
 
 /**
  * /run as a tmpfs and /run/host, nspawn's window onto the host: read-only, with the host's
- * os-release, the manager's name and the "inaccessible" nodes systemd uses for InaccessiblePaths=.
+ * os-release, the manager's name, the notify socket and the "inaccessible" nodes systemd uses
+ * for InaccessiblePaths=. nspawn binds its socket right there; here the helper binds it on the
+ * host before the namespaces exist, and its file is bound over a placeholder.
  */
 export function runOps(input: RunHostInput): Op[] {
   const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -105,7 +112,10 @@ export function runOps(input: RunHostInput): Op[] {
   if (input.osReleasePath !== undefined) {
     ops.push({ kind: 'write-file', path: rootPath('/run/host/os-release'), content: new Uint8Array(), mode: 0o444 });
   }
+  ops.push({ kind: 'write-file', path: rootPath(NOTIFY_SOCKET_PATH), content: new Uint8Array(), mode: 0o755 });
   ops.push({ kind: 'bind', source: rootPath('/run/host'), target: rootPath('/run/host'), recursive: false, flags: { ...API, readOnly: true }, optional: false, create: 'no' });
+  // Not read-only: sending to a socket is a write, and an ro mount would refuse it.
+  ops.push({ kind: 'bind', source: hostPath(input.notifySocketHostPath), target: rootPath(NOTIFY_SOCKET_PATH), recursive: false, flags: { nosuid: true, nodev: true, noexec: true }, optional: false, create: 'no' });
   if (input.osReleasePath !== undefined) {
     ops.push({ kind: 'bind', source: hostPath(input.osReleasePath), target: rootPath('/run/host/os-release'), recursive: false, flags: { ...API, readOnly: true }, optional: false, create: 'no' });
   }

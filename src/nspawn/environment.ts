@@ -6,6 +6,8 @@ import { DEFAULT_PATH } from './tree.js';
 
 export interface EnvironmentInput {
   readonly containerUuid: string;
+  /** Where the payload finds its sd_notify socket (nspawn: /run/host/notify). */
+  readonly notifySocket: string;
   readonly hostOsRelease: Readonly<Record<string, string>>;
   /** The terminal type; absent with --pipe and no TERM in the caller's environment. */
   readonly term?: string;
@@ -27,6 +29,7 @@ export function containerEnvironment(input: EnvironmentInput): string[] {
     ['USER', input.user],
     ['LOGNAME', input.user],
     ['container_uuid', input.containerUuid],
+    ['NOTIFY_SOCKET', input.notifySocket],
   ]);
   for (const key of HOST_KEYS) {
     const value = input.hostOsRelease[key];

@@ -11,7 +11,7 @@ import { localtimeOps, resolvConfOps } from './host-files.js';
 import type { NspawnOptions, BindSpec, TmpfsSpec } from './options.js';
 import { resolveUser, type ResolvedUser } from './passwd.js';
 import { supervisorSettings } from './supervisor.js';
-import { devOps, procOps, runOps, sysOps, tmpOps } from './api-mounts.js';
+import { devOps, NOTIFY_SOCKET_PATH, procOps, runOps, sysOps, tmpOps } from './api-mounts.js';
 import { checkOsTree, defaultMachineName, resolveCommand } from './tree.js';
 import type { ConsoleOption } from './options.js';
 import { nspawnSeccompPolicy } from './seccomp.js';
@@ -86,6 +86,12 @@ export function customMountOps(binds: readonly BindSpec[], tmpfs: readonly Tmpfs
   return entries.map((e, i) => ({ ...e, i })).sort((a, b) => depth(a.target) - depth(b.target) || a.i - b.i).map((e) => e.op);
 }
 
+/**
+ * The notify socket's host path: per start (the random id, not container_uuid, which two
+ * containers of one tree share), under /run where nspawn keeps its own state too.
+ */
+export const notifySocketHostPath = (facts: NspawnFacts): string => `/run/nsbox/notify/${facts.randomUuid}`;
+
 export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPlan {
   const { tree, host } = facts;
   checkOsTree(tree);
@@ -100,6 +106,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     warnings.push(`Some capabilities will not be set because they are not in the current bounding set: ${caps.unavailable.map(capabilityName).join(' ')}`);
   }
 
+  const notifySocket = notifySocketHostPath(facts);
   const covered = (path: string): boolean => [...options.binds, ...options.tmpfs].some((m) => m.target === path);
   const apiInput = { memTotalBytes: host.memTotalBytes, privateNetwork: options.privateNetwork, console: console !== 'pipe', mountTmp: !covered('/tmp') };
   const ops: Op[] = [
@@ -107,7 +114,12 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     ...sysOps(),
     ...cgroupOps(facts.cgroups.host, facts.cgroups.mode, facts.cgroups.dirs),
     ...devOps(apiInput),
-    ...runOps({ memTotalBytes: host.memTotalBytes, containerUuid: uuid, ...(host.osReleasePath !== undefined ? { osReleasePath: host.osReleasePath } : {}) }),
+    ...runOps({
+      memTotalBytes: host.memTotalBytes,
+      containerUuid: uuid,
+      notifySocketHostPath: notifySocket,
+      ...(host.osReleasePath !== undefined ? { osReleasePath: host.osReleasePath } : {}),
+    }),
     ...tmpOps(apiInput),
     ...resolvConfOps(host, tree, options),
     ...localtimeOps(host, tree, options),
@@ -118,6 +130,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
   ];
 
   const cleanup: CleanupStep[] = [
+    { kind: 'unlink', path: notifySocket },
     ...(facts.registrationFile !== undefined ? [{ kind: 'unlink', path: facts.registrationFile } as const] : []),
     // A booted systemd leaves its own init.scope behind (it is still in it when it exits), and a
     // hard kill leaves whatever it had made: the whole tree goes, deepest first.
@@ -131,13 +144,17 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     ...(options.ephemeral ? { ephemeralRoot: true } : {}),
     cgroups: facts.cgroups.dirs.map((d) => d.path),
     console: PLAN_CONSOLE[console],
-    supervisor: supervisorSettings({ boot: options.boot, ...(options.killSignal !== undefined ? { killSignal: options.killSignal } : {}), cleanup }),
+    supervisor: {
+      ...supervisorSettings({ boot: options.boot, ...(options.killSignal !== undefined ? { killSignal: options.killSignal } : {}), cleanup }),
+      notify: { hostPath: notifySocket, forwardReady: 'on-start' },
+    },
     ops,
     process: {
       executable: command.executable,
       argv: command.argv,
       env: containerEnvironment({
         containerUuid: uuid,
+        notifySocket: NOTIFY_SOCKET_PATH,
         hostOsRelease: host.osRelease,
         // The caller's TERM when it has one (even with --pipe, as nspawn); vt220 for a pty without.
         ...(host.term !== undefined ? { term: host.term } : console !== 'pipe' ? { term: 'vt220' } : {}),

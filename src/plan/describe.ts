@@ -57,6 +57,7 @@ export function describeStep(step: StepName, plan: Plan): string {
     case 'UMASK': return 'set umask';
     case 'PDEATHSIG': return 'set parent-death signal';
     case 'LOOPBACK': return 'bring up the loopback interface';
+    case 'NOTIFY': return `bind the notify socket ${plan.supervisor?.notify?.hostPath ?? ''}`;
     default: return assertNever(step);
   }
 }

@@ -242,6 +242,20 @@ export interface SupervisorSettings {
   /** Exit codes used when the payload dies by these signals instead of re-raising them (signal 0: any). */
   readonly exitCodeOnSignal?: readonly { readonly signal: number; readonly code: number }[];
   readonly cleanup?: readonly CleanupStep[];
+  readonly notify?: NotifySocket;
+}
+
+/**
+ * An sd_notify(3) socket for the payload, as systemd-nspawn's /run/host/notify: the helper binds a
+ * datagram socket at `hostPath` before the namespaces exist and keeps it (an op binds the socket
+ * file into the tree, where NOTIFY_SOCKET names it). The supervisor reads what the payload sends.
+ * Readiness goes on to the helper's own NOTIFY_SOCKET, if it has one (nsbox run as a
+ * Type=notify service): at once when the payload has started ('on-start', nspawn's default), or
+ * when the payload itself says READY=1 ('on-ready', nspawn's --notify-ready=yes).
+ */
+export interface NotifySocket {
+  readonly hostPath: string;
+  readonly forwardReady: 'on-start' | 'on-ready';
 }
 
 /**

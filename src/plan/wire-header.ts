@@ -13,6 +13,7 @@ const groups: ReadonlyArray<readonly [string, Readonly<Record<string, number>>]>
   ['TERMINAL', ids.TerminalId],
   ['CONSOLE', ids.ConsoleId],
   ['CLEANUP', ids.CleanupId],
+  ['NOTIFY_READY', ids.NotifyReadyId],
   ['REPORT', ids.ReportType],
   ['STEP', ids.StepId],
 ];

@@ -26,6 +26,8 @@ export const RecordTag = {
   OP_LABELS: 16,
   STEP_LABELS: 17,
   FAILURE_EXIT: 18,
+  /** s host path of the socket, i NotifyReadyId. */
+  NOTIFY_SOCKET: 19,
   OP_BIND: 20,
   OP_REMOUNT: 21,
   OP_TMPFS: 22,
@@ -83,6 +85,8 @@ export const ConsoleId = { INHERIT: 0, PTY: 1, PTY_READ_ONLY: 2, PTY_PASSIVE: 3 
 
 export const CleanupId = { UNLINK: 0, RMDIR: 1, RMDIR_CGROUP_TREE: 2 } as const;
 
+export const NotifyReadyId = { ON_START: 0, ON_READY: 1 } as const;
+
 export const TerminalId = { INHERIT: 0, NEW_SESSION: 1, CONTROLLING_TTY: 2 } as const;
 
 /** Report records the helper writes on the report fd (each: u32 type + fields). */
@@ -118,6 +122,7 @@ export const StepId = {
   UMASK: 20,
   PDEATHSIG: 21,
   LOOPBACK: 22,
+  NOTIFY: 23,
 } as const;
 
 export type StepName = keyof typeof StepId;

@@ -4,7 +4,7 @@
 // The helper rejects unknown tags, wrong field counts and strings without their NUL.
 import type { AnyPath, MountFlags, Op, Plan, CapSet, CreateTarget } from './types.js';
 import {
-  CleanupId, ConsoleId, CreateId, HidepidId, MountFlagBit, NodeTypeId, PathBase, PidModeId, PropagationId, RecordTag,
+  CleanupId, ConsoleId, CreateId, HidepidId, MountFlagBit, NodeTypeId, NotifyReadyId, PathBase, PidModeId, PropagationId, RecordTag,
   TerminalId, WIRE_MAGIC, WIRE_VERSION,
 } from './wire-ids.js';
 import { namespaceFlags, rlimitNumber } from './kernel-constants.js';
@@ -199,6 +199,10 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   for (const e of sup.exitCodeOnSignal ?? []) w.record(RecordTag.EXIT_ON_SIGNAL, [int(e.signal), int(e.code)]);
   const cleanupId = { unlink: CleanupId.UNLINK, rmdir: CleanupId.RMDIR, 'rmdir-cgroup-tree': CleanupId.RMDIR_CGROUP_TREE };
   for (const c of sup.cleanup ?? []) w.record(RecordTag.CLEANUP, [int(cleanupId[c.kind]), str(c.path)]);
+  if (sup.notify) {
+    const ready = sup.notify.forwardReady === 'on-ready' ? NotifyReadyId.ON_READY : NotifyReadyId.ON_START;
+    w.record(RecordTag.NOTIFY_SOCKET, [str(sup.notify.hostPath), int(ready)]);
+  }
   if (textErrors) {
     w.record(RecordTag.OP_LABELS, textErrors.opLabels.map(str));
     w.record(RecordTag.STEP_LABELS, textErrors.stepLabels.map(str));

@@ -105,6 +105,8 @@ test('unknown tags, wrong field counts and kinds, strings without NUL are EINVAL
     [record(RecordTag.ROOT, [Buffer.from('in\0side\0')]), ...processRecords()],
     [record(RecordTag.OP_MKDIR, [str('/x'), int(0o755)]), ...processRecords()],
     [record(RecordTag.PID_MODE, [int(7)]), ...processRecords()],
+    [record(RecordTag.NOTIFY_SOCKET, [str('/run/x.sock'), int(2)]), ...processRecords()],
+    [record(RecordTag.NOTIFY_SOCKET, [str('/run/x.sock')]), ...processRecords()],
   ];
   for (const records of cases) assertRejected(await feed(Buffer.concat([header(), ...records])), 'EINVAL');
 });

@@ -64,12 +64,25 @@ test('planNspawn(): boot runs init with SIGTERM -> SIGRTMIN+3, exit codes for ha
   assert.deepEqual(plan.supervisor?.exitCodeOnSignal, [{ signal: 2, code: 0 }, { signal: 1, code: 133 }, { signal: 0, code: 1 }]);
   assert.equal(plan.supervisor?.killOnSignalCount, 2);
   assert.deepEqual(plan.supervisor?.cleanup, [
+    { kind: 'unlink', path: '/run/nsbox/notify/11111111-2222-3333-4444-555555555555' },
     { kind: 'unlink', path: '/run/nsbox/machines/deb' },
     { kind: 'rmdir-cgroup-tree', path: '/sys/fs/cgroup/nsbox-deb-1' },
   ]);
   const run = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--kill-signal=SIGINT', '/bin/sh']), facts()).plan;
   assert.deepEqual(run.supervisor?.translateSignals?.[0], { from: 15, to: 2 });
   assert.deepEqual(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts()).plan.supervisor?.translateSignals?.[0], { from: 15, to: 9 });
+});
+
+test('planNspawn(): a notify socket per start at /run/host/notify, readiness passed on at start', () => {
+  const { plan } = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-b']), facts());
+  const socket = '/run/nsbox/notify/11111111-2222-3333-4444-555555555555';
+  assert.deepEqual(plan.supervisor?.notify, { hostPath: socket, forwardReady: 'on-start' });
+  assert.ok(plan.process.env.includes('NOTIFY_SOCKET=/run/host/notify'));
+  const at = (pred: (o: Op) => boolean): number => plan.ops.findIndex(pred);
+  const placeholder = at((o) => o.kind === 'write-file' && o.path.path === '/run/host/notify');
+  const readOnly = at((o) => o.kind === 'bind' && o.target.path === '/run/host');
+  const bound = at((o) => o.kind === 'bind' && o.target.path === '/run/host/notify' && o.source.in === 'host' && o.source.path === socket);
+  assert.ok(placeholder >= 0 && placeholder < readOnly && readOnly < bound, `placeholder ${placeholder}, ro ${readOnly}, socket ${bound}`);
 });
 
 test('planNspawn(): --as-pid2, --private-network, --read-only, --ephemeral, --hostname, --chdir', () => {
@@ -115,12 +128,12 @@ test('containerCapabilities(): nspawn 252 default set of 26, +/- options, limite
 });
 
 test('containerEnvironment(): nspawn\'s variables with container=nsbox, then -E (NAME alone from the caller)', () => {
-  const env = containerEnvironment({ containerUuid: 'u', hostOsRelease: parseOsRelease('ID=debian\nVERSION_ID="12"\n'), term: 'vt220', home: '/root', user: 'root', setenv: ['LANG=de_DE.UTF-8', 'FOO'], hostEnv: { FOO: 'bar' } });
+  const env = containerEnvironment({ containerUuid: 'u', notifySocket: '/run/host/notify', hostOsRelease: parseOsRelease('ID=debian\nVERSION_ID="12"\n'), term: 'vt220', home: '/root', user: 'root', setenv: ['LANG=de_DE.UTF-8', 'FOO'], hostEnv: { FOO: 'bar' } });
   assert.deepEqual(env, [
     'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'container=nsbox', 'TERM=vt220', 'HOME=/root', 'USER=root', 'LOGNAME=root',
-    'container_uuid=u', 'container_host_id=debian', 'container_host_version_id=12', 'LANG=de_DE.UTF-8', 'FOO=bar',
+    'container_uuid=u', 'NOTIFY_SOCKET=/run/host/notify', 'container_host_id=debian', 'container_host_version_id=12', 'LANG=de_DE.UTF-8', 'FOO=bar',
   ]);
-  assert.throws(() => containerEnvironment({ containerUuid: 'u', hostOsRelease: {}, home: '/', user: 'root', setenv: ['NOPE'], hostEnv: {} }), { code: 'NSPAWN_USAGE' });
+  assert.throws(() => containerEnvironment({ containerUuid: 'u', notifySocket: '/run/host/notify', hostOsRelease: {}, home: '/', user: 'root', setenv: ['NOPE'], hostEnv: {} }), { code: 'NSPAWN_USAGE' });
 });
 
 test('containerUuid(): the tree machine id as a UUID, else the random one', () => {

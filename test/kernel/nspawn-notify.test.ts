@@ -1,0 +1,71 @@
+// The notify socket, as systemd-nspawn's: NOTIFY_SOCKET=/run/host/notify inside, a socket the
+// supervisor reads, gone from the host after exit; and readiness passed on to whoever started
+// nsbox with a NOTIFY_SOCKET of its own (a service manager), at once by default.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
+import { needsRoot } from '../fixtures/plans.js';
+import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
+import { buildNotifyProbe, parseNotifyLog, type NotifyLog } from '../fixtures/notify-probe.js';
+import { inBox, NSBOX_BIN } from './nspawn-cli.js';
+
+const NOTIFY_DIR = '/run/nsbox/notify';
+const sockets = (): string[] => {
+  try {
+    return readdirSync(NOTIFY_DIR).sort();
+  } catch {
+    return [];
+  }
+};
+
+describe('the notify socket', { skip: needsRoot }, () => {
+  let tree: BusyboxTree;
+  let snapshot: Snapshot;
+  let probe: string;
+  let socketsBefore: string[];
+  before(() => {
+    tree = makeBusyboxTree('nsbox-notify-');
+    probe = join(tree.root, 'bin/notify-probe');
+    buildNotifyProbe(probe);
+    socketsBefore = sockets();
+    snapshot = takeSnapshot({ paths: [tree.root], cgroupPrefix: `nsbox-${basename(tree.root)}`, mountsUnder: [tree.root] });
+  });
+  after(async () => {
+    await assertNoLeaks(snapshot);
+    assert.deepEqual(sockets(), socketsBefore, 'every notify socket is unlinked after its container');
+    tree.remove();
+  });
+
+  /** nsbox nspawn under the probe's listener, as a Type=notify service manager would start it. */
+  const underListener = (nspawnArgs: readonly string[]): NotifyLog => {
+    const listener = join(tree.root, 'outer-notify.sock');
+    const r = spawnSync(probe, ['listen', listener, NSBOX_BIN, 'nspawn', '-q', '-P', '--register=no', '-D', tree.root, ...nspawnArgs], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return parseNotifyLog(r.stdout);
+  };
+
+  test('inside: NOTIFY_SOCKET=/run/host/notify names a socket the payload can send to', async () => {
+    const r = await inBox(tree.root, 'echo "$NOTIFY_SOCKET"; [ -S /run/host/notify ] && echo socket; notify-probe send READY=1 && echo sent');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['/run/host/notify', 'socket', 'sent']);
+  });
+
+  test('by default the manager hears READY=1 as soon as the container has started', () => {
+    const log = underListener(['/bin/sh', '-c', 'sleep 1']);
+    assert.equal(log.exitStatus, 0);
+    assert.deepEqual(log.messages.map((m) => m.text), ['READY=1']);
+    assert.ok(log.messages[0]!.ms < log.exitMs - 500, `READY=1 at ${log.messages[0]!.ms} ms, exit at ${log.exitMs} ms`);
+  });
+
+  test("what the payload sends does not reach the manager (only readiness, once)", () => {
+    const log = underListener(['/bin/sh', '-c', 'notify-probe send STATUS=inner; notify-probe send READY=1']);
+    assert.equal(log.exitStatus, 0);
+    assert.deepEqual(log.messages.map((m) => m.text), ['READY=1']);
+  });
+});
