@@ -1,5 +1,6 @@
-// `nsbox nspawn`: parse nspawn's options, prepare the container (facts, cgroups, registration),
-// then hand this process over to the helper, which supervises the container from then on.
+// `nsbox nspawn`: parse nspawn's options, merge the machine's .nspawn file into them, prepare the
+// container (facts, cgroups, registration), then hand this process over to the helper, which
+// supervises the container from then on.
 // NSBOX_NSPAWN_NO_HANDOVER=1 keeps Node in charge (spawn and wait), for debugging.
 // The executor's two modules directly rather than index.js: the whole public API costs ~35 ms of
 // imports on every container start, and this verb needs only these.
@@ -8,6 +9,7 @@ import { isTerminal } from '../executor/libc.js';
 import { NsboxError } from '../errors.js';
 import { helpText, parseNspawnArgs, type NspawnOptions } from '../nspawn/options.js';
 import { prepareContainer, type PreparedContainer } from '../machines/container.js';
+import { applyNspawnSettings } from '../machines/settings-files.js';
 
 const LABEL = 'nsbox nspawn: ';
 
@@ -52,6 +54,10 @@ export async function main(args: readonly string[]): Promise<number> {
       process.stdout.write('nsbox nspawn (systemd-nspawn 252 compatible)\n');
       return 0;
     }
+    const withSettings = applyNspawnSettings(options);
+    // Printed even with -q, as nspawn prints what it ignores in a settings file.
+    for (const w of withSettings.warnings) process.stderr.write(`${w}\n`);
+    options = withSettings.options;
     container = prepareContainer(options, {
       stdinIsTty: isTerminal(0),
       stdoutIsTty: isTerminal(1),

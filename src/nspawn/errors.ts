@@ -1,6 +1,7 @@
 // What `nsbox nspawn` refuses, each with a stable code. The CLI prints the message and exits 1,
 // as systemd-nspawn does for a bad command line, a tree that is not an OS, or an unknown user.
 import { NsboxError } from '../errors.js';
+import { formatDiagnostic, type UnitDiagnostic } from '../unit/diagnostics.js';
 
 /** A malformed command line: unknown option, missing or bad argument, conflicting options. */
 export class NspawnUsageError extends NsboxError {
@@ -17,6 +18,25 @@ export class NspawnUnsupportedError extends NsboxError {
   constructor(readonly option: string) {
     super(`${option} is not supported yet`);
     this.name = 'NspawnUnsupportedError';
+  }
+}
+
+/**
+ * A .nspawn file nsbox cannot apply as written: a key it does not implement yet (never silently
+ * dropped), a value nspawn would fail on at start-up, or a file nspawn itself refuses to load.
+ * The message names FILE:LINE for each problem, one per line.
+ */
+export class NspawnSettingsError extends NsboxError {
+  readonly code = 'NSPAWN_SETTINGS';
+  readonly file: string;
+  readonly line: number;
+  readonly key: string | undefined;
+  constructor(readonly problems: readonly UnitDiagnostic[]) {
+    super(problems.map(formatDiagnostic).join('\n'));
+    this.name = 'NspawnSettingsError';
+    this.file = problems[0]?.file ?? '';
+    this.line = problems[0]?.line ?? 0;
+    this.key = problems[0]?.key;
   }
 }
 

@@ -25,6 +25,19 @@ export interface TmpfsSpec {
 /** 'all' or a list of capability numbers. */
 export type CapabilityArg = 'all' | readonly number[];
 
+/** --settings=: read NAME.nspawn (yes), not at all (no), let it win over the command line
+ * (override), or apply its privileged settings wherever it was found (trusted). */
+export type SettingsMode = 'yes' | 'no' | 'override' | 'trusted';
+
+/**
+ * What a .nspawn file may set too. An option in a group marks the group as fixed by the command
+ * line, and the file's keys of that group are then ignored whole (nspawn's arg_settings_mask): one
+ * -E drops every Environment= line, one --tmpfs every Bind=.
+ */
+export type SettingGroup =
+  | 'start-mode' | 'ephemeral' | 'working-directory' | 'environment' | 'user' | 'capability'
+  | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname';
+
 export interface NspawnOptions {
   readonly directory?: string;
   readonly machine?: string;
@@ -47,6 +60,9 @@ export interface NspawnOptions {
   readonly register: boolean;
   readonly keepUnit: boolean;
   readonly ephemeral: boolean;
+  readonly settings: SettingsMode;
+  /** Groups the command line set, in the order first met; see SettingGroup. */
+  readonly fixedByCommandLine: readonly SettingGroup[];
   readonly help: boolean;
   readonly version: boolean;
   /** The command and its arguments; in boot mode, arguments for init. */
@@ -59,7 +75,7 @@ type Draft = Mutable<NspawnOptions>;
 export const defaultOptions = (): Draft => ({
   boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], readOnly: false, privateNetwork: false,
   capability: [], dropCapability: [], quiet: false, register: true, keepUnit: false, ephemeral: false,
-  help: false, version: false, command: [],
+  settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
 });
 
 export interface OptionSpec {
@@ -67,6 +83,8 @@ export interface OptionSpec {
   readonly short?: string;
   readonly arg: 'none' | 'required';
   readonly help: string;
+  /** Set when a .nspawn key sets the same thing: the command line then wins. */
+  readonly setting?: SettingGroup;
   readonly apply: (draft: Draft, value: string, option: string) => void;
 }
 
@@ -76,6 +94,16 @@ function parseBoolean(option: string, value: string): boolean {
   if (/^(1|yes|y|true|t|on)$/i.test(value)) return true;
   if (/^(0|no|n|false|f|off)$/i.test(value)) return false;
   throw new NspawnUsageError(option, `expects a boolean, got "${value}"`);
+}
+
+/** nspawn takes any boolean spelling for yes and no. */
+function parseSettingsMode(option: string, value: string): SettingsMode {
+  if (value === 'override' || value === 'trusted') return value;
+  try {
+    return parseBoolean(option, value) ? 'yes' : 'no';
+  } catch {
+    throw new NspawnUsageError(option, `expects a boolean, override or trusted, got "${value}"`);
+  }
 }
 
 function parseCapabilities(option: string, value: string): CapabilityArg {
@@ -136,26 +164,26 @@ export const OPTIONS: readonly OptionSpec[] = [
   { long: 'version', arg: 'none', help: 'Print the version', apply: (d) => (d.version = true) },
   { long: 'directory', short: 'D', arg: 'required', help: 'Root directory of the container', apply: (d, v) => (d.directory = v) },
   { long: 'machine', short: 'M', arg: 'required', help: 'Machine name (default: the directory name)', apply: (d, v, o) => (d.machine = validMachineName(o, v)) },
-  { long: 'boot', short: 'b', arg: 'none', help: "Boot the tree's init as PID 1", apply: (d) => (d.boot = true) },
-  { long: 'as-pid2', short: 'a', arg: 'none', help: 'Run the command as PID 2 under a stub init', apply: (d) => (d.asPid2 = true) },
-  { long: 'user', short: 'u', arg: 'required', help: 'Run the command as this user of the tree', apply: (d, v) => (d.user = v) },
-  { long: 'chdir', arg: 'required', help: 'Working directory inside the container', apply: (d, v, o) => (d.chdir = absolute(o, v)) },
-  { long: 'setenv', short: 'E', arg: 'required', help: 'Set an environment variable (NAME=VALUE or NAME)', apply: (d, v, o) => {
+  { long: 'boot', short: 'b', arg: 'none', setting: 'start-mode', help: "Boot the tree's init as PID 1", apply: (d) => (d.boot = true) },
+  { long: 'as-pid2', short: 'a', arg: 'none', setting: 'start-mode', help: 'Run the command as PID 2 under a stub init', apply: (d) => (d.asPid2 = true) },
+  { long: 'user', short: 'u', arg: 'required', setting: 'user', help: 'Run the command as this user of the tree', apply: (d, v) => (d.user = v) },
+  { long: 'chdir', arg: 'required', setting: 'working-directory', help: 'Working directory inside the container', apply: (d, v, o) => (d.chdir = absolute(o, v)) },
+  { long: 'setenv', short: 'E', arg: 'required', setting: 'environment', help: 'Set an environment variable (NAME=VALUE or NAME)', apply: (d, v, o) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(v)) throw new NspawnUsageError(o, `invalid environment assignment "${v}"`);
       d.setenv.push(v);
     } },
-  { long: 'bind', arg: 'required', help: 'Bind a host path (SRC[:DST[:rbind|norbind]])', apply: (d, v, o) => d.binds.push(parseBindSpec(o, v, false)) },
-  { long: 'bind-ro', arg: 'required', help: 'Bind a host path read-only', apply: (d, v, o) => d.binds.push(parseBindSpec(o, v, true)) },
-  { long: 'tmpfs', arg: 'required', help: 'Mount a tmpfs (PATH[:OPTIONS])', apply: (d, v, o) => {
+  { long: 'bind', arg: 'required', setting: 'custom-mounts', help: 'Bind a host path (SRC[:DST[:rbind|norbind]])', apply: (d, v, o) => d.binds.push(parseBindSpec(o, v, false)) },
+  { long: 'bind-ro', arg: 'required', setting: 'custom-mounts', help: 'Bind a host path read-only', apply: (d, v, o) => d.binds.push(parseBindSpec(o, v, true)) },
+  { long: 'tmpfs', arg: 'required', setting: 'custom-mounts', help: 'Mount a tmpfs (PATH[:OPTIONS])', apply: (d, v, o) => {
       const [target = '', ...opts] = splitColons(v);
       d.tmpfs.push({ target: absolute(o, target), options: parseTmpfsOptions(o, opts.join(':')) });
     } },
-  { long: 'read-only', arg: 'none', help: 'Mount the root read-only', apply: (d) => (d.readOnly = true) },
-  { long: 'private-network', arg: 'none', help: 'Only a loopback device; keeps CAP_NET_ADMIN', apply: (d) => (d.privateNetwork = true) },
-  { long: 'hostname', arg: 'required', help: 'Hostname (default: the machine name)', apply: (d, v, o) => (d.hostname = validMachineName(o, v)) },
-  { long: 'capability', arg: 'required', help: 'Grant capabilities beyond the default set', apply: (d, v, o) => d.capability.push(parseCapabilities(o, v)) },
-  { long: 'drop-capability', arg: 'required', help: 'Drop capabilities from the default set', apply: (d, v, o) => d.dropCapability.push(parseCapabilities(o, v)) },
-  { long: 'kill-signal', arg: 'required', help: 'Signal that asks the container to stop', apply: (d, v, o) => {
+  { long: 'read-only', arg: 'none', setting: 'read-only', help: 'Mount the root read-only', apply: (d) => (d.readOnly = true) },
+  { long: 'private-network', arg: 'none', setting: 'network', help: 'Only a loopback device; keeps CAP_NET_ADMIN', apply: (d) => (d.privateNetwork = true) },
+  { long: 'hostname', arg: 'required', setting: 'hostname', help: 'Hostname (default: the machine name)', apply: (d, v, o) => (d.hostname = validMachineName(o, v)) },
+  { long: 'capability', arg: 'required', setting: 'capability', help: 'Grant capabilities beyond the default set', apply: (d, v, o) => d.capability.push(parseCapabilities(o, v)) },
+  { long: 'drop-capability', arg: 'required', setting: 'capability', help: 'Drop capabilities from the default set', apply: (d, v, o) => d.dropCapability.push(parseCapabilities(o, v)) },
+  { long: 'kill-signal', arg: 'required', setting: 'kill-signal', help: 'Signal that asks the container to stop', apply: (d, v, o) => {
       const n = parseSignal(v);
       if (n === undefined) throw new NspawnUsageError(o, `unknown signal "${v}"`);
       d.killSignal = n;
@@ -168,7 +196,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     } },
   { long: 'register', arg: 'required', help: 'Accepted; nsbox registers under /run/nsbox/machines', apply: (d, v, o) => (d.register = parseBoolean(o, v)) },
   { long: 'keep-unit', arg: 'none', help: 'Accepted; nsbox creates no unit', apply: (d) => (d.keepUnit = true) },
-  { long: 'ephemeral', short: 'x', arg: 'none', help: 'Run on a throwaway overlay of the tree', apply: (d) => (d.ephemeral = true) },
+  { long: 'settings', arg: 'required', help: 'Read NAME.nspawn: yes, no, override or trusted', apply: (d, v, o) => (d.settings = parseSettingsMode(o, v)) },
+  { long: 'ephemeral', short: 'x', arg: 'none', setting: 'ephemeral', help: 'Run on a throwaway overlay of the tree', apply: (d) => (d.ephemeral = true) },
 ];
 
 /** systemd-nspawn 252 options nsbox does not implement yet (with their short letters). */
@@ -184,7 +213,7 @@ export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly sho
   { long: 'no-new-privileges' }, { long: 'ambient-capability' }, { long: 'link-journal' }, { long: 'resolv-conf' },
   { long: 'timezone' }, { long: 'overlay' }, { long: 'overlay-ro' }, { long: 'inaccessible' },
   { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
-  { long: 'notify-ready' }, { long: 'suppress-sync' }, { long: 'settings' }, { long: 'load-credential' },
+  { long: 'notify-ready' }, { long: 'suppress-sync' }, { long: 'load-credential' },
   { long: 'set-credential' }, { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },
   { long: 'machine-directory' }, { long: 'kill-signal-on-exit' },
 ];
@@ -197,6 +226,10 @@ const unsupportedShort = new Map(UNSUPPORTED_OPTIONS.filter((o) => o.short).map(
 /** Parses nspawn's arguments (without the verb). Throws NspawnUsageError / NspawnUnsupportedError. */
 export function parseNspawnArgs(argv: readonly string[]): NspawnOptions {
   const draft = defaultOptions();
+  const apply = (spec: OptionSpec, value: string, option: string): void => {
+    spec.apply(draft, value, option);
+    if (spec.setting !== undefined && !draft.fixedByCommandLine.includes(spec.setting)) draft.fixedByCommandLine.push(spec.setting);
+  };
   let i = 0;
   const next = (option: string): string => {
     const value = argv[++i];
@@ -220,8 +253,8 @@ export function parseNspawnArgs(argv: readonly string[]): NspawnOptions {
       const option = `--${name}`;
       if (spec.arg === 'none') {
         if (eq >= 0) throw new NspawnUsageError(option, 'takes no argument');
-        spec.apply(draft, '', option);
-      } else spec.apply(draft, eq >= 0 ? arg.slice(eq + 1) : next(option), option);
+        apply(spec, '', option);
+      } else apply(spec, eq >= 0 ? arg.slice(eq + 1) : next(option), option);
       continue;
     }
     if (arg.startsWith('-') && arg.length > 1) {
@@ -236,10 +269,10 @@ export function parseNspawnArgs(argv: readonly string[]): NspawnOptions {
           throw new NspawnUsageError(option, 'unknown option');
         }
         if (spec.arg === 'none') {
-          spec.apply(draft, '', option);
+          apply(spec, '', option);
           continue;
         }
-        spec.apply(draft, j + 1 < arg.length ? arg.slice(j + 1) : next(option), option);
+        apply(spec, j + 1 < arg.length ? arg.slice(j + 1) : next(option), option);
         break;
       }
       continue;
@@ -247,11 +280,15 @@ export function parseNspawnArgs(argv: readonly string[]): NspawnOptions {
     break;
   }
   draft.command = argv.slice(i);
+  // A command (or init's arguments) fixes the start mode too, as in nspawn: Parameters= then
+  // cannot replace it, and Boot=/ProcessTwo= cannot reinterpret it.
+  if (draft.command.length > 0 && !draft.fixedByCommandLine.includes('start-mode')) draft.fixedByCommandLine.push('start-mode');
   checkConflicts(draft);
   return draft;
 }
 
-function checkConflicts(d: Draft): void {
+/** Combinations nsbox refuses; run again once a settings file has been merged in. */
+export function checkConflicts(d: NspawnOptions): void {
   if (d.boot && d.asPid2) throw new NspawnUsageError('--boot', 'cannot be combined with --as-pid2');
   if (d.boot && d.user !== undefined) throw new NspawnUsageError('--user', 'cannot be combined with --boot');
   if (d.ephemeral && d.readOnly) throw new NspawnUsageError('--ephemeral', 'cannot be combined with --read-only');

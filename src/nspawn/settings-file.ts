@@ -1,0 +1,470 @@
+// .nspawn settings files (systemd.nspawn(5)) as systemd-nspawn 252 reads and merges them. Pure:
+// the edge (src/machines/settings-files.ts) finds the file and hands over its text.
+//
+// Checked against systemd-nspawn 252 on a busybox tree:
+// - The syntax is the unit-file syntax (one lexer for both), but without specifiers or drop-ins,
+//   and in list values a backslash is an ordinary character: `Parameters=a\ b` is "a\" and "b".
+// - A value nspawn cannot parse is ignored with a FILE:LINE warning and the container starts;
+//   unknown keys and sections are warnings too. A bad section header fails the whole file.
+// - Merging (nspawn.c merge_settings): a setting fixed on the command line keeps the file's keys
+//   of its group away whole (one -E drops every Environment=); Parameters= only counts together
+//   with Boot= or ProcessTwo=; an untrusted file (next to the tree) loses its privileged keys,
+//   each group with a warning naming the file, while DropCapability=, ReadOnly=, Environment= and
+//   the rest apply.
+// nsbox adds one rule: a key nspawn has and nsbox lacks (or a value nspawn would fail on at
+// start-up) is an error naming FILE:LINE, unless it holds nspawn's default or would not take
+// effect anyway (masked by the command line, or privileged in an untrusted file).
+import { ALL_CAPABILITIES, CAPABILITY_NAMES, capabilityNumber } from '../plan/capabilities.js';
+import { signalNumber } from '../plan/signals.js';
+import { formatDiagnostic, type UnitDiagnostic } from '../unit/diagnostics.js';
+import { UnitValueError } from '../unit/errors.js';
+import { lexUnitFile } from '../unit/lexer.js';
+import { parseBoolean } from '../unit/values.js';
+import { splitWords } from '../unit/words.js';
+import { CAP_NET_ADMIN, NSPAWN_DEFAULT_CAPABILITIES } from './capabilities.js';
+import { NspawnSettingsError, NspawnUnsupportedError, NspawnUsageError } from './errors.js';
+import {
+  checkConflicts, parseBindSpec, splitColons,
+  type BindSpec, type NspawnOptions, type SettingGroup, type SettingsMode, type TmpfsSpec,
+} from './options.js';
+import { parseTmpfsOptions } from './tmpfs-options.js';
+
+const RLIMITS = ['CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NOFILE', 'AS', 'NPROC', 'MEMLOCK', 'LOCKS', 'SIGPENDING', 'MSGQUEUE', 'NICE', 'RTPRIO', 'RTTIME'] as const;
+
+/**
+ * What an untrusted file loses, in the order nspawn warns, with nspawn's words ("Ignoring WHAT,
+ * file F is not trusted."); the later ones quote the file name, as nspawn 252 does.
+ */
+const UNTRUSTED = [
+  'ephemeral setting', 'Capability= setting', 'AmbientCapability= setting', 'MachineID= setting',
+  'TemporaryFileSystem=, Bind= and BindReadOnly= settings', 'network settings', 'Port= setting',
+  'PrivateUsers= and PrivateUsersChown= settings', 'bind user setting', 'SystemCallFilter= settings',
+  ...RLIMITS.map((l) => `Limit${l}= setting` as const), 'OOMScoreAdjust= setting', 'CPUAffinity= setting', 'journal link setting',
+] as const;
+type Privileged = (typeof UNTRUSTED)[number];
+const QUOTED_FROM = UNTRUSTED.indexOf('LimitCPU= setting');
+
+/** A key nsbox cannot apply as written; the merge decides whether it would take effect. */
+export interface RefusedKey {
+  readonly line: number;
+  readonly key: string;
+  readonly message: string;
+  /** The command line setting this group keeps the key away, as any of the group's keys. */
+  readonly group?: SettingGroup | undefined;
+  /** An untrusted file loses it (with this warning) rather than failing on it. */
+  readonly privileged?: Privileged | undefined;
+}
+
+/** What a settings file asks for, within what nsbox can apply. Absent: the file leaves it alone. */
+export interface NspawnSettings {
+  readonly file: string;
+  /** From Boot= and ProcessTwo=; 'pid1' when either is set to no. */
+  readonly startMode?: 'pid1' | 'boot' | 'pid2' | undefined;
+  readonly parameters?: readonly string[] | undefined;
+  /** NAME=VALUE entries only: a bare NAME is not taken from nspawn's environment, as -E NAME is. */
+  readonly environment?: readonly string[] | undefined;
+  readonly user?: string | undefined;
+  readonly workingDirectory?: string | undefined;
+  readonly capability: readonly number[];
+  readonly dropCapability: readonly number[];
+  readonly killSignal?: number | undefined;
+  readonly hostname?: string | undefined;
+  readonly ephemeral?: boolean | undefined;
+  readonly readOnly?: boolean | undefined;
+  readonly binds: readonly BindSpec[];
+  readonly tmpfs: readonly TmpfsSpec[];
+  readonly privateNetwork?: boolean | undefined;
+  /** Only `no` gets here; it still counts as network configuration. */
+  readonly virtualEthernet?: false | undefined;
+  readonly refused: readonly RefusedKey[];
+}
+
+export interface ParsedSettings {
+  readonly settings: NspawnSettings;
+  /** Lines nspawn ignores (warnings) or refuses to load (errors), in file order. */
+  readonly diagnostics: readonly UnitDiagnostic[];
+}
+
+type MutableList<T> = T extends readonly (infer U)[] ? U[] : T;
+type Draft = { -readonly [K in keyof NspawnSettings]: MutableList<NspawnSettings[K]> };
+
+interface KeyContext {
+  readonly key: string;
+  warn(message: string): void;
+  /** Not applicable by nsbox; `privileged: false` for a value nspawn applies even untrusted. */
+  refuse(message: string, privileged?: boolean): void;
+}
+
+type KeyParser = (draft: Draft, value: string, ctx: KeyContext) => void;
+
+interface KeySpec {
+  readonly parse: KeyParser;
+  readonly group?: SettingGroup;
+  readonly privileged?: Privileged;
+}
+
+/** Tristates: a bad value is ignored with nspawn's warning. */
+function boolean(value: string, ctx: KeyContext): boolean | undefined {
+  try {
+    return parseBoolean(value);
+  } catch {
+    ctx.warn(`Failed to parse boolean value for ${ctx.key}=, ignoring: ${value}`);
+    return undefined;
+  }
+}
+
+/** Empty resets to "not set", as config_parse_tristate. */
+const tristate = (set: (d: Draft, v: boolean | undefined) => void): KeySpec => ({
+  parse: (d, value, ctx) => {
+    if (value === '') return set(d, undefined);
+    const b = boolean(value, ctx);
+    if (b !== undefined) set(d, b);
+  },
+});
+
+/**
+ * nspawn's strv values: whitespace-separated words, quotes removed, backslash taken literally.
+ * splitWords() treats a backslash as an escape, so each one is doubled first to stay itself.
+ * Each line adds words; an empty one resets the list.
+ */
+const words = (
+  set: (d: Draft, list: string[] | undefined) => void,
+  get: (d: Draft) => string[] | undefined,
+  keep: (word: string, ctx: KeyContext) => boolean = () => true,
+): KeySpec => ({
+  parse: (d, value, ctx) => {
+    if (value === '') return set(d, undefined);
+    let list: string[];
+    try {
+      list = splitWords(value.replaceAll('\\', '\\\\'), { unquote: true });
+    } catch (e) {
+      if (!(e instanceof UnitValueError)) throw e;
+      return ctx.warn(`Invalid syntax, ignoring: ${value}`);
+    }
+    set(d, [...(get(d) ?? []), ...list.filter((w) => keep(w, ctx))]);
+  },
+});
+
+/** capability_from_name(): a CAP_ name in any case or a number; `all` for every one. */
+function capabilityList(value: string, ctx: KeyContext): number[] {
+  const out: number[] = [];
+  for (const word of value.split(/[ \t\n\r]+/).filter(Boolean)) {
+    if (word === 'all') {
+      out.push(...ALL_CAPABILITIES);
+      continue;
+    }
+    const n = /^\d+$/.test(word) ? Number(word) : /^cap_/i.test(word) ? capabilityNumber(word) : undefined;
+    if (n === undefined || n >= CAPABILITY_NAMES.length) ctx.warn(`Failed to parse capability, ignoring: ${word}`);
+    else out.push(n);
+  }
+  return out;
+}
+
+/** hostname_is_valid(): dot-separated labels of letters, digits and inner dashes, 64 at most. */
+const validHostname = (name: string): boolean =>
+  name.length <= 64 && name.split('.').every((label) => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label));
+
+/** A key nsbox cannot parse into something it applies, reported only if the key would apply. */
+function refuseOnError(ctx: KeyContext, apply: () => void): void {
+  try {
+    apply();
+  } catch (e) {
+    if (!(e instanceof NspawnUsageError || e instanceof NspawnUnsupportedError)) throw e;
+    ctx.refuse(e.message);
+  }
+}
+
+const CUSTOM_MOUNTS = { group: 'custom-mounts', privileged: 'TemporaryFileSystem=, Bind= and BindReadOnly= settings' } as const;
+const NETWORK = { group: 'network', privileged: 'network settings' } as const;
+
+/** Bind=/BindReadOnly=: the --bind syntax; nspawn ignores a spec it cannot split, fails on a bad option. */
+const bind = (readOnly: boolean): KeySpec => ({
+  ...CUSTOM_MOUNTS,
+  parse: (d, value, ctx) => {
+    const parts = splitColons(value);
+    const [source = '', target] = parts;
+    if (parts.length > 3 || source === '' || (target !== undefined && target !== '' && !target.startsWith('/'))) {
+      return ctx.warn(`Invalid bind mount specification ${value}: Invalid argument`);
+    }
+    // nspawn takes it relative to its own working directory, which a settings file cannot know.
+    if (!source.startsWith('/') && !source.startsWith('+')) return ctx.refuse(`${ctx.key}=${value}: a relative source path is not supported yet`);
+    refuseOnError(ctx, () => d.binds.push(parseBindSpec(`${ctx.key}=`, value, readOnly)));
+  },
+});
+
+const temporaryFileSystem: KeySpec = {
+  ...CUSTOM_MOUNTS,
+  parse: (d, value, ctx) => {
+    const [target = '', ...opts] = splitColons(value);
+    if (!target.startsWith('/')) return ctx.warn(`Invalid temporary file system specification ${value}: Invalid argument`);
+    refuseOnError(ctx, () => d.tmpfs.push({ target, options: parseTmpfsOptions(`${ctx.key}=`, opts.join(':')) }));
+  },
+};
+
+/** Boot= and ProcessTwo= share one start mode; nspawn ignores the later of two that disagree. */
+const startMode = (mode: 'boot' | 'pid2'): KeySpec => ({
+  parse: (d, value, ctx) => {
+    const b = boolean(value, ctx);
+    if (b === undefined) return;
+    const other = mode === 'boot' ? 'pid2' : 'boot';
+    if ((b && d.startMode === other) || (!b && d.startMode === mode)) return ctx.warn('Conflicting Boot= or ProcessTwo= setting found. Ignoring.');
+    if (b) d.startMode = mode;
+    else d.startMode ??= 'pid1';
+  },
+});
+
+/**
+ * A key nsbox lacks: refused (with the option it stands for) unless empty or nspawn's default,
+ * which is what nsbox does anyway. 'false': a boolean key, where nspawn ignores a bad value with a
+ * warning; 'no': any false boolean, every other value refused (PrivateUsers=pick, Volatile=state).
+ */
+const unsupported = (option: string, more: { readonly default?: 'false' | 'no' | 'auto' | 'off'; readonly group?: SettingGroup; readonly privileged?: Privileged } = {}): KeySpec => ({
+  ...(more.group !== undefined ? { group: more.group } : {}),
+  ...(more.privileged !== undefined ? { privileged: more.privileged } : {}),
+  parse: (_d, value, ctx) => {
+    if (value === '') return;
+    if (more.default === 'false') {
+      if (boolean(value, ctx) !== true) return;
+    } else if (more.default === 'no') {
+      if (/^(0|no|n|false|f|off)$/i.test(value)) return;
+    } else if (value === more.default) return;
+    // nspawn applies a deny list (~...) even from an untrusted file, an allow list only if trusted.
+    ctx.refuse(`${ctx.key}=${value} is not supported yet (${option})`, !(ctx.key === 'SystemCallFilter' && value.startsWith('~')));
+  },
+});
+
+/** Every key of systemd-nspawn 252 (its gperf table), by section. */
+const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
+  Exec: {
+    Boot: startMode('boot'),
+    ProcessTwo: startMode('pid2'),
+    Parameters: words((d, l) => (d.parameters = l), (d) => d.parameters),
+    // nspawn drops what is not NAME=VALUE without a word; nsbox says so.
+    Environment: words((d, l) => (d.environment = l), (d) => d.environment, (entry, ctx) => {
+      const valid = /^[A-Za-z_][A-Za-z0-9_]*=/.test(entry);
+      if (!valid) ctx.warn(`Invalid environment assignment, ignoring: ${entry}`);
+      return valid;
+    }),
+    User: { parse: (d, value) => (d.user = value === '' ? undefined : value) },
+    WorkingDirectory: {
+      parse: (d, value, ctx) => {
+        if (value !== '' && !value.startsWith('/')) return ctx.warn(`WorkingDirectory= path is not absolute, ignoring: ${value}`);
+        d.workingDirectory = value === '' ? undefined : value;
+      },
+    },
+    Capability: { parse: (d, value, ctx) => d.capability.push(...capabilityList(value, ctx)) },
+    DropCapability: { parse: (d, value, ctx) => d.dropCapability.push(...capabilityList(value, ctx)) },
+    KillSignal: {
+      parse: (d, value, ctx) => {
+        const n = signalNumber(value, { ignoreCase: false });
+        if (n === undefined) return ctx.warn(`Failed to parse signal name, ignoring: ${value}`);
+        d.killSignal = n;
+      },
+    },
+    Hostname: {
+      parse: (d, value, ctx) => {
+        if (value !== '' && !validHostname(value)) return ctx.warn(`Specified invalid hostname, ignoring assignment: ${value}`);
+        d.hostname = value === '' ? undefined : value;
+      },
+    },
+    Ephemeral: tristate((d, b) => (d.ephemeral = b)),
+    AmbientCapability: unsupported('--ambient-capability', { group: 'capability', privileged: 'AmbientCapability= setting' }),
+    NoNewPrivileges: unsupported('--no-new-privileges', { default: 'false' }),
+    Personality: unsupported('--personality'),
+    MachineID: unsupported('--uuid', { privileged: 'MachineID= setting' }),
+    PivotRoot: unsupported('--pivot-root'),
+    PrivateUsers: unsupported('--private-users', { default: 'no', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
+    NotifyReady: unsupported('--notify-ready', { default: 'false' }),
+    SystemCallFilter: unsupported('--system-call-filter', { privileged: 'SystemCallFilter= settings' }),
+    OOMScoreAdjust: unsupported('--oom-score-adjust', { privileged: 'OOMScoreAdjust= setting' }),
+    CPUAffinity: unsupported('--cpu-affinity', { privileged: 'CPUAffinity= setting' }),
+    ResolvConf: unsupported('--resolv-conf', { default: 'auto' }),
+    LinkJournal: unsupported('--link-journal', { default: 'auto', privileged: 'journal link setting' }),
+    Timezone: unsupported('--timezone', { default: 'auto' }),
+    SuppressSync: unsupported('--suppress-sync', { default: 'false' }),
+    ...Object.fromEntries(RLIMITS.map((l) => [`Limit${l}`, unsupported('--rlimit', { privileged: `Limit${l}= setting` })])),
+  },
+  Files: {
+    ReadOnly: tristate((d, b) => (d.readOnly = b)),
+    Bind: bind(false),
+    BindReadOnly: bind(true),
+    TemporaryFileSystem: temporaryFileSystem,
+    Volatile: unsupported('--volatile', { default: 'no' }),
+    Inaccessible: unsupported('--inaccessible', CUSTOM_MOUNTS),
+    Overlay: unsupported('--overlay', CUSTOM_MOUNTS),
+    OverlayReadOnly: unsupported('--overlay-ro', CUSTOM_MOUNTS),
+    PrivateUsersChown: unsupported('--private-users-chown', { default: 'false', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
+    PrivateUsersOwnership: unsupported('--private-users-ownership', { default: 'off', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
+    BindUser: unsupported('--bind-user', { privileged: 'bind user setting' }),
+  },
+  Network: {
+    Private: { ...NETWORK, ...tristate((d, b) => (d.privateNetwork = b)) },
+    VirtualEthernet: {
+      ...NETWORK,
+      parse: (d, value, ctx) => {
+        const b = value === '' ? false : boolean(value, ctx);
+        if (b === true) ctx.refuse(`${ctx.key}=${value} is not supported yet (--network-veth)`);
+        else if (value === '') d.virtualEthernet = undefined;
+        else if (b === false) d.virtualEthernet = false;
+      },
+    },
+    VirtualEthernetExtra: unsupported('--network-veth-extra', NETWORK),
+    Interface: unsupported('--network-interface', NETWORK),
+    MACVLAN: unsupported('--network-macvlan', NETWORK),
+    IPVLAN: unsupported('--network-ipvlan', NETWORK),
+    Bridge: unsupported('--network-bridge', NETWORK),
+    Zone: unsupported('--network-zone', NETWORK),
+    Port: unsupported('--port', { privileged: 'Port= setting' }),
+  },
+};
+
+const SECTIONS = new Set(Object.keys(KEYS));
+
+export function parseSettingsFile(text: string, file: string): ParsedSettings {
+  const lexed = lexUnitFile(text, file, { knownSections: SECTIONS });
+  const diagnostics: UnitDiagnostic[] = [...lexed.diagnostics];
+  const draft: Draft = { file, capability: [], dropCapability: [], binds: [], tmpfs: [], refused: [] };
+  let parametersLine = 0;
+  for (const a of lexed.assignments) {
+    const at = { file: a.file, line: a.line, section: a.section, key: a.key };
+    const spec = KEYS[a.section]?.[a.key];
+    if (spec === undefined) {
+      if (!a.key.startsWith('X-')) diagnostics.push({ ...at, severity: 'warning', message: `Unknown key '${a.key}' in section [${a.section}], ignoring.` });
+      continue;
+    }
+    if (a.key === 'Parameters') parametersLine = a.line;
+    spec.parse(draft, a.value, {
+      key: a.key,
+      warn: (message) => diagnostics.push({ ...at, severity: 'warning', message }),
+      refuse: (message, privileged = true) =>
+        draft.refused.push({ line: a.line, key: a.key, message, group: spec.group, privileged: privileged ? spec.privileged : undefined }),
+    });
+  }
+  if (draft.parameters !== undefined && draft.startMode === undefined) {
+    diagnostics.push({
+      file, line: parametersLine, section: 'Exec', key: 'Parameters', severity: 'warning',
+      message: 'Parameters= has no effect without Boot= or ProcessTwo= (as in systemd-nspawn), ignoring.',
+    });
+  }
+  // In file order, as nspawn prints them while it reads (the lexer's own would come first).
+  return { settings: draft, diagnostics: diagnostics.map((d, i) => ({ d, i })).sort((a, b) => a.d.line - b.d.line || a.i - b.i).map(({ d }) => d) };
+}
+
+/** Files in /etc/systemd/nspawn and /run/systemd/nspawn are the admin's; --settings=trusted trusts any. */
+export const settingsTrusted = (mode: SettingsMode, inAdminDirectory: boolean): boolean => mode === 'trusted' || inAdminDirectory;
+
+export interface MergeHow {
+  /** Privileged settings apply. */
+  readonly trusted: boolean;
+  /** --settings=override: the file wins over the command line. */
+  readonly override: boolean;
+}
+
+export interface MergedOptions {
+  readonly options: NspawnOptions;
+  /** What nspawn prints about the file: ignored lines (FILE:LINE: ...), then privileged settings lost. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The capabilities nspawn retains, as an explicit set: the command line's (computed at parse
+ * time, CAP_NET_ADMIN included for --private-network), then the file's network, Capability= and
+ * DropCapability=. Written back as "exactly these", because nspawn's order has corners the
+ * planner's default + capability - drop cannot express: with --capability= on the command line a
+ * file's Private=yes brings no CAP_NET_ADMIN, and with override a file's Capability= can re-add
+ * what --drop-capability= took.
+ */
+function mergeCapabilities(
+  options: NspawnOptions, s: NspawnSettings, how: MergeHow, free: (g: SettingGroup) => boolean, networkConfigured: boolean, untrusted: (what: Privileged) => void,
+): Pick<NspawnOptions, 'capability' | 'dropCapability'> | undefined {
+  const networkApplies = free('network') && networkConfigured && how.trusted;
+  const touched = free('capability') && (s.capability.length > 0 || s.dropCapability.length > 0 || (free('network') && networkConfigured));
+  if (!touched && !networkApplies) return undefined;
+  const expand = (args: NspawnOptions['capability']): number[] => args.flatMap((a) => (a === 'all' ? [...ALL_CAPABILITIES] : [...a]));
+  const retained = new Set([...NSPAWN_DEFAULT_CAPABILITIES, ...expand(options.capability), ...(options.privateNetwork ? [CAP_NET_ADMIN] : [])]);
+  for (const c of expand(options.dropCapability)) retained.delete(c);
+  if (free('capability')) {
+    const plus = new Set(s.capability);
+    let networkMinus = false;
+    if (free('network') && networkConfigured) {
+      if (s.privateNetwork === true) plus.add(CAP_NET_ADMIN);
+      else networkMinus = true;
+    }
+    if (!how.trusted && plus.size > 0) {
+      if (s.capability.length > 0) untrusted('Capability= setting');
+    } else {
+      if (networkMinus) retained.delete(CAP_NET_ADMIN);
+      for (const c of plus) retained.add(c);
+    }
+    for (const c of s.dropCapability) retained.delete(c);
+  }
+  return { capability: [[...retained].sort((a, b) => a - b)], dropCapability: [ALL_CAPABILITIES.filter((c) => !retained.has(c))] };
+}
+
+/**
+ * nspawn's merge_settings() for the settings nsbox has. Throws NspawnSettingsError for a refused
+ * key that would take effect, and for a combination nsbox refuses on the command line too.
+ */
+export function mergeSettings(options: NspawnOptions, s: NspawnSettings, how: MergeHow): MergedOptions {
+  const fixed = new Set(how.override ? [] : options.fixedByCommandLine);
+  const free = (g: SettingGroup): boolean => !fixed.has(g);
+  const lost = new Set<Privileged>();
+  const untrusted = (what: Privileged): void => void lost.add(what);
+  const merged: { -readonly [K in keyof NspawnOptions]: NspawnOptions[K] } = { ...options };
+  const refusedIn = (group: SettingGroup): boolean => s.refused.some((r) => r.group === group);
+
+  if (free('start-mode') && s.startMode !== undefined) {
+    merged.boot = s.startMode === 'boot';
+    merged.asPid2 = s.startMode === 'pid2';
+    // nspawn replaces the command even when the file has no Parameters=: then it runs the shell.
+    merged.command = s.parameters ?? [];
+  }
+  if (free('ephemeral') && s.ephemeral !== undefined) {
+    if (how.trusted) merged.ephemeral = s.ephemeral;
+    else untrusted('ephemeral setting');
+  }
+  if (free('working-directory') && s.workingDirectory !== undefined) merged.chdir = s.workingDirectory;
+  if (free('environment') && s.environment !== undefined) merged.setenv = s.environment;
+  if (free('user') && s.user !== undefined) merged.user = s.user;
+  const networkConfigured = s.privateNetwork !== undefined || s.virtualEthernet !== undefined || refusedIn('network');
+  Object.assign(merged, mergeCapabilities(options, s, how, free, networkConfigured, untrusted));
+  if (free('kill-signal') && s.killSignal !== undefined) merged.killSignal = s.killSignal;
+  if (free('read-only') && s.readOnly !== undefined) merged.readOnly = s.readOnly;
+  if (free('custom-mounts') && (s.binds.length > 0 || s.tmpfs.length > 0 || refusedIn('custom-mounts'))) {
+    if (how.trusted) {
+      merged.binds = s.binds;
+      merged.tmpfs = s.tmpfs;
+    } else untrusted('TemporaryFileSystem=, Bind= and BindReadOnly= settings');
+  }
+  if (free('network') && networkConfigured) {
+    if (how.trusted) merged.privateNetwork = s.privateNetwork === true;
+    else untrusted('network settings');
+  }
+  if (free('hostname') && s.hostname !== undefined) merged.hostname = s.hostname;
+
+  const errors: UnitDiagnostic[] = [];
+  for (const r of s.refused) {
+    if (r.group !== undefined && !free(r.group)) continue;
+    if (!how.trusted && r.privileged !== undefined) untrusted(r.privileged);
+    else errors.push({ file: s.file, line: r.line, key: r.key, severity: 'error', message: r.message });
+  }
+  if (errors.length > 0) throw new NspawnSettingsError(errors);
+  try {
+    checkConflicts(merged);
+  } catch (e) {
+    if (!(e instanceof NspawnUsageError)) throw e;
+    throw new NspawnSettingsError([{ file: s.file, line: 0, severity: 'error', message: `with its settings applied: ${e.message}` }]);
+  }
+  const warnings = UNTRUSTED.map((what, i) => ({ what, i })).filter(({ what }) => lost.has(what))
+    .map(({ what, i }) => `Ignoring ${what}, file ${i >= QUOTED_FROM ? `'${s.file}'` : s.file} is not trusted.`);
+  return { options: merged, warnings };
+}
+
+/** Parse, refuse a file nspawn would not load, merge; warnings come back as nspawn prints them. */
+export function applySettingsFile(options: NspawnOptions, text: string, file: string, how: MergeHow): MergedOptions {
+  const { settings, diagnostics } = parseSettingsFile(text, file);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new NspawnSettingsError(errors);
+  const merged = mergeSettings(options, settings, how);
+  return { options: merged.options, warnings: [...diagnostics.map(formatDiagnostic), ...merged.warnings] };
+}
