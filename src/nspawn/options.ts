@@ -36,7 +36,7 @@ export type SettingsMode = 'yes' | 'no' | 'override' | 'trusted';
  */
 export type SettingGroup =
   | 'start-mode' | 'ephemeral' | 'working-directory' | 'environment' | 'user' | 'capability'
-  | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname';
+  | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname' | 'notify-ready';
 
 export interface NspawnOptions {
   readonly directory?: string;
@@ -60,6 +60,8 @@ export interface NspawnOptions {
   readonly register: boolean;
   readonly keepUnit: boolean;
   readonly ephemeral: boolean;
+  /** Tell nsbox's own manager READY=1 when the payload says so, rather than once it has started. */
+  readonly notifyReady: boolean;
   readonly settings: SettingsMode;
   /** Groups the command line set, in the order first met; see SettingGroup. */
   readonly fixedByCommandLine: readonly SettingGroup[];
@@ -75,7 +77,7 @@ type Draft = Mutable<NspawnOptions>;
 export const defaultOptions = (): Draft => ({
   boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], readOnly: false, privateNetwork: false,
   capability: [], dropCapability: [], quiet: false, register: true, keepUnit: false, ephemeral: false,
-  settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
+  notifyReady: false, settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
 });
 
 export interface OptionSpec {
@@ -196,6 +198,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     } },
   { long: 'register', arg: 'required', help: 'Accepted; nsbox registers under /run/nsbox/machines', apply: (d, v, o) => (d.register = parseBoolean(o, v)) },
   { long: 'keep-unit', arg: 'none', help: 'Accepted; nsbox creates no unit', apply: (d) => (d.keepUnit = true) },
+  { long: 'notify-ready', arg: 'required', setting: 'notify-ready', help: 'yes: pass READY=1 on when the payload sends it', apply: (d, v, o) => (d.notifyReady = parseBoolean(o, v)) },
   { long: 'settings', arg: 'required', help: 'Read NAME.nspawn: yes, no, override or trusted', apply: (d, v, o) => (d.settings = parseSettingsMode(o, v)) },
   { long: 'ephemeral', short: 'x', arg: 'none', setting: 'ephemeral', help: 'Run on a throwaway overlay of the tree', apply: (d) => (d.ephemeral = true) },
 ];
@@ -213,7 +216,7 @@ export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly sho
   { long: 'no-new-privileges' }, { long: 'ambient-capability' }, { long: 'link-journal' }, { long: 'resolv-conf' },
   { long: 'timezone' }, { long: 'overlay' }, { long: 'overlay-ro' }, { long: 'inaccessible' },
   { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
-  { long: 'notify-ready' }, { long: 'suppress-sync' }, { long: 'load-credential' },
+{ long: 'suppress-sync' }, { long: 'load-credential' },
   { long: 'set-credential' }, { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },
   { long: 'machine-directory' }, { long: 'kill-signal-on-exit' },
 ];

@@ -146,7 +146,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     console: PLAN_CONSOLE[console],
     supervisor: {
       ...supervisorSettings({ boot: options.boot, ...(options.killSignal !== undefined ? { killSignal: options.killSignal } : {}), cleanup }),
-      notify: { hostPath: notifySocket, forwardReady: 'on-start' },
+      notify: { hostPath: notifySocket, forwardReady: options.notifyReady ? 'on-ready' : 'on-start' },
     },
     ops,
     process: {

@@ -70,6 +70,7 @@ export interface NspawnSettings {
   readonly killSignal?: number | undefined;
   readonly hostname?: string | undefined;
   readonly ephemeral?: boolean | undefined;
+  readonly notifyReady?: boolean | undefined;
   readonly readOnly?: boolean | undefined;
   readonly binds: readonly BindSpec[];
   readonly tmpfs: readonly TmpfsSpec[];
@@ -274,7 +275,7 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
     MachineID: unsupported('--uuid', { privileged: 'MachineID= setting' }),
     PivotRoot: unsupported('--pivot-root'),
     PrivateUsers: unsupported('--private-users', { default: 'no', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
-    NotifyReady: unsupported('--notify-ready', { default: 'false' }),
+    NotifyReady: tristate((d, b) => (d.notifyReady = b)),
     SystemCallFilter: unsupported('--system-call-filter', { privileged: 'SystemCallFilter= settings' }),
     OOMScoreAdjust: unsupported('--oom-score-adjust', { privileged: 'OOMScoreAdjust= setting' }),
     CPUAffinity: unsupported('--cpu-affinity', { privileged: 'CPUAffinity= setting' }),
@@ -441,6 +442,7 @@ export function mergeSettings(options: NspawnOptions, s: NspawnSettings, how: Me
     else untrusted('network settings');
   }
   if (free('hostname') && s.hostname !== undefined) merged.hostname = s.hostname;
+  if (free('notify-ready') && s.notifyReady !== undefined) merged.notifyReady = s.notifyReady;
 
   const errors: UnitDiagnostic[] = [];
   for (const r of s.refused) {

@@ -4,13 +4,16 @@
 import { test, describe, before, after, afterEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { basename } from 'node:path';
-import { copyDebianTree, type TreeCopy } from '../fixtures/debian-tree.js';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { copyDebianTree, findContainerInit, type TreeCopy } from '../fixtures/debian-tree.js';
+import { buildNotifyProbe } from '../fixtures/notify-probe.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
-import { startNsbox, type Running } from './nspawn-cli.js';
-import { enter, waitForSystemd } from './boot-helpers.js';
+import { NSBOX_BIN, startNsbox, type Running } from './nspawn-cli.js';
+import { enter, waitFor, waitForSystemd } from './boot-helpers.js';
 
 describe('booting Debian with systemd', { skip: needsRoot, timeout: 600_000 }, () => {
   let tree: TreeCopy;
@@ -52,6 +55,32 @@ describe('booting Debian with systemd', { skip: needsRoot, timeout: 600_000 }, (
     assert.equal(r.code, 0, r.stderr);
     process.stderr.write(`# boot to ${state} + poweroff: ${Date.now() - started} ms\n`);
     await assertNoLeaks(snapshot, 5000);
+  });
+
+  test('--notify-ready=yes: systemd\'s READY=1 reaches nsbox\'s own manager once the boot is done', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nsbox-notify-'));
+    try {
+      const probe = join(dir, 'notify-probe');
+      buildNotifyProbe(probe);
+      const listener = spawn(probe, ['listen', join(dir, 'manager.sock'), NSBOX_BIN, 'nspawn', '-q', '--register=no', '--console=passive', '--notify-ready=yes', '-D', tree.root, '-b'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const lines: string[] = [];
+      listener.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
+      const ended = new Promise<void>((resolve) => listener.on('close', () => resolve()));
+      await waitFor('READY=1 from the booted container', () => (lines.some((l) => / READY=1$/.test(l)) ? true : undefined), 60000);
+      const pid = findContainerInit(listener.pid!)!;
+      // systemd says READY=1 when its start-up has finished, so the boot is over by now.
+      const state = await enter(pid, ['systemctl', 'is-system-running']);
+      assert.match(state.stdout.trim(), /^(running|degraded)$/);
+      await enter(pid, ['systemctl', 'poweroff']);
+      await ended;
+      assert.deepEqual(lines.filter((l) => !/ (READY=1|exit 0)$/.test(l)), [], 'only readiness and a clean exit');
+      assert.match(lines.at(-1)!, / exit 0$/);
+      await assertNoLeaks(snapshot, 5000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('reboot exits 133 (nspawn\'s code for a reboot)', async () => {

@@ -63,6 +63,16 @@ describe('the notify socket', { skip: needsRoot }, () => {
     assert.ok(log.messages[0]!.ms < log.exitMs - 500, `READY=1 at ${log.messages[0]!.ms} ms, exit at ${log.exitMs} ms`);
   });
 
+  test('--notify-ready=yes: the manager hears READY=1 when the payload says it, not before', () => {
+    const log = underListener(['--notify-ready=yes', '/bin/sh', '-c', 'sleep 0.6; notify-probe send READY=1; sleep 0.4']);
+    assert.equal(log.exitStatus, 0);
+    assert.deepEqual(log.messages.map((m) => m.text), ['READY=1']);
+    assert.ok(log.messages[0]!.ms >= 600, `READY=1 at ${log.messages[0]!.ms} ms`);
+    const silent = underListener(['--notify-ready=yes', '/bin/sh', '-c', 'sleep 0.3']);
+    assert.equal(silent.exitStatus, 0);
+    assert.deepEqual(silent.messages, [], 'a payload that never says READY=1 is never ready');
+  });
+
   test("what the payload sends does not reach the manager (only readiness, once)", () => {
     const log = underListener(['/bin/sh', '-c', 'notify-probe send STATUS=inner; notify-probe send READY=1']);
     assert.equal(log.exitStatus, 0);

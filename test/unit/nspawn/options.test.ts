@@ -82,6 +82,14 @@ test('--kill-signal, --console, -P, --register and --keep-unit', () => {
   assert.throws(() => parseNspawnArgs(['-D', '/t', '--console=tty']), { code: 'NSPAWN_USAGE' });
 });
 
+test('--notify-ready takes a boolean and fixes NotifyReady= of a settings file', () => {
+  assert.equal(parseNspawnArgs(['-D', '/t']).notifyReady, false);
+  const o = parseNspawnArgs(['-D', '/t', '--notify-ready=yes']);
+  assert.equal(o.notifyReady, true);
+  assert.ok(o.fixedByCommandLine.includes('notify-ready'));
+  assert.throws(() => parseNspawnArgs(['-D', '/t', '--notify-ready=maybe']), { code: 'NSPAWN_USAGE' });
+});
+
 test('the help text lists every option of the table and no unsupported one is also supported', () => {
   const help = helpText();
   for (const o of OPTIONS) assert.ok(help.includes(`--${o.long}`), o.long);

@@ -83,6 +83,8 @@ test('planNspawn(): a notify socket per start at /run/host/notify, readiness pas
   const readOnly = at((o) => o.kind === 'bind' && o.target.path === '/run/host');
   const bound = at((o) => o.kind === 'bind' && o.target.path === '/run/host/notify' && o.source.in === 'host' && o.source.path === socket);
   assert.ok(placeholder >= 0 && placeholder < readOnly && readOnly < bound, `placeholder ${placeholder}, ro ${readOnly}, socket ${bound}`);
+  const waiting = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--notify-ready=yes', '-b']), facts()).plan;
+  assert.equal(waiting.supervisor?.notify?.forwardReady, 'on-ready');
 });
 
 test('planNspawn(): --as-pid2, --private-network, --read-only, --ephemeral, --hostname, --chdir', () => {

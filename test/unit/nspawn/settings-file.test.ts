@@ -31,6 +31,7 @@ DropCapability=CAP_SYS_PTRACE
 KillSignal=SIGRTMIN+4
 Hostname=web.example
 Ephemeral=no
+NotifyReady=yes
 
 [Files]
 ReadOnly=on
@@ -53,6 +54,7 @@ VirtualEthernet=no
   assert.equal(settings.killSignal, 38);
   assert.equal(settings.hostname, 'web.example');
   assert.equal(settings.ephemeral, false);
+  assert.equal(settings.notifyReady, true);
   assert.equal(settings.readOnly, true);
   assert.deepEqual(settings.binds, [
     { source: '/srv/data', sourceInTree: false, target: '/data', readOnly: false, recursive: false },
