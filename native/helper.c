@@ -7,6 +7,7 @@
 #include "supervise.h"
 #include "kernel.h"
 #include "notify.h"
+#include "host_nodes.h"
 #include "wire_ids.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -219,6 +220,10 @@ int main(int argc, char **argv) {
    * it; an op binds its file into the tree. */
   int notify_fd = -1;
   if (plan.supervisor.notify_path && (notify_fd = notify_bind(plan.supervisor.notify_path)) < 0) fail(-1, STEP_NOTIFY, -notify_fd);
+  /* Held by the supervisor until it exits; never read. */
+  int fifo_fds[MAX_HOST_FIFOS];
+  for (size_t i = 0; i < plan.supervisor.n_host_fifos; i++)
+    if ((fifo_fds[i] = host_fifo_hold(plan.supervisor.host_fifos[i])) < 0) fail(-1, STEP_HOST_FIFO, -fifo_fds[i]);
 
   sigset_t waited;
   signals_block(&waited);
@@ -238,6 +243,7 @@ int main(int argc, char **argv) {
     close(go[1]);
     close(status[0]);
     if (notify_fd >= 0) close(notify_fd);
+    for (size_t i = 0; i < plan.supervisor.n_host_fifos; i++) close(fifo_fds[i]);
     child_main(&plan, &proc, go[0], status[1], &waited, pty);
   }
   close(go[0]);

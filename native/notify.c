@@ -1,4 +1,5 @@
 #include "notify.h"
+#include "host_nodes.h"
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -20,28 +21,13 @@ static int fill_address(struct sockaddr_un *addr, socklen_t *len, const char *pa
   return 0;
 }
 
-/* mkdir -p of path's directory, 0755. */
-static int make_parents(const char *path) {
-  char dir[sizeof ((struct sockaddr_un *)0)->sun_path];
-  size_t n = strlen(path);
-  if (n >= sizeof dir) return -ENAMETOOLONG;
-  memcpy(dir, path, n + 1);
-  for (char *p = dir + 1; *p; p++) {
-    if (*p != '/') continue;
-    *p = 0;
-    if (mkdir(dir, 0755) < 0 && errno != EEXIST) return -errno;
-    *p = '/';
-  }
-  return 0;
-}
-
 int notify_bind(const char *path) {
   struct sockaddr_un addr;
   socklen_t len;
   int ret = fill_address(&addr, &len, path);
   if (ret < 0) return ret;
   if (path[0] != '/') return -EINVAL;
-  if ((ret = make_parents(path)) < 0) return ret;
+  if ((ret = host_make_parents(path)) < 0) return ret;
   if (unlink(path) < 0 && errno != ENOENT) return -errno;
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return -errno;

@@ -11,6 +11,7 @@
 #define MAX_CGROUPS 16
 #define MAX_SIGNAL_RULES 64
 #define MAX_CLEANUP 16
+#define MAX_HOST_FIFOS 4
 
 struct field {
   uint32_t len;
@@ -46,6 +47,8 @@ struct supervisor {
   size_t n_cleanup;
   const char *notify_path; /* NULL: no notify socket */
   int notify_ready;        /* NOTIFY_READY_* */
+  const char *host_fifos[MAX_HOST_FIFOS];
+  size_t n_host_fifos;
 };
 
 struct plan {

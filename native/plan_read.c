@@ -25,6 +25,7 @@ static const char *signature(uint32_t tag) {
   case REC_TRANSLATE_SIGNAL: case REC_EXIT_ON_SIGNAL: return "ii";
   case REC_CLEANUP: return "is";
   case REC_NOTIFY_SOCKET: return "si";
+  case REC_HOST_FIFO: return "s";
   case REC_OP_LABELS: case REC_STEP_LABELS: return "|s";
   case REC_OP_BIND_CONSOLE: return "s";
   case REC_OP_BIND_CONTENT: return "sbiii";
@@ -228,6 +229,10 @@ int plan_read(int fd, struct plan *plan) {
       sup->notify_path = rec_str(r, 0);
       sup->notify_ready = (int)rec_int(r, 1);
       if (sup->notify_ready != NOTIFY_READY_ON_START && sup->notify_ready != NOTIFY_READY_ON_READY) return -EINVAL;
+      break;
+    case REC_HOST_FIFO:
+      if (sup->n_host_fifos >= MAX_HOST_FIFOS) return -E2BIG;
+      sup->host_fifos[sup->n_host_fifos++] = rec_str(r, 0);
       break;
     case REC_OP_LABELS: plan->op_labels = r; break;
     case REC_STEP_LABELS: plan->step_labels = r; break;

@@ -19,8 +19,12 @@ export interface ApiMountInput {
 const percent = (total: number, p: number): number => Math.floor((total * p) / 100 / 4096) * 4096;
 const ensureDir = (path: string): Op => ({ kind: 'mkdir', path: rootPath(path), mode: 0o755, parents: true });
 
-/** /proc, with the kernel's knobs read-only; /proc/sys/net stays writable in a private network. */
-export function procOps(privateNetwork: boolean, bootId?: string): Op[] {
+/**
+ * /proc, with the kernel's knobs read-only; /proc/sys/net stays writable in a private network.
+ * /proc/kmsg becomes a FIFO the supervisor holds open (kmsgFifo, on the host), as nspawn does, so
+ * a syslog daemon inside reads nothing rather than the host kernel's log (or an error).
+ */
+export function procOps(privateNetwork: boolean, bootId?: string, kmsgFifo?: string): Op[] {
   const ro = (path: string): Op => ({ kind: 'bind', source: rootPath(path), target: rootPath(path), recursive: false, flags: { ...API, readOnly: true }, optional: true, create: 'no' });
   const ops: Op[] = [ensureDir('/proc'), { kind: 'proc', target: rootPath('/proc'), flags: API }, ro('/proc/sys')];
   // After the /proc/sys self-bind, which is not recursive and would hide it otherwise.
@@ -31,6 +35,9 @@ export function procOps(privateNetwork: boolean, bootId?: string): Op[] {
   }
   if (privateNetwork) ops.push({ kind: 'bind', source: rootPath('/proc/sys/net'), target: rootPath('/proc/sys/net'), recursive: false, flags: API, optional: true, create: 'no' });
   for (const dir of ['acpi', 'apm', 'asound', 'bus', 'fs', 'irq', 'scsi']) ops.push(ro(`/proc/${dir}`));
+  if (kmsgFifo !== undefined) {
+    ops.push({ kind: 'bind', source: hostPath(kmsgFifo), target: rootPath('/proc/kmsg'), recursive: false, flags: { nosuid: true, nodev: true }, optional: true, create: 'no' });
+  }
   return ops;
 }
 

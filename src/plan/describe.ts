@@ -58,6 +58,7 @@ export function describeStep(step: StepName, plan: Plan): string {
     case 'PDEATHSIG': return 'set parent-death signal';
     case 'LOOPBACK': return 'bring up the loopback interface';
     case 'NOTIFY': return `bind the notify socket ${plan.supervisor?.notify?.hostPath ?? ''}`;
+    case 'HOST_FIFO': return `make the FIFO ${(plan.supervisor?.hostFifos ?? []).join(', ')}`;
     default: return assertNever(step);
   }
 }

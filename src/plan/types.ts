@@ -243,6 +243,12 @@ export interface SupervisorSettings {
   readonly exitCodeOnSignal?: readonly { readonly signal: number; readonly code: number }[];
   readonly cleanup?: readonly CleanupStep[];
   readonly notify?: NotifySocket;
+  /**
+   * FIFOs the helper makes at these host paths before the namespaces exist and holds open
+   * read-write until the end, for ops to bind into the tree (nspawn's /proc/kmsg): with a writer
+   * always there, a reader inside never blocks in open(). Unlinking them is a cleanup step.
+   */
+  readonly hostFifos?: readonly string[];
 }
 
 /**

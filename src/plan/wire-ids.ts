@@ -28,6 +28,8 @@ export const RecordTag = {
   FAILURE_EXIT: 18,
   /** s host path of the socket, i NotifyReadyId. */
   NOTIFY_SOCKET: 19,
+  /** s host path of a FIFO the supervisor makes and holds open. */
+  HOST_FIFO: 39,
   OP_BIND: 20,
   OP_REMOUNT: 21,
   OP_TMPFS: 22,
@@ -123,6 +125,7 @@ export const StepId = {
   PDEATHSIG: 21,
   LOOPBACK: 22,
   NOTIFY: 23,
+  HOST_FIFO: 24,
 } as const;
 
 export type StepName = keyof typeof StepId;

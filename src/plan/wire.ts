@@ -203,6 +203,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
     const ready = sup.notify.forwardReady === 'on-ready' ? NotifyReadyId.ON_READY : NotifyReadyId.ON_START;
     w.record(RecordTag.NOTIFY_SOCKET, [str(sup.notify.hostPath), int(ready)]);
   }
+  for (const path of sup.hostFifos ?? []) w.record(RecordTag.HOST_FIFO, [str(path)]);
   if (textErrors) {
     w.record(RecordTag.OP_LABELS, textErrors.opLabels.map(str));
     w.record(RecordTag.STEP_LABELS, textErrors.stepLabels.map(str));

@@ -111,6 +111,20 @@ describe('executor supervision', { skip: needsRoot }, () => {
     assert.equal(existsSync(dir), false);
   });
 
+  test('host FIFOs: made before the namespaces, held open (open() inside never blocks), bound in, unlinked after', async () => {
+    const dir = join(tree.root, 'run/fifos');
+    const fifo = join(dir, 'kmsg');
+    const r = await run(shellPlan(tree.root, '[ -p /kmsg ] && echo fifo; head -c 0 /kmsg && echo opened; echo hello > /kmsg && echo written', {
+      ops: [
+        { kind: 'write-file', path: rootPath('/kmsg'), content: new Uint8Array(), mode: 0o600 },
+        { kind: 'bind', source: { in: 'host', path: fifo }, target: rootPath('/kmsg'), recursive: false, flags: {}, optional: false, create: 'no' },
+      ],
+      plan: { supervisor: { hostFifos: [fifo], cleanup: [{ kind: 'unlink', path: fifo }, { kind: 'rmdir', path: dir }] } },
+    }));
+    assert.equal(r.stdout, 'fifo\nopened\nwritten\n', r.stderr);
+    assert.equal(existsSync(dir), false);
+  });
+
   test('handOver(): the Node process becomes the helper and exits with the payload\'s code', async () => {
     const r = await handOverInChild(shellPlan(tree.root, 'echo inside $$; exit 3'));
     assert.equal(r.stdout, 'inside 1\n');

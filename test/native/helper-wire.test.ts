@@ -107,6 +107,7 @@ test('unknown tags, wrong field counts and kinds, strings without NUL are EINVAL
     [record(RecordTag.PID_MODE, [int(7)]), ...processRecords()],
     [record(RecordTag.NOTIFY_SOCKET, [str('/run/x.sock'), int(2)]), ...processRecords()],
     [record(RecordTag.NOTIFY_SOCKET, [str('/run/x.sock')]), ...processRecords()],
+    [record(RecordTag.HOST_FIFO, [int(1)]), ...processRecords()],
   ];
   for (const records of cases) assertRejected(await feed(Buffer.concat([header(), ...records])), 'EINVAL');
 });

@@ -1,0 +1,11 @@
+/* Nodes the helper makes on the host before the namespaces exist, for ops to bind into the tree:
+ * they must outlive the payload's setup and be owned by the supervisor, which stays outside. */
+#pragma once
+
+/* mkdir -p of path's directory (0755); 0 or -errno. */
+int host_make_parents(const char *path);
+
+/* A FIFO at path (a stale node there replaced), opened read-write and non-blocking: while the
+ * supervisor holds it, a reader inside never blocks in open() and a writer never gets SIGPIPE.
+ * Returns the fd (close-on-exec) or -errno. */
+int host_fifo_hold(const char *path);
