@@ -6,7 +6,7 @@
 //   and in list values a backslash is an ordinary character: `Parameters=a\ b` is "a\" and "b".
 // - A value nspawn cannot parse is ignored with a FILE:LINE warning and the container starts;
 //   unknown keys and sections are warnings too. A bad section header fails the whole file.
-// - Merging (nspawn.c merge_settings): a setting fixed on the command line keeps the file's keys
+// - Merging (nspawn.c merge_settings; settings-merge.ts): a setting fixed on the command line keeps the file's keys
 //   of its group away whole (one -E drops every Environment=); Parameters= only counts together
 //   with Boot= or ProcessTwo=; an untrusted file (next to the tree) loses its privileged keys,
 //   each group with a warning naming the file, while DropCapability=, ReadOnly=, Environment= and
@@ -21,28 +21,11 @@ import { UnitValueError } from '../unit/errors.js';
 import { lexUnitFile } from '../unit/lexer.js';
 import { parseBoolean } from '../unit/values.js';
 import { splitWords } from '../unit/words.js';
-import { CAP_NET_ADMIN, NSPAWN_DEFAULT_CAPABILITIES } from './capabilities.js';
 import { NspawnSettingsError, NspawnUnsupportedError, NspawnUsageError } from './errors.js';
-import {
-  checkConflicts, parseBindSpec, splitColons,
-  type BindSpec, type NspawnOptions, type SettingGroup, type SettingsMode, type TmpfsSpec,
-} from './options.js';
+import { parseBindSpec, splitColons, type BindSpec, type NspawnOptions, type SettingGroup, type TmpfsSpec } from './options.js';
+import { mergeSettings, type MergedOptions, type MergeHow } from './settings-merge.js';
+import { RLIMITS, type Privileged } from './settings-privileged.js';
 import { parseTmpfsOptions } from './tmpfs-options.js';
-
-const RLIMITS = ['CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NOFILE', 'AS', 'NPROC', 'MEMLOCK', 'LOCKS', 'SIGPENDING', 'MSGQUEUE', 'NICE', 'RTPRIO', 'RTTIME'] as const;
-
-/**
- * What an untrusted file loses, in the order nspawn warns, with nspawn's words ("Ignoring WHAT,
- * file F is not trusted."); the later ones quote the file name, as nspawn 252 does.
- */
-const UNTRUSTED = [
-  'ephemeral setting', 'Capability= setting', 'AmbientCapability= setting', 'MachineID= setting',
-  'TemporaryFileSystem=, Bind= and BindReadOnly= settings', 'network settings', 'Port= setting',
-  'PrivateUsers= and PrivateUsersChown= settings', 'bind user setting', 'SystemCallFilter= settings',
-  ...RLIMITS.map((l) => `Limit${l}= setting` as const), 'OOMScoreAdjust= setting', 'CPUAffinity= setting', 'journal link setting',
-] as const;
-type Privileged = (typeof UNTRUSTED)[number];
-const QUOTED_FROM = UNTRUSTED.indexOf('LimitCPU= setting');
 
 /** A key nsbox cannot apply as written; the merge decides whether it would take effect. */
 export interface RefusedKey {
@@ -351,116 +334,7 @@ export function parseSettingsFile(text: string, file: string): ParsedSettings {
   return { settings: draft, diagnostics: diagnostics.map((d, i) => ({ d, i })).sort((a, b) => a.d.line - b.d.line || a.i - b.i).map(({ d }) => d) };
 }
 
-/** Files in /etc/systemd/nspawn and /run/systemd/nspawn are the admin's; --settings=trusted trusts any. */
-export const settingsTrusted = (mode: SettingsMode, inAdminDirectory: boolean): boolean => mode === 'trusted' || inAdminDirectory;
-
-export interface MergeHow {
-  /** Privileged settings apply. */
-  readonly trusted: boolean;
-  /** --settings=override: the file wins over the command line. */
-  readonly override: boolean;
-}
-
-export interface MergedOptions {
-  readonly options: NspawnOptions;
-  /** What nspawn prints about the file: ignored lines (FILE:LINE: ...), then privileged settings lost. */
-  readonly warnings: readonly string[];
-}
-
-/**
- * The capabilities nspawn retains, as an explicit set: the command line's (computed at parse
- * time, CAP_NET_ADMIN included for --private-network), then the file's network, Capability= and
- * DropCapability=. Written back as "exactly these", because nspawn's order has corners the
- * planner's default + capability - drop cannot express: with --capability= on the command line a
- * file's Private=yes brings no CAP_NET_ADMIN, and with override a file's Capability= can re-add
- * what --drop-capability= took.
- */
-function mergeCapabilities(
-  options: NspawnOptions, s: NspawnSettings, how: MergeHow, free: (g: SettingGroup) => boolean, networkConfigured: boolean, untrusted: (what: Privileged) => void,
-): Pick<NspawnOptions, 'capability' | 'dropCapability'> | undefined {
-  const networkApplies = free('network') && networkConfigured && how.trusted;
-  const touched = free('capability') && (s.capability.length > 0 || s.dropCapability.length > 0 || (free('network') && networkConfigured));
-  if (!touched && !networkApplies) return undefined;
-  const expand = (args: NspawnOptions['capability']): number[] => args.flatMap((a) => (a === 'all' ? [...ALL_CAPABILITIES] : [...a]));
-  const retained = new Set([...NSPAWN_DEFAULT_CAPABILITIES, ...expand(options.capability), ...(options.privateNetwork ? [CAP_NET_ADMIN] : [])]);
-  for (const c of expand(options.dropCapability)) retained.delete(c);
-  if (free('capability')) {
-    const plus = new Set(s.capability);
-    let networkMinus = false;
-    if (free('network') && networkConfigured) {
-      if (s.privateNetwork === true) plus.add(CAP_NET_ADMIN);
-      else networkMinus = true;
-    }
-    if (!how.trusted && plus.size > 0) {
-      if (s.capability.length > 0) untrusted('Capability= setting');
-    } else {
-      if (networkMinus) retained.delete(CAP_NET_ADMIN);
-      for (const c of plus) retained.add(c);
-    }
-    for (const c of s.dropCapability) retained.delete(c);
-  }
-  return { capability: [[...retained].sort((a, b) => a - b)], dropCapability: [ALL_CAPABILITIES.filter((c) => !retained.has(c))] };
-}
-
-/**
- * nspawn's merge_settings() for the settings nsbox has. Throws NspawnSettingsError for a refused
- * key that would take effect, and for a combination nsbox refuses on the command line too.
- */
-export function mergeSettings(options: NspawnOptions, s: NspawnSettings, how: MergeHow): MergedOptions {
-  const fixed = new Set(how.override ? [] : options.fixedByCommandLine);
-  const free = (g: SettingGroup): boolean => !fixed.has(g);
-  const lost = new Set<Privileged>();
-  const untrusted = (what: Privileged): void => void lost.add(what);
-  const merged: { -readonly [K in keyof NspawnOptions]: NspawnOptions[K] } = { ...options };
-  const refusedIn = (group: SettingGroup): boolean => s.refused.some((r) => r.group === group);
-
-  if (free('start-mode') && s.startMode !== undefined) {
-    merged.boot = s.startMode === 'boot';
-    merged.asPid2 = s.startMode === 'pid2';
-    // nspawn replaces the command even when the file has no Parameters=: then it runs the shell.
-    merged.command = s.parameters ?? [];
-  }
-  if (free('ephemeral') && s.ephemeral !== undefined) {
-    if (how.trusted) merged.ephemeral = s.ephemeral;
-    else untrusted('ephemeral setting');
-  }
-  if (free('working-directory') && s.workingDirectory !== undefined) merged.chdir = s.workingDirectory;
-  if (free('environment') && s.environment !== undefined) merged.setenv = s.environment;
-  if (free('user') && s.user !== undefined) merged.user = s.user;
-  const networkConfigured = s.privateNetwork !== undefined || s.virtualEthernet !== undefined || refusedIn('network');
-  Object.assign(merged, mergeCapabilities(options, s, how, free, networkConfigured, untrusted));
-  if (free('kill-signal') && s.killSignal !== undefined) merged.killSignal = s.killSignal;
-  if (free('read-only') && s.readOnly !== undefined) merged.readOnly = s.readOnly;
-  if (free('custom-mounts') && (s.binds.length > 0 || s.tmpfs.length > 0 || refusedIn('custom-mounts'))) {
-    if (how.trusted) {
-      merged.binds = s.binds;
-      merged.tmpfs = s.tmpfs;
-    } else untrusted('TemporaryFileSystem=, Bind= and BindReadOnly= settings');
-  }
-  if (free('network') && networkConfigured) {
-    if (how.trusted) merged.privateNetwork = s.privateNetwork === true;
-    else untrusted('network settings');
-  }
-  if (free('hostname') && s.hostname !== undefined) merged.hostname = s.hostname;
-  if (free('notify-ready') && s.notifyReady !== undefined) merged.notifyReady = s.notifyReady;
-
-  const errors: UnitDiagnostic[] = [];
-  for (const r of s.refused) {
-    if (r.group !== undefined && !free(r.group)) continue;
-    if (!how.trusted && r.privileged !== undefined) untrusted(r.privileged);
-    else errors.push({ file: s.file, line: r.line, key: r.key, severity: 'error', message: r.message });
-  }
-  if (errors.length > 0) throw new NspawnSettingsError(errors);
-  try {
-    checkConflicts(merged);
-  } catch (e) {
-    if (!(e instanceof NspawnUsageError)) throw e;
-    throw new NspawnSettingsError([{ file: s.file, line: 0, severity: 'error', message: `with its settings applied: ${e.message}` }]);
-  }
-  const warnings = UNTRUSTED.map((what, i) => ({ what, i })).filter(({ what }) => lost.has(what))
-    .map(({ what, i }) => `Ignoring ${what}, file ${i >= QUOTED_FROM ? `'${s.file}'` : s.file} is not trusted.`);
-  return { options: merged, warnings };
-}
+export { mergeSettings, settingsTrusted, type MergedOptions, type MergeHow } from './settings-merge.js';
 
 /** Parse, refuse a file nspawn would not load, merge; warnings come back as nspawn prints them. */
 export function applySettingsFile(options: NspawnOptions, text: string, file: string, how: MergeHow): MergedOptions {

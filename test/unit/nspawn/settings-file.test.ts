@@ -286,3 +286,8 @@ test('--settings= takes yes, no, override, trusted and boolean spellings; option
   assert.deepEqual(cli('-E', 'A=1', '-E', 'B=2', '--bind=/a', '--tmpfs=/b', '-q', 'ls').fixedByCommandLine, ['environment', 'custom-mounts', 'start-mode']);
   assert.deepEqual(cli('-q', '--register=no').fixedByCommandLine, []);
 });
+
+test('an untrusted file loses its Limit*= settings with warnings in the kernel\'s RLIMIT_* order, as nspawn 252 prints them', () => {
+  assert.deepEqual(apply('[Exec]\nLimitAS=1G\nLimitNOFILE=100\nLimitMEMLOCK=1M\nLimitNPROC=100\n', cli(), UNTRUSTED).warnings,
+    ['NPROC', 'NOFILE', 'MEMLOCK', 'AS'].map((l) => `Ignoring Limit${l}= setting, file '${FILE}' is not trusted.`));
+});
