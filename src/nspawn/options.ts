@@ -2,9 +2,13 @@
 // Parsing stops at the first non-option (nspawn's getopt uses "+"), so `nsbox nspawn -D t ls -l`
 // hands `-l` to ls. Options nspawn has and nsbox lacks are listed too, and refused by name.
 import { capabilityNumber } from '../plan/capabilities.js';
+import { splitColons } from './colon-list.js';
 import { NspawnUnsupportedError, NspawnUsageError } from './errors.js';
+import { parseOverlaySpec, type OverlaySpec } from './overlay.js';
 import { parseSignal } from './signals.js';
 import { parseTmpfsOptions, type TmpfsOptions } from './tmpfs-options.js';
+
+export { splitColons } from './colon-list.js';
 
 export type ConsoleOption = 'interactive' | 'read-only' | 'passive' | 'pipe' | 'autopipe';
 
@@ -49,6 +53,9 @@ export interface NspawnOptions {
   readonly setenv: readonly string[];
   readonly binds: readonly BindSpec[];
   readonly tmpfs: readonly TmpfsSpec[];
+  readonly overlays: readonly OverlaySpec[];
+  /** Paths inside the tree over-mounted with an empty, mode-000 node of their own type. */
+  readonly inaccessible: readonly string[];
   readonly readOnly: boolean;
   readonly privateNetwork: boolean;
   readonly hostname?: string;
@@ -75,7 +82,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] 
 type Draft = Mutable<NspawnOptions>;
 
 export const defaultOptions = (): Draft => ({
-  boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], readOnly: false, privateNetwork: false,
+  boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], overlays: [], inaccessible: [], readOnly: false, privateNetwork: false,
   capability: [], dropCapability: [], quiet: false, register: true, keepUnit: false, ephemeral: false,
   notifyReady: false, settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
 });
@@ -115,20 +122,6 @@ function parseCapabilities(option: string, value: string): CapabilityArg {
     if (n === undefined) throw new NspawnUsageError(option, `unknown capability "${name}"`);
     return n;
   });
-}
-
-/** Splits on ':' not preceded by a backslash, as nspawn's extract_first_word with colons does. */
-export function splitColons(value: string): string[] {
-  const out: string[] = [''];
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i]!;
-    if (c === '\\' && value[i + 1] === ':') {
-      out[out.length - 1] += ':';
-      i++;
-    } else if (c === ':') out.push('');
-    else out[out.length - 1] += c;
-  }
-  return out;
 }
 
 function absolute(option: string, path: string): string {
@@ -180,6 +173,9 @@ export const OPTIONS: readonly OptionSpec[] = [
       const [target = '', ...opts] = splitColons(v);
       d.tmpfs.push({ target: absolute(o, target), options: parseTmpfsOptions(o, opts.join(':')) });
     } },
+  { long: 'overlay', arg: 'required', setting: 'custom-mounts', help: 'Mount an overlay (LOWER...:UPPER:PATH; empty UPPER: throwaway)', apply: (d, v, o) => d.overlays.push(parseOverlaySpec(o, v, false)) },
+  { long: 'overlay-ro', arg: 'required', setting: 'custom-mounts', help: 'Mount a read-only overlay (LOWER...:UPPER:PATH)', apply: (d, v, o) => d.overlays.push(parseOverlaySpec(o, v, true)) },
+  { long: 'inaccessible', arg: 'required', setting: 'custom-mounts', help: 'Over-mount a path with an empty, inaccessible node', apply: (d, v, o) => d.inaccessible.push(absolute(o, v)) },
   { long: 'read-only', arg: 'none', setting: 'read-only', help: 'Mount the root read-only', apply: (d) => (d.readOnly = true) },
   { long: 'private-network', arg: 'none', setting: 'network', help: 'Only a loopback device; keeps CAP_NET_ADMIN', apply: (d) => (d.privateNetwork = true) },
   { long: 'hostname', arg: 'required', setting: 'hostname', help: 'Hostname (default: the machine name)', apply: (d, v, o) => (d.hostname = validMachineName(o, v)) },
@@ -214,12 +210,16 @@ export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly sho
   { long: 'selinux-context', short: 'Z' }, { long: 'selinux-apifs-context', short: 'L' },
   { long: 'system-call-filter' }, { long: 'rlimit' }, { long: 'oom-score-adjust' }, { long: 'cpu-affinity' },
   { long: 'no-new-privileges' }, { long: 'ambient-capability' }, { long: 'link-journal' }, { long: 'resolv-conf' },
-  { long: 'timezone' }, { long: 'overlay' }, { long: 'overlay-ro' }, { long: 'inaccessible' },
-  { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
-{ long: 'suppress-sync' }, { long: 'load-credential' },
+  { long: 'timezone' }, { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
+  { long: 'suppress-sync' }, { long: 'load-credential' },
   { long: 'set-credential' }, { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },
   { long: 'machine-directory' }, { long: 'kill-signal-on-exit' },
 ];
+
+/** Marks a group as set by the command line (a settings file then leaves it alone). */
+function fix(draft: Draft, group: SettingGroup): void {
+  if (!draft.fixedByCommandLine.includes(group)) draft.fixedByCommandLine.push(group);
+}
 
 const byLong = new Map(OPTIONS.map((o) => [o.long, o]));
 const byShort = new Map(OPTIONS.filter((o) => o.short !== undefined).map((o) => [o.short!, o]));
@@ -231,7 +231,7 @@ export function parseNspawnArgs(argv: readonly string[]): NspawnOptions {
   const draft = defaultOptions();
   const apply = (spec: OptionSpec, value: string, option: string): void => {
     spec.apply(draft, value, option);
-    if (spec.setting !== undefined && !draft.fixedByCommandLine.includes(spec.setting)) draft.fixedByCommandLine.push(spec.setting);
+    if (spec.setting !== undefined) fix(draft, spec.setting);
   };
   let i = 0;
   const next = (option: string): string => {

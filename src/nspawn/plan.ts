@@ -1,14 +1,15 @@
 // nspawn options + facts -> Plan. Pure: the edge (src/machines/, src/cgroups/) gathers the facts
 // and creates the cgroup directories; this decides everything else.
 import type { CleanupStep, ConsoleMode, Op, Plan } from '../plan/types.js';
-import { hostPath, rootPath } from '../plan/types.js';
+import { rootPath } from '../plan/types.js';
 import { capabilityName } from '../plan/capabilities.js';
 import { cgroupOps } from './cgroup-layout.js';
 import { containerCapabilities, processCapabilities } from './capabilities.js';
+import { planCustomMounts } from './custom-mounts.js';
 import { containerEnvironment } from './environment.js';
 import type { NspawnFacts } from './facts.js';
 import { localtimeOps, resolvConfOps } from './host-files.js';
-import type { NspawnOptions, BindSpec, TmpfsSpec } from './options.js';
+import type { NspawnOptions } from './options.js';
 import { resolveUser, type ResolvedUser } from './passwd.js';
 import { supervisorSettings } from './supervisor.js';
 import { devOps, NOTIFY_SOCKET_PATH, procOps, runOps, sysOps, tmpOps } from './api-mounts.js';
@@ -53,39 +54,6 @@ export function containerUuid(machineId: string | undefined, randomUuid: string)
   return `${m.slice(0, 8)}-${m.slice(8, 12)}-${m.slice(12, 16)}-${m.slice(16, 20)}-${m.slice(20)}`;
 }
 
-const depth = (path: string): number => path.split('/').filter(Boolean).length;
-
-/** --bind/--bind-ro/--tmpfs after the API file systems, parents before children. */
-export function customMountOps(binds: readonly BindSpec[], tmpfs: readonly TmpfsSpec[]): Op[] {
-  const entries: { target: string; op: Op }[] = [
-    ...binds.map((b) => ({
-      target: b.target,
-      op: {
-        kind: 'bind',
-        source: b.sourceInTree ? rootPath(b.source) : hostPath(b.source),
-        target: rootPath(b.target),
-        recursive: b.recursive,
-        flags: b.readOnly ? { readOnly: true } : {},
-        optional: false,
-        create: 'like-source',
-      } as const,
-    })),
-    ...tmpfs.map((t) => ({
-      target: t.target,
-      op: {
-        kind: 'tmpfs',
-        target: rootPath(t.target),
-        mode: t.options.mode,
-        ...(t.options.sizeBytes !== undefined ? { sizeBytes: t.options.sizeBytes } : {}),
-        ...(t.options.nrInodes !== undefined ? { nrInodes: t.options.nrInodes } : {}),
-        flags: { readOnly: t.options.readOnly, nosuid: t.options.nosuid, nodev: t.options.nodev, noexec: t.options.noexec },
-        create: 'dir',
-      } as const,
-    })),
-  ];
-  return entries.map((e, i) => ({ ...e, i })).sort((a, b) => depth(a.target) - depth(b.target) || a.i - b.i).map((e) => e.op);
-}
-
 /**
  * The notify socket's host path: per start (the random id, not container_uuid, which two
  * containers of one tree share), under /run where nspawn keeps its own state too.
@@ -109,8 +77,8 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
   const notifySocket = notifySocketHostPath(facts);
   const covered = (path: string): boolean => [...options.binds, ...options.tmpfs].some((m) => m.target === path);
   const apiInput = { memTotalBytes: host.memTotalBytes, privateNetwork: options.privateNetwork, console: console !== 'pipe', mountTmp: !covered('/tmp') };
+  const custom = planCustomMounts(options, tree.directory);
   const ops: Op[] = [
-    ...procOps(options.privateNetwork, facts.bootId),
     ...sysOps(),
     ...cgroupOps(facts.cgroups.host, facts.cgroups.mode, facts.cgroups.dirs),
     ...devOps(apiInput),
@@ -123,7 +91,11 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     ...tmpOps(apiInput),
     ...resolvConfOps(host, tree, options),
     ...localtimeOps(host, tree, options),
-    ...customMountOps(options.binds, options.tmpfs),
+    ...custom.beforeProc,
+    // After the custom mounts, as nspawn mounts it (in its inner child): this also covers the
+    // scratch tmpfs overlays may have used on the tree's /proc.
+    ...procOps(options.privateNetwork, facts.bootId),
+    ...custom.afterProc,
     // Last, so the ops above could still create their mount points in the tree.
     ...(options.readOnly ? [{ kind: 'remount', target: rootPath('/'), recursive: false, flags: { readOnly: true }, optional: false } as const] : []),
     { kind: 'switch-root' },
@@ -135,6 +107,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     // A booted systemd leaves its own init.scope behind (it is still in it when it exits), and a
     // hard kill leaves whatever it had made: the whole tree goes, deepest first.
     ...facts.cgroups.dirs.map((d) => ({ kind: 'rmdir-cgroup-tree', path: d.path }) as const),
+    ...custom.cleanup,
   ];
   const uid = user?.uid ?? 0;
   const plan: Plan = {

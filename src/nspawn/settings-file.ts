@@ -23,6 +23,7 @@ import { parseBoolean } from '../unit/values.js';
 import { splitWords } from '../unit/words.js';
 import { NspawnSettingsError, NspawnUnsupportedError, NspawnUsageError } from './errors.js';
 import { parseBindSpec, splitColons, type BindSpec, type NspawnOptions, type SettingGroup, type TmpfsSpec } from './options.js';
+import { overlayFromParts, type OverlaySpec } from './overlay.js';
 import { mergeSettings, type MergedOptions, type MergeHow } from './settings-merge.js';
 import { RLIMITS, type Privileged } from './settings-privileged.js';
 import { parseTmpfsOptions } from './tmpfs-options.js';
@@ -57,6 +58,8 @@ export interface NspawnSettings {
   readonly readOnly?: boolean | undefined;
   readonly binds: readonly BindSpec[];
   readonly tmpfs: readonly TmpfsSpec[];
+  readonly overlays: readonly OverlaySpec[];
+  readonly inaccessible: readonly string[];
   readonly privateNetwork?: boolean | undefined;
   /** Only `no` gets here; it still counts as network configuration. */
   readonly virtualEthernet?: false | undefined;
@@ -176,6 +179,38 @@ const bind = (readOnly: boolean): KeySpec => ({
   },
 });
 
+/** Overlay=/OverlayReadOnly=: the --overlay syntax; what nspawn cannot parse it ignores. */
+const overlay = (readOnly: boolean): KeySpec => ({
+  ...CUSTOM_MOUNTS,
+  parse: (d, value, ctx) => {
+    const parts = splitColons(value);
+    if (parts.length < 2) return ctx.warn(`Invalid overlay file system specification ${value}, ignoring: Cannot assign requested address`);
+    const parse = (p: readonly string[]): OverlaySpec | undefined => {
+      try {
+        return overlayFromParts(`${ctx.key}=`, value, p, readOnly);
+      } catch (e) {
+        if (!(e instanceof NspawnUsageError)) throw e;
+        return undefined;
+      }
+    };
+    const spec = parse(parts);
+    if (spec !== undefined) return void d.overlays.push(spec);
+    // nspawn takes a relative host layer relative to its own working directory, as a Bind= source.
+    const sources = parts.length === 2 ? parts.length : parts.length - 1;
+    const anchored = parts.map((p, i) => (i < sources && p !== '' && !p.startsWith('/') && !p.startsWith('+') ? `/${p}` : p));
+    if (parse(anchored) !== undefined) return ctx.refuse(`${ctx.key}=${value}: a relative layer path is not supported yet`);
+    ctx.warn(`Invalid overlay file system specification ${value}, ignoring: Invalid argument`);
+  },
+});
+
+const inaccessible: KeySpec = {
+  ...CUSTOM_MOUNTS,
+  parse: (d, value, ctx) => {
+    if (!value.startsWith('/')) return ctx.warn(`Invalid inaccessible file system specification ${value}: Invalid argument`);
+    d.inaccessible.push(value);
+  },
+};
+
 const temporaryFileSystem: KeySpec = {
   ...CUSTOM_MOUNTS,
   parse: (d, value, ctx) => {
@@ -274,9 +309,9 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
     BindReadOnly: bind(true),
     TemporaryFileSystem: temporaryFileSystem,
     Volatile: unsupported('--volatile', { default: 'no' }),
-    Inaccessible: unsupported('--inaccessible', CUSTOM_MOUNTS),
-    Overlay: unsupported('--overlay', CUSTOM_MOUNTS),
-    OverlayReadOnly: unsupported('--overlay-ro', CUSTOM_MOUNTS),
+    Inaccessible: inaccessible,
+    Overlay: overlay(false),
+    OverlayReadOnly: overlay(true),
     PrivateUsersChown: unsupported('--private-users-chown', { default: 'false', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
     PrivateUsersOwnership: unsupported('--private-users-ownership', { default: 'off', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
     BindUser: unsupported('--bind-user', { privileged: 'bind user setting' }),
@@ -307,7 +342,7 @@ const SECTIONS = new Set(Object.keys(KEYS));
 export function parseSettingsFile(text: string, file: string): ParsedSettings {
   const lexed = lexUnitFile(text, file, { knownSections: SECTIONS });
   const diagnostics: UnitDiagnostic[] = [...lexed.diagnostics];
-  const draft: Draft = { file, capability: [], dropCapability: [], binds: [], tmpfs: [], refused: [] };
+  const draft: Draft = { file, capability: [], dropCapability: [], binds: [], tmpfs: [], overlays: [], inaccessible: [], refused: [] };
   let parametersLine = 0;
   for (const a of lexed.assignments) {
     const at = { file: a.file, line: a.line, section: a.section, key: a.key };

@@ -90,11 +90,10 @@ export function mergeSettings(options: NspawnOptions, s: NspawnSettings, how: Me
   Object.assign(merged, mergeCapabilities(options, s, how, free, networkConfigured, untrusted));
   if (free('kill-signal') && s.killSignal !== undefined) merged.killSignal = s.killSignal;
   if (free('read-only') && s.readOnly !== undefined) merged.readOnly = s.readOnly;
-  if (free('custom-mounts') && (s.binds.length > 0 || s.tmpfs.length > 0 || refusedIn('custom-mounts'))) {
-    if (how.trusted) {
-      merged.binds = s.binds;
-      merged.tmpfs = s.tmpfs;
-    } else untrusted('TemporaryFileSystem=, Bind= and BindReadOnly= settings');
+  const customMounts = s.binds.length + s.tmpfs.length + s.overlays.length + s.inaccessible.length;
+  if (free('custom-mounts') && (customMounts > 0 || refusedIn('custom-mounts'))) {
+    if (how.trusted) Object.assign(merged, { binds: s.binds, tmpfs: s.tmpfs, overlays: s.overlays, inaccessible: s.inaccessible });
+    else untrusted('TemporaryFileSystem=, Bind= and BindReadOnly= settings');
   }
   if (free('network') && networkConfigured) {
     if (how.trusted) merged.privateNetwork = s.privateNetwork === true;

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNspawnArgs } from '../../../src/nspawn/options.js';
-import { planNspawn, consoleMode, containerUuid, customMountOps } from '../../../src/nspawn/plan.js';
+import { planNspawn, consoleMode, containerUuid } from '../../../src/nspawn/plan.js';
+import { planCustomMounts } from '../../../src/nspawn/custom-mounts.js';
 import { containerCapabilities, NSPAWN_DEFAULT_CAPABILITIES } from '../../../src/nspawn/capabilities.js';
 import { containerEnvironment, parseOsRelease } from '../../../src/nspawn/environment.js';
 import { ALL_CAPABILITIES, capabilityNumber } from '../../../src/plan/capabilities.js';
@@ -114,7 +115,7 @@ test('planNspawn(): RLIMIT_NOFILE soft 1024 under the host hard limit', () => {
 
 test('custom mounts come after the API file systems, parents first; a --tmpfs on /tmp replaces nspawn\'s', () => {
   const o = parseNspawnArgs(['-D', '/srv/deb', '--bind=/a:/x/y', '--bind-ro=/b:/x', '--tmpfs=/tmp', '/bin/sh']);
-  assert.deepEqual(targets(customMountOps(o.binds, o.tmpfs)), ['bind /x', 'tmpfs /tmp', 'bind /x/y']);
+  assert.deepEqual(targets(planCustomMounts(o, '/srv/deb').beforeProc), ['bind /x', 'tmpfs /tmp', 'bind /x/y']);
   const t = targets(planNspawn(o, facts()).plan.ops);
   assert.equal(t.filter((x) => x === 'tmpfs /tmp').length, 1);
 });

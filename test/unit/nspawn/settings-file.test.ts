@@ -140,7 +140,7 @@ test('a key nsbox does not support is an error naming FILE:LINE and the key, nev
   assert.throws(() => apply('[Network]\nVirtualEthernet=yes\nPort=80\n'), {
     message: `${FILE}:2: VirtualEthernet=yes is not supported yet (--network-veth)\n${FILE}:3: Port=80 is not supported yet (--port)`,
   });
-  assert.throws(() => apply('[Files]\nOverlay=/a:/b\n'), { key: 'Overlay' });
+  assert.throws(() => apply('[Files]\nBindUser=tester\n'), { key: 'BindUser' });
   assert.throws(() => apply('[Exec]\nLimitNOFILE=4096\n'), { key: 'LimitNOFILE' });
   assert.throws(() => apply('[Files]\nBind=/srv:/srv:idmap\n'), { message: `${FILE}:2: Bind= option idmap is not supported yet` });
   assert.throws(() => apply('[Files]\nBind=srv:/srv\n'), { message: /:2: Bind=srv:\/srv: a relative source path is not supported yet/ });

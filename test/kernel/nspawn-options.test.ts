@@ -1,0 +1,182 @@
+// --inaccessible, --overlay and --overlay-ro on a busybox tree, seen from inside the container;
+// each one side by side with systemd-nspawn 252 running the same script with the same options on
+// the same tree, where nspawn can run here.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
+import { makeCgroupSlot, joinSlotScript } from '../fixtures/cgroup-slot.js';
+import { needsRoot } from '../fixtures/plans.js';
+import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
+import { inBox, type CliResult } from './nspawn-cli.js';
+
+const haveNspawn = ((): boolean => {
+  try {
+    execFileSync('systemd-nspawn', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * systemd-nspawn's --inaccessible binds the nodes systemd as PID 1 makes in /run/systemd/inaccessible;
+ * without systemd as PID 1 there are none. They are made in a tmpfs of a mount namespace of the
+ * reference run's own, so the host's /run/systemd is never written.
+ */
+const INACCESSIBLE_NODES = [
+  'mount -t tmpfs tmpfs /run/systemd', 'I=/run/systemd/inaccessible', 'mkdir -m 0555 $I', 'mkdir -m 0 $I/dir',
+  'install -m 0 /dev/null $I/reg', 'mkfifo -m 0 $I/fifo', 'mknod -m 0 $I/chr c 0 0', 'mknod -m 0 $I/blk b 0 0',
+].join(' && ');
+
+let slots = 0;
+
+/** systemd-nspawn from a cgroup of its own (REFERENCES.md), with the same stdio setup as inBox(). */
+function nspawn(root: string, script: string, options: readonly string[], o: { readonly inaccessibleNodes?: boolean } = {}): Promise<CliResult> {
+  const slot = makeCgroupSlot(`nsbox-opt-${process.pid}-${slots++}`);
+  const wrap = o.inaccessibleNodes ? ['unshare', '-m', '--propagation', 'private', 'sh', '-c', `${INACCESSIBLE_NODES} && exec "$@"`, 'sh'] : [];
+  const args = [...wrap, 'systemd-nspawn', '--register=no', '--keep-unit', '-q', '-P', '-D', root, ...options, '/bin/sh', '-c', script];
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', joinSlotScript(slot), 'sh', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      slot.remove();
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The same script under both; their output must be the same, and both must succeed. */
+async function sideBySide(root: string, script: string, options: readonly string[], o: { readonly inaccessibleNodes?: boolean } = {}): Promise<string> {
+  const ours = await inBox(root, script, options);
+  assert.equal(ours.code, 0, `nsbox: ${ours.stderr}`);
+  if (haveNspawn) {
+    const theirs = await nspawn(root, script, options, o);
+    assert.equal(theirs.code, 0, `systemd-nspawn: ${theirs.stderr}`);
+    assert.equal(ours.stdout, theirs.stdout, 'the same from inside under systemd-nspawn');
+  }
+  return ours.stdout;
+}
+
+describe('nsbox nspawn options for masks and overlays', { skip: needsRoot }, () => {
+  let tree: BusyboxTree;
+  let layers: string;
+  let snapshot: Snapshot;
+  before(() => {
+    tree = makeBusyboxTree('nsbox-opt-');
+    layers = mkdtempSync(join(tmpdir(), 'nsbox-layers-'));
+    mkdirSync(join(tree.root, 'srv/mask/dir'), { recursive: true });
+    writeFileSync(join(tree.root, 'srv/mask/file'), 'secret\n');
+    writeFileSync(join(tree.root, 'srv/mask/dir/inner'), 'secret\n');
+    execFileSync('mkfifo', [join(tree.root, 'srv/mask/fifo')]);
+    snapshot = takeSnapshot({ paths: [tree.root, layers], cgroupPrefix: `nsbox-${basename(tree.root)}`, mountsUnder: [tree.root, layers] });
+  });
+  after(async () => {
+    await assertNoLeaks(snapshot);
+    tree.remove();
+    rmSync(layers, { recursive: true, force: true });
+  });
+
+  /** Fresh host directories for one overlay test: NAME -> its files. */
+  function makeLayers(spec: Readonly<Record<string, Readonly<Record<string, string>>>>): Record<string, string> {
+    const dir = mkdtempSync(join(layers, 'case-'));
+    const paths: Record<string, string> = {};
+    for (const [name, files] of Object.entries(spec)) {
+      paths[name] = join(dir, name);
+      mkdirSync(paths[name]!);
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(paths[name]!, file), text);
+    }
+    return paths;
+  }
+
+  test('--inaccessible: a file, a directory and a FIFO become empty mode-000 nodes of their type, read-only', async () => {
+    const script = 'stat -c "%n %a %F" /srv/mask/file /srv/mask/dir /srv/mask/fifo; ls -A /srv/mask/dir | wc -l; wc -c < /srv/mask/file; touch /srv/mask/dir/x 2>&1 | sed "s/.*: //"';
+    const out = await sideBySide(tree.root, script, ['--inaccessible=/srv/mask/file', '--inaccessible=/srv/mask/dir', '--inaccessible=/srv/mask/fifo'], { inaccessibleNodes: true });
+    assert.equal(out, '/srv/mask/file 0 regular empty file\n/srv/mask/dir 0 directory\n/srv/mask/fifo 0 fifo\n0\n0\nRead-only file system\n');
+    assert.equal(readFileSync(join(tree.root, 'srv/mask/file'), 'utf8'), 'secret\n', 'the tree is untouched');
+  });
+
+  test('--inaccessible: a path missing in the tree fails the start, as in nspawn', async () => {
+    const r = await inBox(tree.root, 'true', ['--inaccessible=/srv/no-such-thing']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'nsbox nspawn: make /srv/no-such-thing inaccessible: No such file or directory\n');
+    if (haveNspawn) assert.equal((await nspawn(tree.root, 'true', ['--inaccessible=/srv/no-such-thing'], { inaccessibleNodes: true })).code, 1);
+  });
+
+  test('--overlay=LOWER:LOWER:UPPER:PATH: the layers stacked in order, writes land in UPPER, its work directory is gone after', async () => {
+    for (const run of haveNspawn ? ['nsbox', 'nspawn'] : ['nsbox']) {
+      const l = makeLayers({ low: { a: 'low\n', b: 'low\n' }, mid: { b: 'mid\n' }, up: {} });
+      const options = [`--overlay=${l['low']}:${l['mid']}:${l['up']}:/srv/ov`];
+      const script = 'ls /srv/ov; cat /srv/ov/b; echo new > /srv/ov/c; grep " /srv/ov " /proc/self/mountinfo | grep -o " - overlay overlay rw,"';
+      const r = run === 'nsbox' ? await inBox(tree.root, script, options) : await nspawn(tree.root, script, options);
+      assert.equal(r.code, 0, `${run}: ${r.stderr}`);
+      assert.equal(r.stdout, 'a\nb\nmid\n - overlay overlay rw,\n', run);
+      assert.equal(readFileSync(join(l['up']!, 'c'), 'utf8'), 'new\n', `${run}: the write is in UPPER`);
+      assert.deepEqual(readdirSync(join(l['up']!, '..')).sort(), ['low', 'mid', 'up'], `${run}: no work directory left beside UPPER`);
+    }
+  });
+
+  test('--overlay=+PATH::PATH: a throwaway upper layer over a directory of the tree; the tree and the host keep nothing', async () => {
+    mkdirSync(join(tree.root, 'srv/data'), { recursive: true });
+    writeFileSync(join(tree.root, 'srv/data/kept'), 'tree\n');
+    const varTmp = readdirSync('/var/tmp').sort();
+    const out = await sideBySide(tree.root, 'echo gone > /srv/data/new; rm /srv/data/kept; ls -A /srv/data', ['--overlay=+/srv/data::/srv/data']);
+    assert.equal(out, 'new\n');
+    assert.deepEqual(readdirSync(join(tree.root, 'srv/data')), ['kept']);
+    assert.deepEqual(readdirSync('/var/tmp').sort(), varTmp, 'nothing left where nspawn keeps its throwaway layers');
+  });
+
+  test('--overlay-ro: UPPER on top of the lowers, read-only; an empty UPPER is an empty top layer', async () => {
+    const l = makeLayers({ low: { a: 'low\n', b: 'low\n' }, up: { b: 'up\n', c: 'up\n' } });
+    const script = 'ls /srv/ro; cat /srv/ro/b; touch /srv/ro/x 2>&1 | sed "s/.*: //"';
+    assert.equal(await sideBySide(tree.root, script, [`--overlay-ro=${l['low']}:${l['up']}:/srv/ro`]), 'a\nb\nc\nup\nRead-only file system\n');
+    assert.equal(await sideBySide(tree.root, 'ls /srv/ro', [`--overlay-ro=${l['low']}::/srv/ro`]), 'a\nb\n');
+    assert.deepEqual(readdirSync(join(l['up']!, '..')).sort(), ['low', 'up']);
+  });
+
+  test('--overlay=LOWER:+UPPER: two paths mount UPPER at its own path, here inside the tree', async () => {
+    const l = makeLayers({ low: { a: 'low\n' } });
+    mkdirSync(join(tree.root, 'srv/up2'), { recursive: true });
+    const out = await sideBySide(tree.root, 'echo w > /srv/up2/w; ls /srv/up2', [`--overlay=${l['low']}:+/srv/up2`]);
+    assert.equal(out, 'a\nw\n');
+    assert.deepEqual(readdirSync(join(tree.root, 'srv/up2')), ['w'], 'the write landed in the tree\'s directory');
+    assert.ok(!readdirSync(join(tree.root, 'srv')).some((n) => n.startsWith('.#')), 'its work directory is gone');
+  });
+
+  test('--overlay: after a deletion the work directory keeps the kernel\'s whiteout until the next start, which reuses it', async () => {
+    const l = makeLayers({ low: { a: 'low\n', b: 'low\n' }, up: {} });
+    for (const victim of ['a', 'b']) {
+      const r = await inBox(tree.root, `rm /srv/ov/${victim}; ls /srv/ov`, [`--overlay=${l['low']}:${l['up']}:/srv/ov`]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const beside = readdirSync(join(l['up']!, '..')).sort();
+    assert.deepEqual(beside, ['.#up.nsbox-work', 'low', 'up'], 'one work directory, reused (nspawn removes its own whole)');
+    assert.equal((await inBox(tree.root, 'ls -A /srv/ov', [`--overlay=${l['low']}:${l['up']}:/srv/ov`])).stdout, '', 'both deletions kept in UPPER');
+  });
+
+  test('--overlay: a missing lower layer fails the start', async () => {
+    const r = await inBox(tree.root, 'true', [`--overlay=${join(layers, 'none')}::/srv/ov`]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^nsbox nspawn: overlay .*: No such file or directory\n$/);
+  });
+
+  test('a trusted settings file brings the same: Inaccessible=, Overlay=', async () => {
+    const l = makeLayers({ low: { a: 'low\n' } });
+    const file = join(tree.root, '..', `${basename(tree.root)}.nspawn`);
+    assert.ok(!existsSync(file));
+    writeFileSync(file, `[Files]\nInaccessible=/srv/mask/file\nOverlay=${l['low']}::/srv/ov\n`);
+    try {
+      const script = 'stat -c %a /srv/mask/file; ls /srv/ov';
+      assert.equal(await sideBySide(tree.root, script, ['--settings=trusted'], { inaccessibleNodes: true }), '0\na\n');
+    } finally {
+      rmSync(file);
+    }
+  });
+});
