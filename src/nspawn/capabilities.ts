@@ -40,8 +40,13 @@ export function containerCapabilities(opts: {
   return { retained: sorted.filter((c) => host.has(c)), unavailable: sorted.filter((c) => !host.has(c)) };
 }
 
-/** Root keeps the whole retained set; another user starts with none, the bounding set limits both. */
-export function processCapabilities(retained: readonly number[], uid: number): Capabilities {
-  if (uid === 0) return { bounding: retained, permitted: retained, effective: retained, inheritable: retained, ambient: [] };
-  return { bounding: retained, permitted: [], effective: [], inheritable: [], ambient: [] };
+/**
+ * Root keeps the whole retained set; another user starts with none, the bounding set limits both.
+ * Ambient capabilities (--ambient-capability) survive the exec for either: root gets them on top,
+ * another user gets exactly them in its inheritable, permitted and effective sets, as under nspawn.
+ */
+export function processCapabilities(retained: readonly number[], uid: number, ambient: readonly number[] = []): Capabilities {
+  const amb = [...new Set(ambient)].sort((a, b) => a - b);
+  if (uid === 0) return { bounding: retained, permitted: retained, effective: retained, inheritable: retained, ambient: amb };
+  return { bounding: retained, permitted: amb, effective: amb, inheritable: amb, ambient: amb };
 }

@@ -2,9 +2,11 @@
 // Parsing stops at the first non-option (nspawn's getopt uses "+"), so `nsbox nspawn -D t ls -l`
 // hands `-l` to ls. Options nspawn has and nsbox lacks are listed too, and refused by name.
 import { capabilityNumber } from '../plan/capabilities.js';
+import type { Rlimit, RlimitValue } from '../plan/types.js';
 import { splitColons } from './colon-list.js';
 import { NspawnUnsupportedError, NspawnUsageError } from './errors.js';
 import { parseOverlaySpec, type OverlaySpec } from './overlay.js';
+import { parseMachineUuid, parseOomScoreAdjust, parsePersonality, parseRlimitAssignment } from './process-options.js';
 import { parseSignal } from './signals.js';
 import { parseTmpfsOptions, type TmpfsOptions } from './tmpfs-options.js';
 
@@ -40,7 +42,8 @@ export type SettingsMode = 'yes' | 'no' | 'override' | 'trusted';
  */
 export type SettingGroup =
   | 'start-mode' | 'ephemeral' | 'working-directory' | 'environment' | 'user' | 'capability'
-  | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname' | 'notify-ready';
+  | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname' | 'notify-ready'
+  | 'personality' | 'machine-id' | 'no-new-privileges' | 'oom-score-adjust' | `rlimit-${Rlimit}`;
 
 export interface NspawnOptions {
   readonly directory?: string;
@@ -61,6 +64,16 @@ export interface NspawnOptions {
   readonly hostname?: string;
   readonly capability: readonly CapabilityArg[];
   readonly dropCapability: readonly CapabilityArg[];
+  /** Raised into the payload's inheritable and ambient sets; within the retained set, not with --boot. */
+  readonly ambientCapability: readonly number[];
+  readonly noNewPrivileges: boolean;
+  /** --rlimit=: replaces nspawn's default for that resource (RLIMIT_NOFILE soft 1024). */
+  readonly rlimits: Readonly<Partial<Record<Rlimit, RlimitValue>>>;
+  readonly oomScoreAdjust?: number;
+  /** personality(2) value (--personality=x86 is PER_LINUX32). */
+  readonly personality?: number;
+  /** container_uuid when the tree has no machine id of its own (lower-case UUID). */
+  readonly uuid?: string;
   readonly killSignal?: number;
   readonly quiet: boolean;
   readonly console?: ConsoleOption;
@@ -83,7 +96,7 @@ type Draft = Mutable<NspawnOptions>;
 
 export const defaultOptions = (): Draft => ({
   boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], overlays: [], inaccessible: [], readOnly: false, privateNetwork: false,
-  capability: [], dropCapability: [], quiet: false, register: true, keepUnit: false, ephemeral: false,
+  capability: [], dropCapability: [], ambientCapability: [], noNewPrivileges: false, rlimits: {}, quiet: false, register: true, keepUnit: false, ephemeral: false,
   notifyReady: false, settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
 });
 
@@ -122,6 +135,13 @@ function parseCapabilities(option: string, value: string): CapabilityArg {
     if (n === undefined) throw new NspawnUsageError(option, `unknown capability "${name}"`);
     return n;
   });
+}
+
+/** --ambient-capability=: a list as --capability=, but never `all` (nspawn refuses it too). */
+function parseAmbient(option: string, value: string): readonly number[] {
+  const caps = parseCapabilities(option, value);
+  if (caps === 'all') throw new NspawnUsageError(option, 'does not support the value all');
+  return caps;
 }
 
 function absolute(option: string, path: string): string {
@@ -181,6 +201,16 @@ export const OPTIONS: readonly OptionSpec[] = [
   { long: 'hostname', arg: 'required', setting: 'hostname', help: 'Hostname (default: the machine name)', apply: (d, v, o) => (d.hostname = validMachineName(o, v)) },
   { long: 'capability', arg: 'required', setting: 'capability', help: 'Grant capabilities beyond the default set', apply: (d, v, o) => d.capability.push(parseCapabilities(o, v)) },
   { long: 'drop-capability', arg: 'required', setting: 'capability', help: 'Drop capabilities from the default set', apply: (d, v, o) => d.dropCapability.push(parseCapabilities(o, v)) },
+  { long: 'ambient-capability', arg: 'required', setting: 'capability', help: 'Pass capabilities on in the ambient set', apply: (d, v, o) => d.ambientCapability.push(...parseAmbient(o, v)) },
+  { long: 'no-new-privileges', arg: 'required', setting: 'no-new-privileges', help: 'Set the no_new_privs flag for the payload', apply: (d, v, o) => (d.noNewPrivileges = parseBoolean(o, v)) },
+  { long: 'rlimit', arg: 'required', help: 'Set a resource limit (RLIMIT_NAME=SOFT[:HARD])', apply: (d, v, o) => {
+      const { resource, limit } = parseRlimitAssignment(o, v);
+      d.rlimits = { ...d.rlimits, [resource]: limit };
+      fix(d, `rlimit-${resource}`);
+    } },
+  { long: 'oom-score-adjust', arg: 'required', setting: 'oom-score-adjust', help: 'OOM score adjustment of the payload (-1000...1000)', apply: (d, v, o) => (d.oomScoreAdjust = parseOomScoreAdjust(o, v)) },
+  { long: 'personality', arg: 'required', setting: 'personality', help: 'Architecture uname reports: x86 or x86-64', apply: (d, v, o) => (d.personality = parsePersonality(o, v)) },
+  { long: 'uuid', arg: 'required', setting: 'machine-id', help: "Container UUID, unless the tree has a machine id", apply: (d, v, o) => (d.uuid = parseMachineUuid(o, v)) },
   { long: 'kill-signal', arg: 'required', setting: 'kill-signal', help: 'Signal that asks the container to stop', apply: (d, v, o) => {
       const n = parseSignal(v);
       if (n === undefined) throw new NspawnUsageError(o, `unknown signal "${v}"`);
@@ -202,14 +232,13 @@ export const OPTIONS: readonly OptionSpec[] = [
 /** systemd-nspawn 252 options nsbox does not implement yet (with their short letters). */
 export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly short?: string }[] = [
   { long: 'template' }, { long: 'image', short: 'i' }, { long: 'oci-bundle' }, { long: 'volatile' },
-  { long: 'uuid' }, { long: 'slice', short: 'S' }, { long: 'property' }, { long: 'private-users', short: 'U' },
+  { long: 'slice', short: 'S' }, { long: 'property' }, { long: 'private-users', short: 'U' },
   { long: 'private-users-ownership' }, { long: 'private-users-chown' }, { long: 'network-interface' },
   { long: 'network-macvlan' }, { long: 'network-ipvlan' }, { long: 'network-veth', short: 'n' },
   { long: 'network-veth-extra' }, { long: 'network-bridge' }, { long: 'network-zone' },
-  { long: 'network-namespace-path' }, { long: 'port', short: 'p' }, { long: 'personality' },
+  { long: 'network-namespace-path' }, { long: 'port', short: 'p' },
   { long: 'selinux-context', short: 'Z' }, { long: 'selinux-apifs-context', short: 'L' },
-  { long: 'system-call-filter' }, { long: 'rlimit' }, { long: 'oom-score-adjust' }, { long: 'cpu-affinity' },
-  { long: 'no-new-privileges' }, { long: 'ambient-capability' }, { long: 'link-journal' }, { long: 'resolv-conf' },
+  { long: 'system-call-filter' }, { long: 'cpu-affinity' }, { long: 'link-journal' }, { long: 'resolv-conf' },
   { long: 'timezone' }, { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
   { long: 'suppress-sync' }, { long: 'load-credential' },
   { long: 'set-credential' }, { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },
@@ -295,6 +324,8 @@ export function checkConflicts(d: NspawnOptions): void {
   if (d.boot && d.asPid2) throw new NspawnUsageError('--boot', 'cannot be combined with --as-pid2');
   if (d.boot && d.user !== undefined) throw new NspawnUsageError('--user', 'cannot be combined with --boot');
   if (d.ephemeral && d.readOnly) throw new NspawnUsageError('--ephemeral', 'cannot be combined with --read-only');
+  // nspawn: ambient capabilities go to the payload, and a booted init manages its own.
+  if (d.boot && d.ambientCapability.length > 0) throw new NspawnUsageError('--ambient-capability', 'cannot be combined with --boot');
   if (d.directory === undefined && d.machine === undefined && !d.help && !d.version) {
     // nspawn falls back to the current directory; refusing is safer than booting the host's /.
     throw new NspawnUsageError('--directory', 'is required (or -M NAME for an image in /var/lib/machines)');

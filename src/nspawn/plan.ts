@@ -7,10 +7,12 @@ import { cgroupOps } from './cgroup-layout.js';
 import { containerCapabilities, processCapabilities } from './capabilities.js';
 import { planCustomMounts } from './custom-mounts.js';
 import { containerEnvironment } from './environment.js';
+import { NspawnUsageError } from './errors.js';
 import type { NspawnFacts } from './facts.js';
 import { localtimeOps, resolvConfOps } from './host-files.js';
 import type { NspawnOptions } from './options.js';
 import { resolveUser, type ResolvedUser } from './passwd.js';
+import { containerRlimits } from './rlimits.js';
 import { supervisorSettings } from './supervisor.js';
 import { devOps, NOTIFY_SOCKET_PATH, procOps, runOps, sysOps, tmpOps } from './api-mounts.js';
 import { checkOsTree, defaultMachineName, resolveCommand } from './tree.js';
@@ -65,11 +67,16 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
   checkOsTree(tree);
   const command = resolveCommand(options, tree);
   const machine = machineName(options, tree.directory);
-  const uuid = containerUuid(tree.machineId, facts.randomUuid);
+  // The tree's own machine id wins over --uuid=, as in nspawn.
+  const uuid = containerUuid(tree.machineId, options.uuid ?? facts.randomUuid);
   const user: ResolvedUser | undefined = options.user === undefined ? undefined : resolveUser(options.user, tree.passwd ?? '', tree.group ?? '');
   const console = consoleMode(options.console, host);
   const caps = containerCapabilities({ ...options, hostBounding: host.boundingSet });
   const warnings: string[] = [];
+  const uncovered = options.ambientCapability.filter((c) => !caps.retained.includes(c) && !caps.unavailable.includes(c));
+  if (uncovered.length > 0) {
+    throw new NspawnUsageError('--ambient-capability', `${uncovered.map(capabilityName).join(' ')} not in the bounding set (--capability=, --drop-capability=)`);
+  }
   if (caps.unavailable.length > 0) {
     warnings.push(`Some capabilities will not be set because they are not in the current bounding set: ${caps.unavailable.map(capabilityName).join(' ')}`);
   }
@@ -141,9 +148,11 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       ...(options.chdir === undefined && user !== undefined ? { cwdOptional: true } : {}),
       hostname: options.hostname ?? machine,
       ...(user !== undefined ? { credentials: { uid: user.uid, gid: user.gid, supplementaryGroups: user.supplementaryGroups } } : {}),
-      capabilities: processCapabilities(caps.retained, uid),
-      // nspawn's rlimit_nofile_safe(): select()-era programs break above 1024 open files.
-      rlimits: { nofile: { soft: Math.min(1024, host.nofileHard), hard: host.nofileHard } },
+      capabilities: processCapabilities(caps.retained, uid, options.ambientCapability),
+      rlimits: containerRlimits(options.rlimits, host),
+      ...(options.oomScoreAdjust !== undefined ? { oomScoreAdjust: options.oomScoreAdjust } : {}),
+      ...(options.personality !== undefined ? { personality: options.personality } : {}),
+      ...(options.noNewPrivileges ? { noNewPrivileges: true } : {}),
       terminal: console === 'pipe' ? { kind: 'new-session' } : { kind: 'controlling-tty' },
       // As nspawn: while still privileged, so -u and a dropped CAP_SYS_ADMIN need no no_new_privs
       // (which would break su and sudo inside).

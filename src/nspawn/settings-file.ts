@@ -16,6 +16,7 @@
 // effect anyway (masked by the command line, or privileged in an untrusted file).
 import { ALL_CAPABILITIES, CAPABILITY_NAMES, capabilityNumber } from '../plan/capabilities.js';
 import { signalNumber } from '../plan/signals.js';
+import type { Rlimit, RlimitValue } from '../plan/types.js';
 import { formatDiagnostic, type UnitDiagnostic } from '../unit/diagnostics.js';
 import { UnitValueError } from '../unit/errors.js';
 import { lexUnitFile } from '../unit/lexer.js';
@@ -24,6 +25,7 @@ import { splitWords } from '../unit/words.js';
 import { NspawnSettingsError, NspawnUnsupportedError, NspawnUsageError } from './errors.js';
 import { parseBindSpec, splitColons, type BindSpec, type NspawnOptions, type SettingGroup, type TmpfsSpec } from './options.js';
 import { overlayFromParts, type OverlaySpec } from './overlay.js';
+import { oomScoreAdjustInRange, oomScoreAdjustValue, parseId128, parseRlimitValue, PERSONALITIES, RLIMIT_NAMES } from './process-options.js';
 import { mergeSettings, type MergedOptions, type MergeHow } from './settings-merge.js';
 import { RLIMITS, type Privileged } from './settings-privileged.js';
 import { parseTmpfsOptions } from './tmpfs-options.js';
@@ -51,6 +53,13 @@ export interface NspawnSettings {
   readonly workingDirectory?: string | undefined;
   readonly capability: readonly number[];
   readonly dropCapability: readonly number[];
+  readonly ambientCapability: readonly number[];
+  readonly noNewPrivileges?: boolean | undefined;
+  readonly personality?: number | undefined;
+  /** MachineID=, as a lower-case UUID; an all-zero id leaves it unset. */
+  readonly machineId?: string | undefined;
+  readonly rlimits: Readonly<Partial<Record<Rlimit, RlimitValue>>>;
+  readonly oomScoreAdjust?: number | undefined;
   readonly killSignal?: number | undefined;
   readonly hostname?: string | undefined;
   readonly ephemeral?: boolean | undefined;
@@ -211,6 +220,21 @@ const inaccessible: KeySpec = {
   },
 };
 
+/** LimitCPU= ... LimitRTTIME=: nspawn's --rlimit= values, one resource each. */
+const limit = (name: (typeof RLIMITS)[number]): KeySpec => {
+  const resource = RLIMIT_NAMES[name]!;
+  return {
+    group: `rlimit-${resource}`,
+    privileged: `Limit${name}= setting`,
+    parse: (d, value, ctx) => {
+      const parsed = parseRlimitValue(resource, value);
+      if (parsed === 'unparsable') return ctx.warn(`Failed to parse resource value, ignoring: ${value}`);
+      if (parsed === 'soft-above-hard') return ctx.warn(`Soft resource limit chosen higher than hard limit, ignoring: ${value}`);
+      d.rlimits = { ...d.rlimits, [resource]: parsed };
+    },
+  };
+};
+
 const temporaryFileSystem: KeySpec = {
   ...CUSTOM_MOUNTS,
   parse: (d, value, ctx) => {
@@ -287,21 +311,54 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
       },
     },
     Ephemeral: tristate((d, b) => (d.ephemeral = b)),
-    AmbientCapability: unsupported('--ambient-capability', { group: 'capability', privileged: 'AmbientCapability= setting' }),
-    NoNewPrivileges: unsupported('--no-new-privileges', { default: 'false' }),
-    Personality: unsupported('--personality'),
-    MachineID: unsupported('--uuid', { privileged: 'MachineID= setting' }),
+    AmbientCapability: {
+      group: 'capability',
+      privileged: 'AmbientCapability= setting',
+      parse: (d, value, ctx) => {
+        // nspawn takes `all` here and then refuses to start with it.
+        if (value.split(/[ \t\n\r]+/).includes('all')) return ctx.refuse(`${ctx.key}=${value}: nspawn does not support the value all`);
+        d.ambientCapability.push(...capabilityList(value, ctx));
+      },
+    },
+    NoNewPrivileges: { group: 'no-new-privileges', ...tristate((d, b) => (d.noNewPrivileges = b)) },
+    Personality: {
+      group: 'personality',
+      parse: (d, value, ctx) => {
+        if (value === '') return void (d.personality = undefined);
+        if (!Object.hasOwn(PERSONALITIES, value)) return ctx.warn(`Failed to parse personality, ignoring: ${value}`);
+        d.personality = PERSONALITIES[value];
+      },
+    },
+    MachineID: {
+      group: 'machine-id',
+      privileged: 'MachineID= setting',
+      parse: (d, value, ctx) => {
+        const id = parseId128(value);
+        if (id === undefined) return ctx.warn(`Failed to parse 128bit ID/UUID, ignoring: ${value}`);
+        d.machineId = /^[0-]+$/.test(id) ? undefined : id;
+      },
+    },
     PivotRoot: unsupported('--pivot-root'),
     PrivateUsers: unsupported('--private-users', { default: 'no', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
     NotifyReady: tristate((d, b) => (d.notifyReady = b)),
     SystemCallFilter: unsupported('--system-call-filter', { privileged: 'SystemCallFilter= settings' }),
-    OOMScoreAdjust: unsupported('--oom-score-adjust', { privileged: 'OOMScoreAdjust= setting' }),
+    OOMScoreAdjust: {
+      group: 'oom-score-adjust',
+      privileged: 'OOMScoreAdjust= setting',
+      parse: (d, value, ctx) => {
+        if (value === '') return void (d.oomScoreAdjust = undefined);
+        const n = oomScoreAdjustValue(value);
+        if (n === undefined) return ctx.warn(`Failed to parse the OOM score adjust value, ignoring: ${value}`);
+        if (!oomScoreAdjustInRange(n)) return ctx.warn(`OOM score adjust value out of range, ignoring: ${value}`);
+        d.oomScoreAdjust = n;
+      },
+    },
     CPUAffinity: unsupported('--cpu-affinity', { privileged: 'CPUAffinity= setting' }),
     ResolvConf: unsupported('--resolv-conf', { default: 'auto' }),
     LinkJournal: unsupported('--link-journal', { default: 'auto', privileged: 'journal link setting' }),
     Timezone: unsupported('--timezone', { default: 'auto' }),
     SuppressSync: unsupported('--suppress-sync', { default: 'false' }),
-    ...Object.fromEntries(RLIMITS.map((l) => [`Limit${l}`, unsupported('--rlimit', { privileged: `Limit${l}= setting` })])),
+    ...Object.fromEntries(RLIMITS.map((l) => [`Limit${l}`, limit(l)])),
   },
   Files: {
     ReadOnly: tristate((d, b) => (d.readOnly = b)),
@@ -342,7 +399,7 @@ const SECTIONS = new Set(Object.keys(KEYS));
 export function parseSettingsFile(text: string, file: string): ParsedSettings {
   const lexed = lexUnitFile(text, file, { knownSections: SECTIONS });
   const diagnostics: UnitDiagnostic[] = [...lexed.diagnostics];
-  const draft: Draft = { file, capability: [], dropCapability: [], binds: [], tmpfs: [], overlays: [], inaccessible: [], refused: [] };
+  const draft: Draft = { file, capability: [], dropCapability: [], ambientCapability: [], rlimits: {}, binds: [], tmpfs: [], overlays: [], inaccessible: [], refused: [] };
   let parametersLine = 0;
   for (const a of lexed.assignments) {
     const at = { file: a.file, line: a.line, section: a.section, key: a.key };

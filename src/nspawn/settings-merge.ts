@@ -7,8 +7,9 @@ import type { UnitDiagnostic } from '../unit/diagnostics.js';
 import { CAP_NET_ADMIN, NSPAWN_DEFAULT_CAPABILITIES } from './capabilities.js';
 import { NspawnSettingsError, NspawnUsageError } from './errors.js';
 import { checkConflicts, type NspawnOptions, type SettingGroup, type SettingsMode } from './options.js';
+import { RLIMIT_NAMES } from './process-options.js';
 import type { NspawnSettings } from './settings-file.js';
-import { untrustedWarnings, type Privileged } from './settings-privileged.js';
+import { RLIMITS, untrustedWarnings, type Privileged } from './settings-privileged.js';
 
 /** Files in /etc/systemd/nspawn and /run/systemd/nspawn are the admin's; --settings=trusted trusts any. */
 export const settingsTrusted = (mode: SettingsMode, inAdminDirectory: boolean): boolean => mode === 'trusted' || inAdminDirectory;
@@ -61,6 +62,30 @@ function mergeCapabilities(
   return { capability: [[...retained].sort((a, b) => a - b)], dropCapability: [ALL_CAPABILITIES.filter((c) => !retained.has(c))] };
 }
 
+/** Ambient capabilities, no_new_privs, personality, machine id, limits and OOM score: as nspawn merges them. */
+function mergeProcessSettings(
+  options: NspawnOptions, s: NspawnSettings, how: MergeHow, free: (g: SettingGroup) => boolean, untrusted: (what: Privileged) => void,
+): Partial<NspawnOptions> {
+  const out: { -readonly [K in keyof NspawnOptions]?: NspawnOptions[K] } = {};
+  const privileged = (what: Privileged, apply: () => void): void => (how.trusted ? apply() : untrusted(what));
+  if (free('capability') && s.ambientCapability.length > 0) {
+    privileged('AmbientCapability= setting', () => (out.ambientCapability = [...options.ambientCapability, ...s.ambientCapability]));
+  }
+  if (free('no-new-privileges') && s.noNewPrivileges !== undefined) out.noNewPrivileges = s.noNewPrivileges;
+  if (free('personality') && s.personality !== undefined) out.personality = s.personality;
+  const machineId = s.machineId;
+  if (free('machine-id') && machineId !== undefined) privileged('MachineID= setting', () => (out.uuid = machineId));
+  for (const name of RLIMITS) {
+    const resource = RLIMIT_NAMES[name]!;
+    const value = s.rlimits[resource];
+    if (value === undefined || !free(`rlimit-${resource}`)) continue;
+    privileged(`Limit${name}= setting`, () => (out.rlimits = { ...(out.rlimits ?? options.rlimits), [resource]: value }));
+  }
+  const oom = s.oomScoreAdjust;
+  if (free('oom-score-adjust') && oom !== undefined) privileged('OOMScoreAdjust= setting', () => (out.oomScoreAdjust = oom));
+  return out;
+}
+
 /**
  * nspawn's merge_settings() for the settings nsbox has. Throws NspawnSettingsError for a refused
  * key that would take effect, and for a combination nsbox refuses on the command line too.
@@ -101,6 +126,7 @@ export function mergeSettings(options: NspawnOptions, s: NspawnSettings, how: Me
   }
   if (free('hostname') && s.hostname !== undefined) merged.hostname = s.hostname;
   if (free('notify-ready') && s.notifyReady !== undefined) merged.notifyReady = s.notifyReady;
+  Object.assign(merged, mergeProcessSettings(options, s, how, free, untrusted));
 
   const errors: UnitDiagnostic[] = [];
   for (const r of s.refused) {

@@ -1,10 +1,11 @@
-// --inaccessible, --overlay and --overlay-ro on a busybox tree, seen from inside the container;
-// each one side by side with systemd-nspawn 252 running the same script with the same options on
-// the same tree, where nspawn can run here.
+// --inaccessible, --overlay, --overlay-ro, --rlimit, --oom-score-adjust, --no-new-privileges,
+// --ambient-capability, --uuid and --personality on a busybox tree, seen from inside the
+// container; each one side by side with systemd-nspawn 252 running the same script with the same
+// options on the same tree, where nspawn can run here.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
@@ -65,7 +66,7 @@ async function sideBySide(root: string, script: string, options: readonly string
   return ours.stdout;
 }
 
-describe('nsbox nspawn options for masks and overlays', { skip: needsRoot }, () => {
+describe('nsbox nspawn options for masks, overlays and the payload\'s process settings', { skip: needsRoot }, () => {
   let tree: BusyboxTree;
   let layers: string;
   let snapshot: Snapshot;
@@ -76,6 +77,9 @@ describe('nsbox nspawn options for masks and overlays', { skip: needsRoot }, () 
     writeFileSync(join(tree.root, 'srv/mask/file'), 'secret\n');
     writeFileSync(join(tree.root, 'srv/mask/dir/inner'), 'secret\n');
     execFileSync('mkfifo', [join(tree.root, 'srv/mask/fifo')]);
+    // nspawn -u asks getent inside the container, which busybox lacks.
+    writeFileSync(join(tree.root, 'usr/bin/getent'), '#!/bin/sh\ncase "$1" in\npasswd) grep "^$2:" /etc/passwd ;;\ninitgroups) echo "$2 $(grep "^$2:" /etc/passwd | cut -d: -f4)" ;;\n*) exit 2 ;;\nesac\n');
+    chmodSync(join(tree.root, 'usr/bin/getent'), 0o755);
     snapshot = takeSnapshot({ paths: [tree.root, layers], cgroupPrefix: `nsbox-${basename(tree.root)}`, mountsUnder: [tree.root, layers] });
   });
   after(async () => {
@@ -167,14 +171,55 @@ describe('nsbox nspawn options for masks and overlays', { skip: needsRoot }, () 
     assert.match(r.stderr, /^nsbox nspawn: overlay .*: No such file or directory\n$/);
   });
 
-  test('a trusted settings file brings the same: Inaccessible=, Overlay=', async () => {
+  test('--rlimit: the limits asked for; RLIMIT_NOFILE=infinity is the caller\'s hard limit, as nspawn sets it', async () => {
+    const script = 'grep -E "^Max (open files|core file size|file size|address space)" /proc/self/limits | tr -s " "';
+    const out = await sideBySide(tree.root, script, ['--rlimit=RLIMIT_NOFILE=100:200', '--rlimit=RLIMIT_CORE=0', '--rlimit=FSIZE=1M:2M', '--rlimit=LimitAS=1G']);
+    assert.equal(out, 'Max file size 1048576 2097152 bytes \nMax core file size 0 0 bytes \nMax open files 100 200 files \nMax address space 1073741824 1073741824 bytes \n');
+    const hard = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))![1];
+    assert.equal(await sideBySide(tree.root, 'ulimit -n; ulimit -Hn', ['--rlimit=RLIMIT_NOFILE=infinity']), `${hard}\n${hard}\n`);
+  });
+
+  test('--oom-score-adjust and --no-new-privileges', async () => {
+    const out = await sideBySide(tree.root, 'cat /proc/self/oom_score_adj; grep NoNewPrivs /proc/self/status', ['--oom-score-adjust=500', '--no-new-privileges=yes']);
+    assert.equal(out, '500\nNoNewPrivs:\t1\n');
+    assert.equal(await sideBySide(tree.root, 'grep NoNewPrivs /proc/self/status', ['--no-new-privileges=no']), 'NoNewPrivs:\t0\n');
+  });
+
+  test('--ambient-capability: for root on top of the retained set; for another user exactly these, in every set', async () => {
+    const script = 'grep -E "^Cap(Inh|Prm|Eff|Amb)" /proc/self/status';
+    const root = await sideBySide(tree.root, script, ['--ambient-capability=CAP_NET_RAW']);
+    assert.match(root, /CapAmb:\t0000000000002000\n/);
+    const user = await sideBySide(tree.root, script, ['-u', 'tester', '--ambient-capability=CAP_NET_RAW,CAP_CHOWN']);
+    assert.equal(user, 'CapInh:\t0000000000002001\nCapPrm:\t0000000000002001\nCapEff:\t0000000000002001\nCapAmb:\t0000000000002001\n');
+    const outside = await inBox(tree.root, 'true', ['--ambient-capability=CAP_SYS_TIME']);
+    assert.equal(outside.code, 1);
+    assert.match(outside.stderr, /--ambient-capability: CAP_SYS_TIME not in the bounding set/);
+  });
+
+  test('--uuid: container_uuid and /run/host/container-uuid, unless the tree has a machine id', async () => {
+    const script = 'echo $container_uuid; cat /run/host/container-uuid';
+    assert.equal(await sideBySide(tree.root, script, ['--uuid=0123456789ABCDEF0123456789ABCDEF']), '01234567-89ab-cdef-0123-456789abcdef\n'.repeat(2));
+    writeFileSync(join(tree.root, 'etc/machine-id'), 'fedcba9876543210fedcba9876543210\n');
+    try {
+      assert.equal(await sideBySide(tree.root, script, ['--uuid=0123456789abcdef0123456789abcdef']), 'fedcba98-7654-3210-fedc-ba9876543210\n'.repeat(2));
+    } finally {
+      rmSync(join(tree.root, 'etc/machine-id'));
+    }
+  });
+
+  test('--personality=x86: uname says i686', async () => {
+    assert.equal(await sideBySide(tree.root, 'uname -m; cat /proc/self/personality', ['--personality=x86']), 'i686\n00000008\n');
+    assert.equal(await sideBySide(tree.root, 'cat /proc/self/personality', ['--personality=x86-64']), '00000000\n');
+  });
+
+  test('a trusted settings file brings the same: Inaccessible=, Overlay=, LimitNOFILE=, OOMScoreAdjust=, NoNewPrivileges=, Personality=', async () => {
     const l = makeLayers({ low: { a: 'low\n' } });
     const file = join(tree.root, '..', `${basename(tree.root)}.nspawn`);
     assert.ok(!existsSync(file));
-    writeFileSync(file, `[Files]\nInaccessible=/srv/mask/file\nOverlay=${l['low']}::/srv/ov\n`);
+    writeFileSync(file, `[Exec]\nLimitNOFILE=77\nOOMScoreAdjust=300\nNoNewPrivileges=yes\nPersonality=x86\n[Files]\nInaccessible=/srv/mask/file\nOverlay=${l['low']}::/srv/ov\n`);
     try {
-      const script = 'stat -c %a /srv/mask/file; ls /srv/ov';
-      assert.equal(await sideBySide(tree.root, script, ['--settings=trusted'], { inaccessibleNodes: true }), '0\na\n');
+      const script = 'ulimit -n; cat /proc/self/oom_score_adj; grep NoNewPrivs /proc/self/status; uname -m; stat -c %a /srv/mask/file; ls /srv/ov';
+      assert.equal(await sideBySide(tree.root, script, ['--settings=trusted'], { inaccessibleNodes: true }), '77\n300\nNoNewPrivs:\t1\ni686\n0\na\n');
     } finally {
       rmSync(file);
     }

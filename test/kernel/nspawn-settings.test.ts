@@ -92,11 +92,11 @@ Frobnicate=yes
     const good = readFileSync(file, 'utf8');
     try {
       // Not a privileged key: nspawn would apply it even from an untrusted file.
-      writeFileSync(file, `${good}[Exec]\nNoNewPrivileges=yes\n`);
+      writeFileSync(file, `${good}[Exec]\nPivotRoot=/sysroot\n`);
       const r = await inBox(tree.root, 'echo started');
       assert.equal(r.code, 1);
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, new RegExp(`^nsbox nspawn: ${file.replaceAll('.', '\\.')}:9: NoNewPrivileges=yes is not supported yet \\(--no-new-privileges\\)$`, 'm'));
+      assert.match(r.stderr, new RegExp(`^nsbox nspawn: ${file.replaceAll('.', '\\.')}:9: PivotRoot=\\/sysroot is not supported yet \\(--pivot-root\\)$`, 'm'));
     } finally {
       writeFileSync(file, good);
     }
