@@ -57,10 +57,11 @@ export function containerUuid(machineId: string | undefined, randomUuid: string)
 }
 
 /**
- * The notify socket's host path: per start (the random id, not container_uuid, which two
- * containers of one tree share), under /run where nspawn keeps its own state too.
+ * Where the supervisor keeps the container's host-side nodes (the notify socket, the /proc/kmsg
+ * FIFO): a directory per start (the random id, not container_uuid, which two containers of one
+ * tree share), under /run where nspawn keeps its own state too. The helper makes it.
  */
-export const notifySocketHostPath = (facts: NspawnFacts): string => `/run/nsbox/notify/${facts.randomUuid}`;
+export const containerRunDir = (facts: NspawnFacts): string => `/run/nsbox/containers/${facts.randomUuid}`;
 
 export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPlan {
   const { tree, host } = facts;
@@ -81,7 +82,9 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     warnings.push(`Some capabilities will not be set because they are not in the current bounding set: ${caps.unavailable.map(capabilityName).join(' ')}`);
   }
 
-  const notifySocket = notifySocketHostPath(facts);
+  const runDir = containerRunDir(facts);
+  const notifySocket = `${runDir}/notify`;
+  const kmsgFifo = `${runDir}/kmsg`;
   const covered = (path: string): boolean => [...options.binds, ...options.tmpfs].some((m) => m.target === path);
   const apiInput = { memTotalBytes: host.memTotalBytes, privateNetwork: options.privateNetwork, console: console !== 'pipe', mountTmp: !covered('/tmp') };
   const custom = planCustomMounts(options, tree.directory);
@@ -101,7 +104,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     ...custom.beforeProc,
     // After the custom mounts, as nspawn mounts it (in its inner child): this also covers the
     // scratch tmpfs overlays may have used on the tree's /proc.
-    ...procOps(options.privateNetwork, facts.bootId),
+    ...procOps(options.privateNetwork, facts.bootId, kmsgFifo),
     ...custom.afterProc,
     // Last, so the ops above could still create their mount points in the tree.
     ...(options.readOnly ? [{ kind: 'remount', target: rootPath('/'), recursive: false, flags: { readOnly: true }, optional: false } as const] : []),
@@ -110,6 +113,8 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
 
   const cleanup: CleanupStep[] = [
     { kind: 'unlink', path: notifySocket },
+    { kind: 'unlink', path: kmsgFifo },
+    { kind: 'rmdir', path: runDir },
     ...(facts.registrationFile !== undefined ? [{ kind: 'unlink', path: facts.registrationFile } as const] : []),
     // A booted systemd leaves its own init.scope behind (it is still in it when it exits), and a
     // hard kill leaves whatever it had made: the whole tree goes, deepest first.
@@ -127,6 +132,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     supervisor: {
       ...supervisorSettings({ boot: options.boot, ...(options.killSignal !== undefined ? { killSignal: options.killSignal } : {}), cleanup }),
       notify: { hostPath: notifySocket, forwardReady: options.notifyReady ? 'on-ready' : 'on-start' },
+      hostFifos: [kmsgFifo],
     },
     ops,
     process: {

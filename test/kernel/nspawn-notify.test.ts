@@ -1,6 +1,7 @@
-// The notify socket, as systemd-nspawn's: NOTIFY_SOCKET=/run/host/notify inside, a socket the
-// supervisor reads, gone from the host after exit; and readiness passed on to whoever started
-// nsbox with a NOTIFY_SOCKET of its own (a service manager), at once by default.
+// The container's host-side nodes, as systemd-nspawn's: NOTIFY_SOCKET=/run/host/notify inside, a
+// socket the supervisor reads, and /proc/kmsg a FIFO it holds open; both gone from the host after
+// exit. Readiness is passed on to whoever started nsbox with a NOTIFY_SOCKET of its own (a
+// service manager), at once by default.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.
 import { buildNotifyProbe, parseNotifyLog, type NotifyLog } from '../fixtures/notify-probe.js';
 import { inBox, NSBOX_BIN } from './nspawn-cli.js';
 
-const NOTIFY_DIR = '/run/nsbox/notify';
+const NOTIFY_DIR = '/run/nsbox/containers';
 const sockets = (): string[] => {
   try {
     return readdirSync(NOTIFY_DIR).sort();
@@ -35,7 +36,7 @@ describe('the notify socket', { skip: needsRoot }, () => {
   });
   after(async () => {
     await assertNoLeaks(snapshot);
-    assert.deepEqual(sockets(), socketsBefore, 'every notify socket is unlinked after its container');
+    assert.deepEqual(sockets(), socketsBefore, 'every container\'s notify socket and kmsg FIFO (and their directory) are gone after it');
     tree.remove();
   });
 
@@ -54,6 +55,12 @@ describe('the notify socket', { skip: needsRoot }, () => {
     const r = await inBox(tree.root, 'echo "$NOTIFY_SOCKET"; [ -S /run/host/notify ] && echo socket; notify-probe send READY=1 && echo sent');
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), ['/run/host/notify', 'socket', 'sent']);
+  });
+
+  test('inside: /proc/kmsg is a FIFO that opens without blocking, as under nspawn', async () => {
+    const r = await inBox(tree.root, '[ -p /proc/kmsg ] && echo fifo; head -c 0 /proc/kmsg && echo opened; grep -c " /proc/kmsg " /proc/self/mountinfo');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['fifo', 'opened', '1']);
   });
 
   test('by default the manager hears READY=1 as soon as the container has started', () => {

@@ -65,7 +65,9 @@ test('planNspawn(): boot runs init with SIGTERM -> SIGRTMIN+3, exit codes for ha
   assert.deepEqual(plan.supervisor?.exitCodeOnSignal, [{ signal: 2, code: 0 }, { signal: 1, code: 133 }, { signal: 0, code: 1 }]);
   assert.equal(plan.supervisor?.killOnSignalCount, 2);
   assert.deepEqual(plan.supervisor?.cleanup, [
-    { kind: 'unlink', path: '/run/nsbox/notify/11111111-2222-3333-4444-555555555555' },
+    { kind: 'unlink', path: '/run/nsbox/containers/11111111-2222-3333-4444-555555555555/notify' },
+    { kind: 'unlink', path: '/run/nsbox/containers/11111111-2222-3333-4444-555555555555/kmsg' },
+    { kind: 'rmdir', path: '/run/nsbox/containers/11111111-2222-3333-4444-555555555555' },
     { kind: 'unlink', path: '/run/nsbox/machines/deb' },
     { kind: 'rmdir-cgroup-tree', path: '/sys/fs/cgroup/nsbox-deb-1' },
   ]);
@@ -76,7 +78,7 @@ test('planNspawn(): boot runs init with SIGTERM -> SIGRTMIN+3, exit codes for ha
 
 test('planNspawn(): a notify socket per start at /run/host/notify, readiness passed on at start', () => {
   const { plan } = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-b']), facts());
-  const socket = '/run/nsbox/notify/11111111-2222-3333-4444-555555555555';
+  const socket = '/run/nsbox/containers/11111111-2222-3333-4444-555555555555/notify';
   assert.deepEqual(plan.supervisor?.notify, { hostPath: socket, forwardReady: 'on-start' });
   assert.ok(plan.process.env.includes('NOTIFY_SOCKET=/run/host/notify'));
   const at = (pred: (o: Op) => boolean): number => plan.ops.findIndex(pred);
@@ -84,6 +86,9 @@ test('planNspawn(): a notify socket per start at /run/host/notify, readiness pas
   const readOnly = at((o) => o.kind === 'bind' && o.target.path === '/run/host');
   const bound = at((o) => o.kind === 'bind' && o.target.path === '/run/host/notify' && o.source.in === 'host' && o.source.path === socket);
   assert.ok(placeholder >= 0 && placeholder < readOnly && readOnly < bound, `placeholder ${placeholder}, ro ${readOnly}, socket ${bound}`);
+  const kmsg = plan.ops.find((o) => o.kind === 'bind' && o.target.path === '/proc/kmsg');
+  assert.deepEqual(plan.supervisor?.hostFifos, ['/run/nsbox/containers/11111111-2222-3333-4444-555555555555/kmsg']);
+  assert.ok(kmsg?.kind === 'bind' && kmsg.source.in === 'host' && kmsg.source.path === plan.supervisor?.hostFifos?.[0], '/proc/kmsg is the held FIFO');
   const waiting = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--notify-ready=yes', '-b']), facts()).plan;
   assert.equal(waiting.supervisor?.notify?.forwardReady, 'on-ready');
 });
