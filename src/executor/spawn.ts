@@ -20,7 +20,11 @@ export async function spawn(plan: Plan, options: SpawnOptions = {}): Promise<San
   const args = [`--extra-fds=${options.extraFds?.length ?? 0}`, '--report-fd=4'];
   // Tests run the helper's pre-6.15 mount path on newer kernels too (it is what Debian 12's 6.1 takes).
   if (process.env['NSBOX_LEGACY_MOUNT_CLONE'] === '1') args.push('--legacy-mount-clone');
-  const child = spawnProcess(helperPath, args, { stdio: stdioOf(options) });
+  // Without NOTIFY_SOCKET: the helper sends READY=1 there (nspawn's readiness, for a manager that
+  // started nsbox). A Node program spawning sandboxes is not that, and its own manager must not
+  // hear from them. The payload's environment comes from the plan either way.
+  const { NOTIFY_SOCKET: _notify, ...env } = process.env;
+  const child = spawnProcess(helperPath, args, { stdio: stdioOf(options), env });
   const planStream = child.stdio[3] as Writable;
   const reportStream = child.stdio[4] as Readable;
 

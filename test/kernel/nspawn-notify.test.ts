@@ -11,6 +11,7 @@ import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
 import { buildNotifyProbe, parseNotifyLog, type NotifyLog } from '../fixtures/notify-probe.js';
+import { fileURLToPath } from 'node:url';
 import { inBox, NSBOX_BIN } from './nspawn-cli.js';
 
 const NOTIFY_DIR = '/run/nsbox/containers';
@@ -78,6 +79,21 @@ describe('the notify socket', { skip: needsRoot }, () => {
     const silent = underListener(['--notify-ready=yes', '/bin/sh', '-c', 'sleep 0.3']);
     assert.equal(silent.exitStatus, 0);
     assert.deepEqual(silent.messages, [], 'a payload that never says READY=1 is never ready');
+  });
+
+  test('a Node program spawning a container through the library: its own manager hears nothing', () => {
+    const lib = (rel: string): string => JSON.stringify(fileURLToPath(new URL(rel, import.meta.url)));
+    const script = `import { prepareContainer } from ${lib('../../src/machines/container.js')};
+      import { parseNspawnArgs } from ${lib('../../src/nspawn/options.js')};
+      import { spawn } from ${lib('../../src/executor/spawn.js')};
+      const c = prepareContainer(parseNspawnArgs(['-q', '-P', '--register=no', '-D', ${JSON.stringify(tree.root)}, '/bin/sh', '-c', 'notify-probe send READY=1']),
+        { stdinIsTty: false, stdoutIsTty: false, supervisorPid: process.pid });
+      try { const s = await (await spawn(c.plan, { stdio: 'inherit' })).exited; process.exitCode = s.kind === 'exited' ? s.code : 1; } finally { c.release(); }`;
+    const listener = join(tree.root, 'outer-notify.sock');
+    const r = spawnSync(probe, ['listen', listener, process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    const log = parseNotifyLog(r.stdout);
+    assert.equal(log.exitStatus, 0, r.stderr);
+    assert.deepEqual(log.messages, []);
   });
 
   test("what the payload sends does not reach the manager (only readiness, once)", () => {
