@@ -5,6 +5,7 @@ import { capabilityNumber } from '../plan/capabilities.js';
 import type { Rlimit, RlimitValue } from '../plan/types.js';
 import { splitColons } from './colon-list.js';
 import { NspawnUnsupportedError, NspawnUsageError } from './errors.js';
+import { parseResolvConfMode, parseTimezoneMode, type ResolvConfMode, type TimezoneMode } from './host-files.js';
 import { parseOverlaySpec, type OverlaySpec } from './overlay.js';
 import { parseMachineUuid, parseOomScoreAdjust, parsePersonality, parseRlimitAssignment } from './process-options.js';
 import { parseSignal } from './signals.js';
@@ -43,7 +44,8 @@ export type SettingsMode = 'yes' | 'no' | 'override' | 'trusted';
 export type SettingGroup =
   | 'start-mode' | 'ephemeral' | 'working-directory' | 'environment' | 'user' | 'capability'
   | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname' | 'notify-ready'
-  | 'personality' | 'machine-id' | 'no-new-privileges' | 'oom-score-adjust' | `rlimit-${Rlimit}`;
+  | 'personality' | 'machine-id' | 'no-new-privileges' | 'oom-score-adjust' | `rlimit-${Rlimit}`
+  | 'resolv-conf' | 'timezone';
 
 export interface NspawnOptions {
   readonly directory?: string;
@@ -75,6 +77,9 @@ export interface NspawnOptions {
   /** container_uuid when the tree has no machine id of its own (lower-case UUID). */
   readonly uuid?: string;
   readonly killSignal?: number;
+  /** What happens to /etc/resolv.conf and /etc/localtime in the tree (nspawn's default: auto). */
+  readonly resolvConf: ResolvConfMode;
+  readonly timezone: TimezoneMode;
   readonly quiet: boolean;
   readonly console?: ConsoleOption;
   readonly register: boolean;
@@ -96,7 +101,7 @@ type Draft = Mutable<NspawnOptions>;
 
 export const defaultOptions = (): Draft => ({
   boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], overlays: [], inaccessible: [], readOnly: false, privateNetwork: false,
-  capability: [], dropCapability: [], ambientCapability: [], noNewPrivileges: false, rlimits: {}, quiet: false, register: true, keepUnit: false, ephemeral: false,
+  capability: [], dropCapability: [], ambientCapability: [], noNewPrivileges: false, rlimits: {}, resolvConf: 'auto', timezone: 'auto', quiet: false, register: true, keepUnit: false, ephemeral: false,
   notifyReady: false, settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
 });
 
@@ -216,6 +221,8 @@ export const OPTIONS: readonly OptionSpec[] = [
       if (n === undefined) throw new NspawnUsageError(o, `unknown signal "${v}"`);
       d.killSignal = n;
     } },
+  { long: 'resolv-conf', arg: 'required', setting: 'resolv-conf', help: '/etc/resolv.conf: auto, off, copy-host or bind-host/static/uplink/stub', apply: (d, v, o) => (d.resolvConf = parseResolvConfMode(o, v)) },
+  { long: 'timezone', arg: 'required', setting: 'timezone', help: '/etc/localtime: auto, off or bind', apply: (d, v, o) => (d.timezone = parseTimezoneMode(o, v)) },
   { long: 'quiet', short: 'q', arg: 'none', help: 'Do not print status messages', apply: (d) => (d.quiet = true) },
   { long: 'pipe', short: 'P', arg: 'none', help: 'Pass stdio straight through (same as --console=pipe)', apply: (d) => (d.console = 'pipe') },
   { long: 'console', arg: 'required', help: 'interactive, read-only, passive, pipe or autopipe', apply: (d, v, o) => {
@@ -238,8 +245,8 @@ export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly sho
   { long: 'network-veth-extra' }, { long: 'network-bridge' }, { long: 'network-zone' },
   { long: 'network-namespace-path' }, { long: 'port', short: 'p' },
   { long: 'selinux-context', short: 'Z' }, { long: 'selinux-apifs-context', short: 'L' },
-  { long: 'system-call-filter' }, { long: 'cpu-affinity' }, { long: 'link-journal' }, { long: 'resolv-conf' },
-  { long: 'timezone' }, { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
+  { long: 'system-call-filter' }, { long: 'cpu-affinity' }, { long: 'link-journal' },
+  { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
   { long: 'suppress-sync' }, { long: 'load-credential' },
   { long: 'set-credential' }, { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },
   { long: 'machine-directory' }, { long: 'kill-signal-on-exit' },

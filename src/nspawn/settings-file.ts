@@ -23,6 +23,7 @@ import { lexUnitFile } from '../unit/lexer.js';
 import { parseBoolean } from '../unit/values.js';
 import { splitWords } from '../unit/words.js';
 import { NspawnSettingsError, NspawnUnsupportedError, NspawnUsageError } from './errors.js';
+import { resolvConfMode, timezoneMode, type ResolvConfMode, type TimezoneMode } from './host-files.js';
 import { parseBindSpec, splitColons, type BindSpec, type NspawnOptions, type SettingGroup, type TmpfsSpec } from './options.js';
 import { overlayFromParts, type OverlaySpec } from './overlay.js';
 import { oomScoreAdjustInRange, oomScoreAdjustValue, parseId128, parseRlimitValue, PERSONALITIES, RLIMIT_NAMES } from './process-options.js';
@@ -60,6 +61,8 @@ export interface NspawnSettings {
   readonly machineId?: string | undefined;
   readonly rlimits: Readonly<Partial<Record<Rlimit, RlimitValue>>>;
   readonly oomScoreAdjust?: number | undefined;
+  readonly resolvConf?: ResolvConfMode | undefined;
+  readonly timezone?: TimezoneMode | undefined;
   readonly killSignal?: number | undefined;
   readonly hostname?: string | undefined;
   readonly ephemeral?: boolean | undefined;
@@ -354,9 +357,25 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
       },
     },
     CPUAffinity: unsupported('--cpu-affinity', { privileged: 'CPUAffinity= setting' }),
-    ResolvConf: unsupported('--resolv-conf', { default: 'auto' }),
+    ResolvConf: {
+      group: 'resolv-conf',
+      parse: (d, value, ctx) => {
+        const m = resolvConfMode(value);
+        if (m === undefined) return ctx.warn(`Failed to parse resolv.conf mode, ignoring: ${value}`);
+        if (m === 'unsupported') return ctx.refuse(`${ctx.key}=${value} is not supported yet (--resolv-conf)`, false);
+        d.resolvConf = m;
+      },
+    },
     LinkJournal: unsupported('--link-journal', { default: 'auto', privileged: 'journal link setting' }),
-    Timezone: unsupported('--timezone', { default: 'auto' }),
+    Timezone: {
+      group: 'timezone',
+      parse: (d, value, ctx) => {
+        const m = timezoneMode(value);
+        if (m === undefined) return ctx.warn(`Failed to parse timezone mode, ignoring: ${value}`);
+        if (m === 'unsupported') return ctx.refuse(`${ctx.key}=${value} is not supported yet (--timezone)`, false);
+        d.timezone = m;
+      },
+    },
     SuppressSync: unsupported('--suppress-sync', { default: 'false' }),
     ...Object.fromEntries(RLIMITS.map((l) => [`Limit${l}`, limit(l)])),
   },

@@ -4,67 +4,15 @@
 // options on the same tree, where nspawn can run here.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
-import { makeCgroupSlot, joinSlotScript } from '../fixtures/cgroup-slot.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
-import { inBox, type CliResult } from './nspawn-cli.js';
-
-const haveNspawn = ((): boolean => {
-  try {
-    execFileSync('systemd-nspawn', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/**
- * systemd-nspawn's --inaccessible binds the nodes systemd as PID 1 makes in /run/systemd/inaccessible;
- * without systemd as PID 1 there are none. They are made in a tmpfs of a mount namespace of the
- * reference run's own, so the host's /run/systemd is never written.
- */
-const INACCESSIBLE_NODES = [
-  'mount -t tmpfs tmpfs /run/systemd', 'I=/run/systemd/inaccessible', 'mkdir -m 0555 $I', 'mkdir -m 0 $I/dir',
-  'install -m 0 /dev/null $I/reg', 'mkfifo -m 0 $I/fifo', 'mknod -m 0 $I/chr c 0 0', 'mknod -m 0 $I/blk b 0 0',
-].join(' && ');
-
-let slots = 0;
-
-/** systemd-nspawn from a cgroup of its own (REFERENCES.md), with the same stdio setup as inBox(). */
-function nspawn(root: string, script: string, options: readonly string[], o: { readonly inaccessibleNodes?: boolean } = {}): Promise<CliResult> {
-  const slot = makeCgroupSlot(`nsbox-opt-${process.pid}-${slots++}`);
-  const wrap = o.inaccessibleNodes ? ['unshare', '-m', '--propagation', 'private', 'sh', '-c', `${INACCESSIBLE_NODES} && exec "$@"`, 'sh'] : [];
-  const args = [...wrap, 'systemd-nspawn', '--register=no', '--keep-unit', '-q', '-P', '-D', root, ...options, '/bin/sh', '-c', script];
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', joinSlotScript(slot), 'sh', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      slot.remove();
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
-
-/** The same script under both; their output must be the same, and both must succeed. */
-async function sideBySide(root: string, script: string, options: readonly string[], o: { readonly inaccessibleNodes?: boolean } = {}): Promise<string> {
-  const ours = await inBox(root, script, options);
-  assert.equal(ours.code, 0, `nsbox: ${ours.stderr}`);
-  if (haveNspawn) {
-    const theirs = await nspawn(root, script, options, o);
-    assert.equal(theirs.code, 0, `systemd-nspawn: ${theirs.stderr}`);
-    assert.equal(ours.stdout, theirs.stdout, 'the same from inside under systemd-nspawn');
-  }
-  return ours.stdout;
-}
+import { inBox } from './nspawn-cli.js';
+import { haveNspawn, nspawn, sideBySide } from './nspawn-reference.js';
 
 describe('nsbox nspawn options for masks, overlays and the payload\'s process settings', { skip: needsRoot }, () => {
   let tree: BusyboxTree;
