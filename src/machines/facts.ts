@@ -16,17 +16,18 @@ const read = (path: string): string | undefined => {
 };
 
 /** lstat inside the tree; intermediate symlinks (merged /usr) resolve relative to the tree here. */
-function presentPaths(directory: string, probes: readonly string[]): Set<string> {
+function probe(directory: string, probes: readonly string[]): { present: Set<string>; symlinks: Set<string> } {
   const present = new Set<string>();
+  const symlinks = new Set<string>();
   for (const p of probes) {
     try {
-      lstatSync(join(directory, p));
+      if (lstatSync(join(directory, p)).isSymbolicLink()) symlinks.add(p);
       present.add(p);
     } catch {
       // absent
     }
   }
-  return present;
+  return { present, symlinks };
 }
 
 export function gatherTreeFacts(directory: string, probes: readonly string[]): TreeFacts {
@@ -42,7 +43,7 @@ export function gatherTreeFacts(directory: string, probes: readonly string[]): T
   const group = read(join(directory, 'etc/group'));
   return {
     directory,
-    present: presentPaths(directory, probes),
+    ...probe(directory, probes),
     ...(passwd !== undefined ? { passwd } : {}),
     ...(group !== undefined ? { group } : {}),
     ...(machineId ? { machineId } : {}),

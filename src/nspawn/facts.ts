@@ -7,6 +7,8 @@ export interface TreeFacts {
   readonly directory: string;
   /** Paths (absolute, inside the tree) that exist; only those from probePaths() are asked. */
   readonly present: ReadonlySet<string>;
+  /** Those of `present` that are symlinks themselves (absent: none are). */
+  readonly symlinks?: ReadonlySet<string>;
   readonly passwd?: string;
   readonly group?: string;
   /** /etc/machine-id's content when it holds an id (first boot trees have it empty). */

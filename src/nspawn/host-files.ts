@@ -9,8 +9,9 @@
 //   /usr/lib/systemd/resolv.conf, /run/systemd/resolve/resolv.conf or .../stub-resolv.conf over
 //   it, read-only, nosuid, nodev, and nothing when that file is missing (nspawn warns).
 // - --timezone=bind binds the host's zone over /etc/localtime, through a symlink to its target.
-// Where nspawn follows a symlink in the tree to a file that is not there, it warns (resolv.conf)
-// or copies the host's file over the link (localtime); the helper's bind fails the start then.
+// A symlinked /etc/resolv.conf is left alone (see resolvConfOps). Where nspawn follows a symlinked
+// /etc/localtime to a file that is not there, it copies the host's file over the link; the
+// helper's bind fails the start then.
 // The other modes need what the planner does not have: the static, uplink and stub files' bytes
 // (copy-*, replace-*), the host's zone file's bytes (copy), whether the zone exists in the tree
 // (symlink), and an op that removes a file (replace-*, delete, symlink over an existing file).
@@ -75,6 +76,10 @@ function bindOver(source: string, target: string, tree: TreeFacts, o: { readonly
 export function resolvConfOps(
   host: HostFacts, tree: TreeFacts, o: { readonly readOnly: boolean; readonly privateNetwork: boolean; readonly resolvConf: ResolvConfMode },
 ): Op[] {
+  // A symlinked /etc/resolv.conf is left alone by every mode. nspawn copies with O_NOFOLLOW (so
+  // it skips the link) and binds over the link's target when that exists in the tree; typically
+  // it points into /run, which is empty at start-up, and a bind through it would fail the start.
+  if (tree.symlinks?.has('/etc/resolv.conf')) return [];
   const over = { readOnly: o.readOnly, targetExists: tree.present.has('/etc/resolv.conf') };
   const copy = (): Op[] =>
     host.resolvConf === undefined || !tree.present.has('/etc') ? [] : [{ kind: 'write-file', path: rootPath('/etc/resolv.conf'), content: host.resolvConf, mode: 0o644 }];

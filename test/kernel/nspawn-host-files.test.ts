@@ -75,6 +75,31 @@ describe('nsbox nspawn --resolv-conf and --timezone', { skip: needsRoot }, () =>
     assert.equal(left().split('\n')[0], 'resolv.conf: 644 ""', 'the mount point stays behind, as with nspawn');
   });
 
+  test('a symlinked /etc/resolv.conf is left alone: not written through, and a link to nowhere still starts', async () => {
+    writeFileSync(etc('hostname'), 'tree-host\n');
+    for (const mode of ['auto', 'copy-host', 'bind-host']) {
+      // To a file of the tree: a copy through it would overwrite /etc/hostname. (nspawn binds over
+      // an existing target with bind-host, so that one is not compared; nsbox leaves every link.)
+      const prepare = (): void => {
+        state('none', 'none')();
+        symlinkSync('hostname', etc('resolv.conf'));
+      };
+      const linkLeft = (): string => `${readlinkSync(etc('resolv.conf'))} ${readFileSync(etc('hostname'), 'utf8')}`;
+      if (mode === 'bind-host') {
+        prepare();
+        const r = await inBox(tree.root, 'cat /etc/hostname', [`--resolv-conf=${mode}`, '--timezone=off']);
+        assert.equal(r.stdout, 'tree-host\n', r.stderr);
+      } else await sideBySide(tree.root, 'cat /etc/hostname', [`--resolv-conf=${mode}`, '--timezone=off'], { prepare, left: linkLeft });
+      assert.equal(linkLeft(), 'hostname tree-host\n', mode);
+      // Into /run, empty at start-up (as a resolved stub link is).
+      const out = await sideBySide(tree.root, 'echo started', [`--resolv-conf=${mode}`, '--timezone=off'], {
+        prepare: () => { state('none', 'none')(); symlinkSync('../run/resolv-nowhere.conf', etc('resolv.conf')); },
+        left: () => readlinkSync(etc('resolv.conf')),
+      });
+      assert.equal(out, 'started\n', mode);
+    }
+  });
+
   test('--resolv-conf=bind-static, bind-uplink, bind-stub: resolved\'s files, where the host has them', async () => {
     for (const m of ['static', 'uplink', 'stub'] as const) {
       const source = { static: '/usr/lib/systemd/resolv.conf', uplink: '/run/systemd/resolve/resolv.conf', stub: '/run/systemd/resolve/stub-resolv.conf' }[m];

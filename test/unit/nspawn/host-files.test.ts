@@ -61,6 +61,13 @@ test('resolvConfOps(): auto copies into a writable tree, binds over a read-only 
   assert.deepEqual(resolv('auto', tree([]), { privateNetwork: true }), []);
 });
 
+test('resolvConfOps(): a symlinked /etc/resolv.conf is left alone: never copied or bound through', () => {
+  const linked: TreeFacts = { ...tree(['/etc/resolv.conf']), symlinks: new Set(['/etc/resolv.conf']) };
+  for (const m of ['auto', 'copy-host', 'bind-host', 'bind-static', 'bind-uplink', 'bind-stub'] as const) assert.deepEqual(resolv(m, linked), [], m);
+  assert.deepEqual(resolv('auto', linked, { readOnly: true }), []);
+  assert.deepEqual(resolv('auto', tree(['/etc/resolv.conf'])), [copy], 'a plain file is still replaced');
+});
+
 test('localtimeOps(): bind goes over a file, a missing one or through a symlink; auto leaves symlinks; off nothing', () => {
   const zone = bind('/usr/share/zoneinfo/Etc/UTC', '/etc/localtime');
   const link = { kind: 'symlink', target: '../usr/share/zoneinfo/Europe/Berlin' } as const;
