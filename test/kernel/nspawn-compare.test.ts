@@ -3,20 +3,10 @@
 // lists (## nspawn options), which are named here one by one.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { makeCgroupSlot, joinSlotScript } from '../fixtures/cgroup-slot.js';
 import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { inBox } from './nspawn-cli.js';
-
-const haveNspawn = ((): boolean => {
-  try {
-    execFileSync('systemd-nspawn', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+import { haveNspawn, nspawn } from './nspawn-reference.js';
 
 const SCRIPT = [
   'echo "pid=$$"', 'echo "hostname=$(hostname)"', 'echo "nofile=$(ulimit -n)"',
@@ -27,23 +17,6 @@ const SCRIPT = [
   // mount point, its per-mount ro/rw and the file system type
   `sed -E 's/^([^ ]+ ){4}([^ ]+) ([^, ]+)[^-]* - ([^ ]+).*/mount \\2 \\3 \\4/' /proc/self/mountinfo`,
 ].join('; ');
-
-/** systemd-nspawn from its own cgroup (two from one cgroup collide, REFERENCES.md). */
-function runNspawn(root: string, machine: string): Promise<string> {
-  const slot = makeCgroupSlot(`nsbox-cmp-${process.pid}`);
-  const args = ['--register=no', '--keep-unit', '-q', '-P', '-M', machine, '-D', root, '/bin/sh', '-c', SCRIPT];
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', joinSlotScript(slot), 'sh', 'systemd-nspawn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      slot.remove();
-      if (code === 0) resolve(out);
-      else reject(new Error(`systemd-nspawn exited ${code}`));
-    });
-  });
-}
 
 function facts(output: string): Set<string> {
   return new Set(output.split('\n').filter(Boolean).map((line) => line.replace(/size=\d+k/, 'size=*')));
@@ -76,7 +49,9 @@ describe('nsbox nspawn vs systemd-nspawn, side by side', { skip: needsRoot || (!
   after(() => tree.remove());
 
   test('the same facts from inside: PID, hostname, limits, capabilities, environment, /dev, /run/host, cgroups, mounts', async () => {
-    const theirs = facts(await runNspawn(tree.root, 'cmp'));
+    const reference = await nspawn(tree.root, SCRIPT, ['-M', 'cmp']);
+    assert.equal(reference.code, 0, `systemd-nspawn: ${reference.stderr}`);
+    const theirs = facts(reference.stdout);
     const ours = facts((await inBox(tree.root, SCRIPT, ['-M', 'cmp'])).stdout);
     const onlyTheirs = [...theirs].filter((f) => !ours.has(f) && !NSPAWN_ONLY.some((r) => r.test(f)));
     const onlyOurs = [...ours].filter((f) => !theirs.has(f) && !NSBOX_ONLY.some((r) => r.test(f)));

@@ -2,18 +2,13 @@
 // messages and outcomes are systemd-nspawn 252's, seen on a busybox tree.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseNspawnArgs, type NspawnOptions } from '../../../src/nspawn/options.js';
-import { applySettingsFile, mergeSettings, parseSettingsFile, settingsTrusted } from '../../../src/nspawn/settings-file.js';
+import { apply, cap, cli, FILE, TRUSTED, UNTRUSTED } from './settings-fixtures.js';
+import type { NspawnOptions } from '../../../src/nspawn/options.js';
+import { mergeSettings, parseSettingsFile, settingsTrusted } from '../../../src/nspawn/settings-file.js';
 import { CAP_NET_ADMIN, containerCapabilities, NSPAWN_DEFAULT_CAPABILITIES } from '../../../src/nspawn/capabilities.js';
-import { ALL_CAPABILITIES, capabilityNumber } from '../../../src/plan/capabilities.js';
+import { ALL_CAPABILITIES } from '../../../src/plan/capabilities.js';
 import { formatDiagnostic } from '../../../src/unit/diagnostics.js';
 
-const FILE = '/var/lib/machines/box.nspawn';
-const cap = (n: string): number => capabilityNumber(n)!;
-const cli = (...args: string[]): NspawnOptions => parseNspawnArgs(['-D', '/var/lib/machines/box', ...args]);
-const TRUSTED = { trusted: true, override: false };
-const UNTRUSTED = { trusted: false, override: false };
-const apply = (text: string, options = cli(), how = TRUSTED) => applySettingsFile(options, text, FILE, how);
 const parse = (text: string) => parseSettingsFile(text, FILE);
 /** What the planner will retain, from the merged lists (host bounding set: everything). */
 const retained = (o: NspawnOptions): readonly number[] => containerCapabilities({ ...o, hostBounding: ALL_CAPABILITIES }).retained;

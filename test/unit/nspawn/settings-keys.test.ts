@@ -3,16 +3,8 @@
 // warnings are systemd-nspawn 252's, seen on a busybox tree with the same lines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseNspawnArgs, type NspawnOptions } from '../../../src/nspawn/options.js';
-import { applySettingsFile } from '../../../src/nspawn/settings-file.js';
-import { capabilityNumber } from '../../../src/plan/capabilities.js';
+import { apply, cap, cli, FILE, UNTRUSTED } from './settings-fixtures.js';
 
-const FILE = '/var/lib/machines/box.nspawn';
-const cap = (n: string): number => capabilityNumber(n)!;
-const cli = (...args: string[]): NspawnOptions => parseNspawnArgs(['-D', '/var/lib/machines/box', ...args]);
-const TRUSTED = { trusted: true, override: false };
-const UNTRUSTED = { trusted: false, override: false };
-const apply = (text: string, options = cli(), how = TRUSTED) => applySettingsFile(options, text, FILE, how);
 
 test('Inaccessible=, Overlay= and OverlayReadOnly= join the custom mounts; bad ones are ignored with nspawn\'s warnings', () => {
   const { options, warnings } = apply(`[Files]
