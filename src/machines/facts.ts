@@ -4,6 +4,7 @@ import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, rea
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { HostFacts, TreeFacts } from '../nspawn/facts.js';
+import type { Rlimit } from '../plan/types.js';
 import { parseOsRelease } from '../nspawn/environment.js';
 import { capabilitiesFromStatus } from '../plan/capabilities.js';
 
@@ -53,9 +54,23 @@ export function gatherTreeFacts(directory: string, probes: readonly string[]): T
 
 const boundingSet = (): number[] => capabilitiesFromStatus(readFileSync('/proc/self/status', 'utf8'), 'CapBnd');
 
-function nofileHard(): number {
-  const line = /^Max open files\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
-  return line?.[1] === 'unlimited' || line?.[1] === undefined ? 1024 * 1024 : Number(line[1]);
+/** /proc/self/limits' row names, per limit. */
+const LIMIT_ROWS: Readonly<Record<Rlimit, string>> = {
+  cpu: 'Max cpu time', fsize: 'Max file size', data: 'Max data size', stack: 'Max stack size', core: 'Max core file size',
+  rss: 'Max resident set', nproc: 'Max processes', nofile: 'Max open files', memlock: 'Max locked memory', as: 'Max address space',
+  locks: 'Max file locks', sigpending: 'Max pending signals', msgqueue: 'Max msgqueue size', nice: 'Max nice priority',
+  rtprio: 'Max realtime priority', rttime: 'Max realtime timeout',
+};
+
+/** This process's hard limits, null for unlimited. */
+function hardLimits(): Partial<Record<Rlimit, number | null>> {
+  const text = readFileSync('/proc/self/limits', 'utf8');
+  const out: Partial<Record<Rlimit, number | null>> = {};
+  for (const [name, row] of Object.entries(LIMIT_ROWS) as [Rlimit, string][]) {
+    const hard = new RegExp(`^${row}\\s+\\S+\\s+(\\S+)`, 'm').exec(text)?.[1];
+    if (hard !== undefined) out[name] = hard === 'unlimited' ? null : Number(hard);
+  }
+  return out;
 }
 
 function hostTimezone(): HostFacts['timezone'] {
@@ -74,11 +89,13 @@ export function gatherHostFacts(tty: { stdinIsTty: boolean; stdoutIsTty: boolean
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   const timezone = hostTimezone();
+  const limits = hardLimits();
   return {
     boundingSet: boundingSet(),
     osRelease: osReleasePath ? parseOsRelease(read(osReleasePath) ?? '') : {},
     ...(osReleasePath ? { osReleasePath: realpathSync(osReleasePath) } : {}),
-    nofileHard: nofileHard(),
+    nofileHard: limits.nofile ?? 1024 * 1024,
+    hardLimits: limits,
     memTotalBytes: totalmem(),
     ...(process.env['TERM'] ? { term: process.env['TERM'] } : {}),
     ...tty,

@@ -1,5 +1,6 @@
 // Everything the nspawn planner needs to know about the tree and the host, gathered by the edge
 // (src/machines/facts.ts) so the planner stays pure: same options + same facts = same plan.
+import type { Rlimit } from '../plan/types.js';
 import type { CgroupMode, HostCgroups, WritableHierarchy } from './cgroup-layout.js';
 
 export interface TreeFacts {
@@ -24,6 +25,8 @@ export interface HostFacts {
   /** The host's os-release file, bound to /run/host/os-release. */
   readonly osReleasePath?: string;
   readonly nofileHard: number;
+  /** The caller's hard limits (null: unlimited), for nspawn's clamping; absent: not known. */
+  readonly hardLimits?: Readonly<Partial<Record<Rlimit, number | null>>>;
   readonly memTotalBytes: number;
   readonly term?: string;
   readonly stdinIsTty: boolean;

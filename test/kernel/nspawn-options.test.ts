@@ -127,6 +127,17 @@ describe('nsbox nspawn options for masks, overlays and the payload\'s process se
     assert.equal(await sideBySide(tree.root, 'ulimit -n; ulimit -Hn', ['--rlimit=RLIMIT_NOFILE=infinity']), `${hard}\n${hard}\n`);
   });
 
+  test('--rlimit above the caller\'s hard limit without CAP_SYS_RESOURCE: the caller\'s, as nspawn clamps it', async (t) => {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const bounding = BigInt(`0x${/^CapBnd:\s*(\w+)/m.exec(status)![1]}`);
+    if (bounding & (1n << 24n)) return t.skip('this host may raise limits (CAP_SYS_RESOURCE in the bounding set)');
+    const hard = /^Max processes\s+\S+\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'))![1]!;
+    if (hard === 'unlimited') return t.skip('no finite process limit to go above');
+    const above = Number(hard) + 1000;
+    const out = await sideBySide(tree.root, 'ulimit -u; ulimit -Hu', [`--rlimit=RLIMIT_NPROC=${above}`]);
+    assert.equal(out, `${hard}\n${hard}\n`);
+  });
+
   test('--oom-score-adjust and --no-new-privileges', async () => {
     const out = await sideBySide(tree.root, 'cat /proc/self/oom_score_adj; grep NoNewPrivs /proc/self/status', ['--oom-score-adjust=500', '--no-new-privileges=yes']);
     assert.equal(out, '500\nNoNewPrivs:\t1\n');

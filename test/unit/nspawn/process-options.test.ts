@@ -50,6 +50,11 @@ test('containerRlimits(): nofile soft 1024 unless asked; nspawn\'s closest for w
   assert.deepEqual(containerRlimits({ nofile: { soft: 50000, hard: 50000 } }, host).nofile, { soft: 50000, hard: 50000 });
   assert.deepEqual(containerRlimits({ nofile: { soft: 50000, hard: 50000 } }, noResource).nofile, { soft: 20000, hard: 20000 }, 'without CAP_SYS_RESOURCE');
   assert.deepEqual(plan('--rlimit=RLIMIT_NOFILE=64').process.rlimits, { nofile: { soft: 64, hard: 64 } });
+  const limited = { ...noResource, hardLimits: { nproc: 500, core: null } };
+  assert.deepEqual(containerRlimits({ nproc: { soft: 1000, hard: 2000 }, core: { soft: null, hard: null } }, limited), {
+    nofile: { soft: 1024, hard: 20000 }, nproc: { soft: 500, hard: 500 }, core: { soft: null, hard: null },
+  }, 'without CAP_SYS_RESOURCE every limit is clamped to the caller\'s hard one');
+  assert.deepEqual(containerRlimits({ nproc: { soft: 1000, hard: 2000 } }, { ...host, hardLimits: { nproc: 500 } }).nproc, { soft: 1000, hard: 2000 }, 'with it, asked for');
 });
 
 test('--oom-score-adjust: -1000...1000 read as strtol() does (hex, octal, a sign, leading blanks)', () => {
