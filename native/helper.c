@@ -224,6 +224,8 @@ int main(int argc, char **argv) {
   int fifo_fds[MAX_HOST_FIFOS];
   for (size_t i = 0; i < plan.supervisor.n_host_fifos; i++)
     if ((fifo_fds[i] = host_fifo_hold(plan.supervisor.host_fifos[i])) < 0) fail(-1, STEP_HOST_FIFO, -fifo_fds[i]);
+  for (size_t i = 0; i < plan.supervisor.n_host_dirs; i++)
+    if ((ret = host_make_dir(plan.supervisor.host_dirs[i].path, plan.supervisor.host_dirs[i].mode)) < 0) fail(-1, STEP_HOST_DIR, -ret);
 
   sigset_t waited;
   signals_block(&waited);

@@ -9,3 +9,11 @@ int host_make_parents(const char *path);
  * supervisor holds it, a reader inside never blocks in open() and a writer never gets SIGPIPE.
  * Returns the fd (close-on-exec) or -errno. */
 int host_fifo_hold(const char *path);
+
+/* mkdir -p path with the given mode for the last component; an existing directory is kept.
+ * 0 or -errno. */
+int host_make_dir(const char *path, int mode);
+
+/* Removes the directory path and everything below it: no symlink is followed (in path or below),
+ * no other file system is entered, and what cannot be removed stays. */
+void host_remove_tree(const char *path);

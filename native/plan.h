@@ -12,6 +12,7 @@
 #define MAX_SIGNAL_RULES 64
 #define MAX_CLEANUP 16
 #define MAX_HOST_FIFOS 4
+#define MAX_HOST_DIRS 32
 
 struct field {
   uint32_t len;
@@ -49,6 +50,11 @@ struct supervisor {
   int notify_ready;        /* NOTIFY_READY_* */
   const char *host_fifos[MAX_HOST_FIFOS];
   size_t n_host_fifos;
+  struct host_dir {
+    const char *path;
+    int mode;
+  } host_dirs[MAX_HOST_DIRS];
+  size_t n_host_dirs;
 };
 
 struct plan {

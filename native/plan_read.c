@@ -26,6 +26,7 @@ static const char *signature(uint32_t tag) {
   case REC_CLEANUP: return "is";
   case REC_NOTIFY_SOCKET: return "si";
   case REC_HOST_FIFO: return "s";
+  case REC_HOST_DIR: return "si";
   case REC_OP_LABELS: case REC_STEP_LABELS: return "|s";
   case REC_OP_BIND_CONSOLE: return "s";
   case REC_OP_BIND_CONTENT: return "sbiii";
@@ -222,7 +223,7 @@ int plan_read(int fd, struct plan *plan) {
       break;
     case REC_CLEANUP:
       if (sup->n_cleanup >= MAX_CLEANUP) return -E2BIG;
-      if (rec_int(r, 0) < CLEANUP_UNLINK || rec_int(r, 0) > CLEANUP_RMDIR_CGROUP_TREE) return -EINVAL;
+      if (rec_int(r, 0) < CLEANUP_UNLINK || rec_int(r, 0) > CLEANUP_REMOVE_TREE) return -EINVAL;
       sup->cleanup[sup->n_cleanup++] = (struct cleanup_step){ (int)rec_int(r, 0), rec_str(r, 1) };
       break;
     case REC_NOTIFY_SOCKET:
@@ -233,6 +234,11 @@ int plan_read(int fd, struct plan *plan) {
     case REC_HOST_FIFO:
       if (sup->n_host_fifos >= MAX_HOST_FIFOS) return -E2BIG;
       sup->host_fifos[sup->n_host_fifos++] = rec_str(r, 0);
+      break;
+    case REC_HOST_DIR:
+      if (sup->n_host_dirs >= MAX_HOST_DIRS) return -E2BIG;
+      if (rec_int(r, 1) < 0 || rec_int(r, 1) > 07777) return -EINVAL;
+      sup->host_dirs[sup->n_host_dirs++] = (struct host_dir){ rec_str(r, 0), (int)rec_int(r, 1) };
       break;
     case REC_OP_LABELS: plan->op_labels = r; break;
     case REC_STEP_LABELS: plan->step_labels = r; break;

@@ -1,6 +1,7 @@
 #include "supervise.h"
 #include "console.h"
 #include "notify.h"
+#include "host_nodes.h"
 #include "wire_ids.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +51,7 @@ void run_cleanup(const struct supervisor *settings) {
     const struct cleanup_step *step = &settings->cleanup[i];
     if (step->kind == CLEANUP_UNLINK) unlink(step->path);
     else if (step->kind == CLEANUP_RMDIR) rmdir(step->path);
+    else if (step->kind == CLEANUP_REMOVE_TREE) host_remove_tree(step->path);
     else rmdir_cgroup_tree(AT_FDCWD, step->path, 0);
   }
 }

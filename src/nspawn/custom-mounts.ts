@@ -3,7 +3,7 @@
 // mount point bind, tmpfs, overlay, inaccessible (nspawn's CustomMountType order). Those below
 // /proc come after /proc is mounted (nspawn mounts them in its inner child, after /proc); the rest
 // before it, so the scratch tmpfs the overlays need can sit on /proc until /proc covers it.
-import type { CleanupStep, Op } from '../plan/types.js';
+import type { CleanupStep, Op, SupervisorSettings } from '../plan/types.js';
 import { hostPath, rootPath } from '../plan/types.js';
 import type { BindSpec, TmpfsSpec } from './options.js';
 import { overlayPlan, SCRATCH, type OverlaySpec } from './overlay.js';
@@ -22,6 +22,8 @@ export interface CustomMountPlan {
   /** Mounts at or below /proc, after it. */
   readonly afterProc: readonly Op[];
   readonly cleanup: readonly CleanupStep[];
+  /** Directories the helper makes on the host before the namespaces (host overlay layers). */
+  readonly hostDirs: NonNullable<SupervisorSettings['hostDirs']>;
 }
 
 const depth = (path: string): number => path.split('/').filter(Boolean).length;
@@ -51,9 +53,12 @@ function tmpfsOp(t: TmpfsSpec): Op {
   };
 }
 
-/** `treeDirectory` names the host side of `+` overlay layers, for the cleanup of their work directories. */
-export function planCustomMounts(m: CustomMounts, treeDirectory: string): CustomMountPlan {
-  const overlays = m.overlays.map((spec, i) => overlayPlan(spec, i, treeDirectory));
+/**
+ * `treeDirectory` names the host side of `+` overlay layers, for the cleanup of their work
+ * directories; `token` (random per start) names the work directories.
+ */
+export function planCustomMounts(m: CustomMounts, treeDirectory: string, token: string): CustomMountPlan {
+  const overlays = m.overlays.map((spec, i) => overlayPlan(spec, i, treeDirectory, token));
   const entries: { readonly target: string; readonly ops: readonly Op[] }[] = [
     ...m.binds.map((b) => ({ target: b.target, ops: [bindOp(b)] })),
     ...m.tmpfs.map((t) => ({ target: t.target, ops: [tmpfsOp(t)] })),
@@ -70,5 +75,6 @@ export function planCustomMounts(m: CustomMounts, treeDirectory: string): Custom
     beforeProc: [...scratch, ...sorted.filter((e) => !underProc(e.target)).flatMap((e) => e.ops)],
     afterProc: sorted.filter((e) => underProc(e.target)).flatMap((e) => e.ops),
     cleanup: overlays.flatMap((o) => o.cleanup),
+    hostDirs: overlays.flatMap((o) => o.hostDirs),
   };
 }

@@ -6,14 +6,14 @@
 // - Writes go to UPPER; its work directory (overlayfs needs one on the same mount) is made next
 //   to it as `.#NAME…` and removed when the container ends. --overlay-ro stacks UPPER on top of
 //   the lowers and mounts the whole read-only, with no work directory.
-// nsbox differs where the helper's ops reach: nspawn keeps a throwaway layer in a directory under
-// the host's /var/tmp; nsbox keeps it in a tmpfs hidden under the container's /proc (see
-// SCRATCH), so nothing of it is ever on the host. The work directory of a host UPPER is made
-// through a bind of UPPER's parent into that tmpfs, since the helper makes directories only
-// inside the tree. nspawn removes the work directory whole; the helper's cleanup can only rmdir,
-// so the work directory has a fixed name (WORK_SUFFIX) and is reused next time: after a deletion
-// in the overlay, the kernel's leftover whiteout in it keeps it on the host until the next start.
-import type { AnyPath, CleanupStep, Op } from '../plan/types.js';
+// nsbox differs in one place: nspawn keeps a throwaway layer in a directory under the host's
+// /var/tmp; nsbox keeps it in a tmpfs hidden under the container's /proc (see SCRATCH), so
+// nothing of it is ever on the host. A host UPPER and its work directory are made by the helper
+// on the host before the namespaces exist; the work directory (`.#NAME` and a random suffix, as
+// nspawn names it) is removed whole after exit, whiteouts included.
+import type { AnyPath, CleanupStep, Op, SupervisorSettings } from '../plan/types.js';
+
+type HostDir = NonNullable<SupervisorSettings['hostDirs']>[number];
 import { hostPath, rootPath } from '../plan/types.js';
 import { splitColons } from './colon-list.js';
 import { NspawnUnsupportedError, NspawnUsageError } from './errors.js';
@@ -39,8 +39,6 @@ export interface OverlaySpec {
  * nspawn mounts /proc after the custom mounts too, so the order is nspawn's.
  */
 export const SCRATCH = '/proc';
-/** Appended to `.#UPPERNAME`: the work directory next to UPPER (nspawn: `.#UPPERNAME<random>`). */
-export const WORK_SUFFIX = '.nsbox-work';
 
 function layer(option: string, value: string, text: string): OverlayLayer {
   const inTree = text.startsWith('+');
@@ -87,13 +85,18 @@ const join = (dir: string, name: string): string => `${dir === '/' ? '' : dir}/$
 export interface OverlayPlan {
   /** Ops that make the layers and work directory, then the mount; in this order. */
   readonly ops: readonly Op[];
+  /** Directories the helper makes on the host first (a host UPPER and its work directory). */
+  readonly hostDirs: readonly HostDir[];
   readonly cleanup: readonly CleanupStep[];
   /** The ops use the SCRATCH tmpfs, which must be mounted before them. */
   readonly usesScratch: boolean;
 }
 
-/** Plans overlay number `index` of the container (it names its scratch directories). */
-export function overlayPlan(spec: OverlaySpec, index: number, treeDirectory: string): OverlayPlan {
+/**
+ * Plans overlay number `index` of the container (it names its scratch directories); `token` is
+ * random per start and names the work directory.
+ */
+export function overlayPlan(spec: OverlaySpec, index: number, treeDirectory: string, token: string): OverlayPlan {
   const option = spec.readOnly ? '--overlay-ro' : '--overlay';
   if (spec.target === SCRATCH || spec.target.startsWith(`${SCRATCH}/`)) {
     // nspawn mounts these after /proc; by then the scratch tmpfs is out of reach.
@@ -110,44 +113,37 @@ export function overlayPlan(spec: OverlaySpec, index: number, treeDirectory: str
     // Overlayfs wants two layers at least without an upper one: nspawn's empty top layer.
     if (spec.upper === undefined) {
       const empty = scratch('empty');
-      return { ops: [mkdir(empty, 0o755), mount([rootPath(empty), ...lowersTopFirst])], cleanup: [], usesScratch: true };
+      return { ops: [mkdir(empty, 0o755), mount([rootPath(empty), ...lowersTopFirst])], hostDirs: [], cleanup: [], usesScratch: true };
     }
-    return { ops: [mount([layerPath(spec.upper), ...lowersTopFirst])], cleanup: [], usesScratch: false };
+    return { ops: [mount([layerPath(spec.upper), ...lowersTopFirst])], hostDirs: [], cleanup: [], usesScratch: false };
   }
   if (spec.upper === undefined) {
     const upper = scratch('upper');
     const work = scratch('work');
     return {
       ops: [mkdir(upper, 0o755), mkdir(work, 0o700), mount(lowersTopFirst, { upper: rootPath(upper), work: rootPath(work) })],
+      hostDirs: [],
       cleanup: [],
       usesScratch: true,
     };
   }
   const { parent, name } = split(spec.upper.path);
   if (name === '') throw new NspawnUsageError(option, 'the upper directory cannot be /');
-  const workName = `.#${name}${WORK_SUFFIX}`;
-  const onHost = (dir: string): string => (spec.upper!.inTree ? `${treeDirectory.replace(/\/+$/, '')}${dir}` : dir);
-  // The kernel leaves work/ in it; a leftover whiteout keeps both until the next start.
-  const cleanup: CleanupStep[] = [
-    { kind: 'rmdir', path: onHost(join(join(parent, workName), 'work')) },
-    { kind: 'rmdir', path: onHost(join(parent, workName)) },
-  ];
+  const work = join(parent, `.#${name}${token}`);
   if (spec.upper.inTree) {
     return {
-      ops: [mkdir(spec.upper.path, 0o755), mkdir(join(parent, workName), 0o700), mount(lowersTopFirst, { upper: rootPath(spec.upper.path), work: rootPath(join(parent, workName)) })],
-      cleanup,
+      ops: [mkdir(spec.upper.path, 0o755), mkdir(work, 0o700), mount(lowersTopFirst, { upper: rootPath(spec.upper.path), work: rootPath(work) })],
+      hostDirs: [],
+      // The kernel leaves work/ and whiteouts in it. Removed without following any symlink, so a
+      // tree whose path leads elsewhere keeps its leftovers rather than costing the host a file.
+      cleanup: [{ kind: 'remove-tree', path: `${treeDirectory.replace(/\/+$/, '')}${work}` }],
       usesScratch: false,
     };
   }
-  const reach = scratch('host');
   return {
-    ops: [
-      { kind: 'bind', source: hostPath(parent), target: rootPath(reach), recursive: false, flags: {}, optional: false, create: 'dir' },
-      mkdir(join(reach, name), 0o755),
-      mkdir(join(reach, workName), 0o700),
-      mount(lowersTopFirst, { upper: hostPath(spec.upper.path), work: hostPath(join(parent, workName)) }),
-    ],
-    cleanup,
-    usesScratch: true,
+    ops: [mount(lowersTopFirst, { upper: hostPath(spec.upper.path), work: hostPath(work) })],
+    hostDirs: [{ path: spec.upper.path, mode: 0o755 }, { path: work, mode: 0o700 }],
+    cleanup: [{ kind: 'remove-tree', path: work }],
+    usesScratch: false,
   };
 }

@@ -87,7 +87,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
   const kmsgFifo = `${runDir}/kmsg`;
   const covered = (path: string): boolean => [...options.binds, ...options.tmpfs].some((m) => m.target === path);
   const apiInput = { memTotalBytes: host.memTotalBytes, privateNetwork: options.privateNetwork, console: console !== 'pipe', mountTmp: !covered('/tmp') };
-  const custom = planCustomMounts(options, tree.directory);
+  const custom = planCustomMounts(options, tree.directory, facts.randomUuid.replaceAll('-', '').slice(0, 16));
   const ops: Op[] = [
     ...sysOps(),
     ...cgroupOps(facts.cgroups.host, facts.cgroups.mode, facts.cgroups.dirs),
@@ -133,6 +133,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       ...supervisorSettings({ boot: options.boot, ...(options.killSignal !== undefined ? { killSignal: options.killSignal } : {}), cleanup }),
       notify: { hostPath: notifySocket, forwardReady: options.notifyReady ? 'on-ready' : 'on-start' },
       hostFifos: [kmsgFifo],
+      ...(custom.hostDirs.length > 0 ? { hostDirs: custom.hostDirs } : {}),
     },
     ops,
     process: {

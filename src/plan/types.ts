@@ -228,7 +228,12 @@ export type CleanupStep =
   | { readonly kind: 'unlink'; readonly path: string }
   | { readonly kind: 'rmdir'; readonly path: string }
   /** A cgroup directory and every cgroup below it, deepest first, waiting briefly for dying members. */
-  | { readonly kind: 'rmdir-cgroup-tree'; readonly path: string };
+  | { readonly kind: 'rmdir-cgroup-tree'; readonly path: string }
+  /**
+   * A directory and everything in it (an overlay's work directory, with the kernel's whiteouts).
+   * No symlink is followed, in the path or below it, and no other file system is entered.
+   */
+  | { readonly kind: 'remove-tree'; readonly path: string };
 
 /**
  * What the supervising helper does while the payload runs. It matters most after Node hands its
@@ -249,6 +254,12 @@ export interface SupervisorSettings {
    * always there, a reader inside never blocks in open(). Unlinking them is a cleanup step.
    */
   readonly hostFifos?: readonly string[];
+  /**
+   * Directories the helper makes on the host before the namespaces exist (parents 0755, an
+   * existing one kept), for ops that need one beside a host path: an overlay's upper and work
+   * directories. Removing them is a cleanup step.
+   */
+  readonly hostDirs?: readonly { readonly path: string; readonly mode: number }[];
 }
 
 /**

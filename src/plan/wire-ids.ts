@@ -30,6 +30,8 @@ export const RecordTag = {
   NOTIFY_SOCKET: 19,
   /** s host path of a FIFO the supervisor makes and holds open. */
   HOST_FIFO: 39,
+  /** s host path, i mode: a directory the supervisor makes. */
+  HOST_DIR: 40,
   OP_BIND: 20,
   OP_REMOUNT: 21,
   OP_TMPFS: 22,
@@ -85,7 +87,7 @@ export const HidepidId = { OFF: 0, NOACCESS: 1, INVISIBLE: 2, PTRACEABLE: 3 } as
 
 export const ConsoleId = { INHERIT: 0, PTY: 1, PTY_READ_ONLY: 2, PTY_PASSIVE: 3 } as const;
 
-export const CleanupId = { UNLINK: 0, RMDIR: 1, RMDIR_CGROUP_TREE: 2 } as const;
+export const CleanupId = { UNLINK: 0, RMDIR: 1, RMDIR_CGROUP_TREE: 2, REMOVE_TREE: 3 } as const;
 
 export const NotifyReadyId = { ON_START: 0, ON_READY: 1 } as const;
 
@@ -126,6 +128,7 @@ export const StepId = {
   LOOPBACK: 22,
   NOTIFY: 23,
   HOST_FIFO: 24,
+  HOST_DIR: 25,
 } as const;
 
 export type StepName = keyof typeof StepId;

@@ -197,13 +197,14 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   for (const t of sup.translateSignals ?? []) w.record(RecordTag.TRANSLATE_SIGNAL, [int(t.from), int(t.to)]);
   if (sup.killOnSignalCount !== undefined) w.record(RecordTag.KILL_ON_SIGNAL_COUNT, [int(sup.killOnSignalCount)]);
   for (const e of sup.exitCodeOnSignal ?? []) w.record(RecordTag.EXIT_ON_SIGNAL, [int(e.signal), int(e.code)]);
-  const cleanupId = { unlink: CleanupId.UNLINK, rmdir: CleanupId.RMDIR, 'rmdir-cgroup-tree': CleanupId.RMDIR_CGROUP_TREE };
+  const cleanupId = { unlink: CleanupId.UNLINK, rmdir: CleanupId.RMDIR, 'rmdir-cgroup-tree': CleanupId.RMDIR_CGROUP_TREE, 'remove-tree': CleanupId.REMOVE_TREE };
   for (const c of sup.cleanup ?? []) w.record(RecordTag.CLEANUP, [int(cleanupId[c.kind]), str(c.path)]);
   if (sup.notify) {
     const ready = sup.notify.forwardReady === 'on-ready' ? NotifyReadyId.ON_READY : NotifyReadyId.ON_START;
     w.record(RecordTag.NOTIFY_SOCKET, [str(sup.notify.hostPath), int(ready)]);
   }
   for (const path of sup.hostFifos ?? []) w.record(RecordTag.HOST_FIFO, [str(path)]);
+  for (const dir of sup.hostDirs ?? []) w.record(RecordTag.HOST_DIR, [str(dir.path), int(dir.mode)]);
   if (textErrors) {
     w.record(RecordTag.OP_LABELS, textErrors.opLabels.map(str));
     w.record(RecordTag.STEP_LABELS, textErrors.stepLabels.map(str));

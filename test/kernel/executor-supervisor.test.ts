@@ -1,8 +1,9 @@
 // Console pty, ephemeral root, supervisor settings and the hand-over of a Node process.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync, readdirSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/executor/run.js';
@@ -11,6 +12,9 @@ import { rootPath, type Plan } from '../../src/plan/types.js';
 import { shellPlan, needsRoot, suiteTree } from '../fixtures/plans.js';
 
 const SIGRTMIN_3 = 37;
+
+/** A whiteout as overlayfs leaves it: a 0/0 character device. */
+const mknodSafe = (path: string): void => void execFileSync('mknod', [path, 'c', '0', '0']);
 
 function handOverInChild(plan: Plan): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const handover = fileURLToPath(new URL('../../src/executor/handover.js', import.meta.url));
@@ -109,6 +113,34 @@ describe('executor supervision', { skip: needsRoot }, () => {
     const r = await run(shellPlan(tree.root, 'true', { plan: { supervisor: { cleanup: [{ kind: 'unlink', path: join(dir, 'entry') }, { kind: 'rmdir', path: dir }] } } }));
     assert.deepEqual(r.status, { kind: 'exited', code: 0 });
     assert.equal(existsSync(dir), false);
+  });
+
+  test('host directories are made before the namespaces; remove-tree takes one whole, never through a symlink', async () => {
+    const dir = join(tree.root, 'run/made/deep');
+    const decoy = mkdtempSync(join(tmpdir(), 'nsbox-decoy-'));
+    try {
+      mkdirSync(join(decoy, 'victim/sub'), { recursive: true });
+      writeFileSync(join(decoy, 'victim/sub/file'), 'keep\n');
+      symlinkSync(decoy, join(tree.root, 'run/link'));
+      const r = await run(shellPlan(tree.root, 'true', {
+        plan: { supervisor: {
+          hostDirs: [{ path: dir, mode: 0o700 }],
+          cleanup: [{ kind: 'remove-tree', path: join(tree.root, 'run/link/victim') }],
+        } },
+      }));
+      assert.deepEqual(r.status, { kind: 'exited', code: 0 });
+      assert.equal((statSync(dir).mode & 0o777).toString(8), '700');
+      assert.equal(readFileSync(join(decoy, 'victim/sub/file'), 'utf8'), 'keep\n', 'not removed through the symlink');
+      mkdirSync(join(dir, 'w/work'), { recursive: true });
+      mknodSafe(join(dir, 'w/work/whiteout'));
+      writeFileSync(join(dir, 'w/file'), 'x');
+      const again = await run(shellPlan(tree.root, 'true', { plan: { supervisor: { cleanup: [{ kind: 'remove-tree', path: join(tree.root, 'run/made') }] } } }));
+      assert.deepEqual(again.status, { kind: 'exited', code: 0 });
+      assert.equal(existsSync(join(tree.root, 'run/made')), false, 'removed whole');
+    } finally {
+      rmSync(join(tree.root, 'run/link'), { force: true });
+      rmSync(decoy, { recursive: true, force: true });
+    }
   });
 
   test('host FIFOs: made before the namespaces, held open (open() inside never blocks), bound in, unlinked after', async () => {

@@ -102,15 +102,24 @@ describe('nsbox nspawn options for masks, overlays and the payload\'s process se
     assert.ok(!readdirSync(join(tree.root, 'srv')).some((n) => n.startsWith('.#')), 'its work directory is gone');
   });
 
-  test('--overlay: after a deletion the work directory keeps the kernel\'s whiteout until the next start, which reuses it', async () => {
-    const l = makeLayers({ low: { a: 'low\n', b: 'low\n' }, up: {} });
-    for (const victim of ['a', 'b']) {
-      const r = await inBox(tree.root, `rm /srv/ov/${victim}; ls /srv/ov`, [`--overlay=${l['low']}:${l['up']}:/srv/ov`]);
-      assert.equal(r.code, 0, r.stderr);
+  test('--overlay: after a deletion (a kernel whiteout in the work directory) nothing is left beside UPPER, as under nspawn', async () => {
+    for (const run of haveNspawn ? ['nsbox', 'nspawn'] : ['nsbox']) {
+      const l = makeLayers({ low: { a: 'low\n', b: 'low\n' }, up: {} });
+      for (const victim of ['a', 'b']) {
+        const options = [`--overlay=${l['low']}:${l['up']}:/srv/ov`];
+        const r = run === 'nsbox' ? await inBox(tree.root, `rm /srv/ov/${victim}`, options) : await nspawn(tree.root, `rm /srv/ov/${victim}`, options);
+        assert.equal(r.code, 0, `${run}: ${r.stderr}`);
+        assert.deepEqual(readdirSync(join(l['up']!, '..')).sort(), ['low', 'up'], `${run}: the work directory is removed whole`);
+      }
+      assert.equal((await inBox(tree.root, 'ls -A /srv/ov', [`--overlay=${l['low']}:${l['up']}:/srv/ov`])).stdout, '', `${run}: both deletions kept in UPPER`);
     }
-    const beside = readdirSync(join(l['up']!, '..')).sort();
-    assert.deepEqual(beside, ['.#up.nsbox-work', 'low', 'up'], 'one work directory, reused (nspawn removes its own whole)');
-    assert.equal((await inBox(tree.root, 'ls -A /srv/ov', [`--overlay=${l['low']}:${l['up']}:/srv/ov`])).stdout, '', 'both deletions kept in UPPER');
+  });
+
+  test('--overlay: the work directory of an UPPER inside the tree goes too', async () => {
+    const l = makeLayers({ low: { a: 'low\n' } });
+    mkdirSync(join(tree.root, 'srv/up3'), { recursive: true });
+    assert.equal((await inBox(tree.root, 'rm /srv/up3/a; ls -A /srv/up3', [`--overlay=${l['low']}:+/srv/up3`])).code, 0);
+    assert.ok(!readdirSync(join(tree.root, 'srv')).some((n) => n.startsWith('.#')), 'no work directory left in the tree');
   });
 
   test('--overlay: a missing lower layer fails the start', async () => {

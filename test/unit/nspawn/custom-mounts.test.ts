@@ -25,7 +25,7 @@ test('--inaccessible: an absolute path, over-mounted with the helper\'s empty no
   const o = parseNspawnArgs(['-D', '/t', '--inaccessible=/etc/shadow', '--inaccessible=/srv']);
   assert.deepEqual(o.inaccessible, ['/etc/shadow', '/srv']);
   assert.ok(o.fixedByCommandLine.includes('custom-mounts'));
-  assert.deepEqual(planCustomMounts(o, '/t').beforeProc, [
+  assert.deepEqual(planCustomMounts(o, '/t', 'tok').beforeProc, [
     { kind: 'inaccessible', target: root('/srv'), optional: false },
     { kind: 'inaccessible', target: root('/etc/shadow'), optional: false },
   ]);
@@ -34,7 +34,7 @@ test('--inaccessible: an absolute path, over-mounted with the helper\'s empty no
 
 test('custom mounts in nspawn order: parents first; for one path bind, tmpfs, overlay, inaccessible; /proc ones after /proc', () => {
   const o = parseNspawnArgs(['-D', '/t', '--inaccessible=/x', '--overlay-ro=/l:/u:/x', '--tmpfs=/x', '--bind=/b:/x', '--inaccessible=/proc/kcore', '--bind=/c:/x/y/z']);
-  const p = planCustomMounts(o, '/t');
+  const p = planCustomMounts(o, '/t', 'tok');
   assert.deepEqual(where(p.beforeProc), ['bind /x', 'tmpfs /x', 'overlay /x', 'inaccessible /x', 'bind /x/y/z']);
   assert.deepEqual(where(p.afterProc), ['inaccessible /proc/kcore']);
   const ops = where(planNspawn(o, facts()).plan.ops);
@@ -58,31 +58,30 @@ test('parseOverlaySpec(): what nspawn refuses, and relative host paths (nsbox ha
   assert.throws(() => parseNspawnArgs(['-D', '/t', '--overlay-ro=/x']), { code: 'NSPAWN_USAGE', option: '--overlay-ro' });
 });
 
-test('overlayPlan(): a host UPPER gets its work directory beside it, made through a bind of its parent into the scratch', () => {
-  const p = overlayPlan(parseOverlaySpec('--overlay', '/l1:+/l2:/srv/up:/mnt', false), 0, '/t');
+test('overlayPlan(): a host UPPER and its work directory beside it are made by the helper on the host, the work directory removed whole', () => {
+  const p = overlayPlan(parseOverlaySpec('--overlay', '/l1:+/l2:/srv/up:/mnt', false), 0, '/t', 'tok');
   assert.deepEqual(p.ops, [
-    { kind: 'bind', source: host('/srv'), target: root('/proc/host0'), recursive: false, flags: {}, optional: false, create: 'dir' },
-    { kind: 'mkdir', path: root('/proc/host0/up'), mode: 0o755, parents: true },
-    { kind: 'mkdir', path: root('/proc/host0/.#up.nsbox-work'), mode: 0o700, parents: true },
-    { kind: 'overlay', target: root('/mnt'), lower: [root('/l2'), host('/l1')], upper: host('/srv/up'), work: host('/srv/.#up.nsbox-work'), flags: {} },
+    { kind: 'overlay', target: root('/mnt'), lower: [root('/l2'), host('/l1')], upper: host('/srv/up'), work: host('/srv/.#uptok'), flags: {} },
   ]);
-  assert.equal(p.usesScratch, true);
-  assert.deepEqual(p.cleanup, [{ kind: 'rmdir', path: '/srv/.#up.nsbox-work/work' }, { kind: 'rmdir', path: '/srv/.#up.nsbox-work' }]);
+  assert.deepEqual(p.hostDirs, [{ path: '/srv/up', mode: 0o755 }, { path: '/srv/.#uptok', mode: 0o700 }]);
+  assert.equal(p.usesScratch, false, 'nothing of the host is bound under /proc');
+  assert.deepEqual(p.cleanup, [{ kind: 'remove-tree', path: '/srv/.#uptok' }]);
 });
 
 test('overlayPlan(): an UPPER in the tree is made there, with its work directory; cleanup names them on the host', () => {
-  const p = overlayPlan(parseOverlaySpec('--overlay', '/l:+/var/up:/var', false), 1, '/srv/deb/');
+  const p = overlayPlan(parseOverlaySpec('--overlay', '/l:+/var/up:/var', false), 1, '/srv/deb/', 'tok');
   assert.deepEqual(p.ops, [
     { kind: 'mkdir', path: root('/var/up'), mode: 0o755, parents: true },
-    { kind: 'mkdir', path: root('/var/.#up.nsbox-work'), mode: 0o700, parents: true },
-    { kind: 'overlay', target: root('/var'), lower: [host('/l')], upper: root('/var/up'), work: root('/var/.#up.nsbox-work'), flags: {} },
+    { kind: 'mkdir', path: root('/var/.#uptok'), mode: 0o700, parents: true },
+    { kind: 'overlay', target: root('/var'), lower: [host('/l')], upper: root('/var/up'), work: root('/var/.#uptok'), flags: {} },
   ]);
   assert.equal(p.usesScratch, false);
-  assert.deepEqual(p.cleanup.map((c) => c.path), ['/srv/deb/var/.#up.nsbox-work/work', '/srv/deb/var/.#up.nsbox-work']);
+  assert.deepEqual(p.hostDirs, []);
+  assert.deepEqual(p.cleanup, [{ kind: 'remove-tree', path: '/srv/deb/var/.#uptok' }]);
 });
 
 test('overlayPlan(): an empty UPPER is a throwaway layer in the scratch tmpfs; nothing on the host to clean', () => {
-  const p = overlayPlan(parseOverlaySpec('--overlay', '+/var::/var', false), 2, '/t');
+  const p = overlayPlan(parseOverlaySpec('--overlay', '+/var::/var', false), 2, '/t', 'tok');
   assert.deepEqual(p.ops, [
     { kind: 'mkdir', path: root('/proc/upper2'), mode: 0o755, parents: true },
     { kind: 'mkdir', path: root('/proc/work2'), mode: 0o700, parents: true },
@@ -92,10 +91,10 @@ test('overlayPlan(): an empty UPPER is a throwaway layer in the scratch tmpfs; n
 });
 
 test('overlayPlan(): --overlay-ro stacks UPPER on the lowers, read-only, with no work directory (an empty one when UPPER is empty)', () => {
-  assert.deepEqual(overlayPlan(parseOverlaySpec('--overlay-ro', '/a:/b:/u:/m', true), 0, '/t'), {
-    ops: [{ kind: 'overlay', target: root('/m'), lower: [host('/u'), host('/b'), host('/a')], flags: { readOnly: true } }], cleanup: [], usesScratch: false,
+  assert.deepEqual(overlayPlan(parseOverlaySpec('--overlay-ro', '/a:/b:/u:/m', true), 0, '/t', 'tok'), {
+    ops: [{ kind: 'overlay', target: root('/m'), lower: [host('/u'), host('/b'), host('/a')], flags: { readOnly: true } }], hostDirs: [], cleanup: [], usesScratch: false,
   });
-  const empty = overlayPlan(parseOverlaySpec('--overlay-ro', '/a::/m', true), 3, '/t');
+  const empty = overlayPlan(parseOverlaySpec('--overlay-ro', '/a::/m', true), 3, '/t', 'tok');
   assert.deepEqual(empty.ops.at(-1), { kind: 'overlay', target: root('/m'), lower: [root('/proc/empty3'), host('/a')], flags: { readOnly: true } });
   assert.equal(empty.usesScratch, true);
 });
@@ -108,10 +107,11 @@ test('overlays: the scratch tmpfs goes on /proc before the custom mounts, and /p
   assert.ok(scratch >= 0 && scratch < ops.indexOf('overlay /var') && ops.indexOf('overlay /var') < ops.indexOf('proc /proc'), ops.join(', '));
   assert.ok(!where(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--overlay-ro=/a:/b:/m', '/bin/sh']), facts()).plan.ops).includes('tmpfs /proc'), 'only when needed');
   const withUpper = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--overlay=/a:/srv/u:/m', '/bin/sh']), facts()).plan;
-  assert.deepEqual(withUpper.supervisor?.cleanup?.slice(-2), [{ kind: 'rmdir', path: '/srv/.#u.nsbox-work/work' }, { kind: 'rmdir', path: '/srv/.#u.nsbox-work' }]);
+  assert.deepEqual(withUpper.supervisor?.cleanup?.slice(-1), [{ kind: 'remove-tree', path: '/srv/.#u1111111122223333' }]);
+  assert.deepEqual(withUpper.supervisor?.hostDirs, [{ path: '/srv/u', mode: 0o755 }, { path: '/srv/.#u1111111122223333', mode: 0o700 }]);
 });
 
 test('overlays onto /proc (mounted after it by nspawn) and an UPPER of / are refused', () => {
   assert.throws(() => planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--overlay=/a::/proc/x', '/bin/sh']), facts()), { code: 'NSPAWN_UNSUPPORTED', message: '--overlay onto /proc/x is not supported yet' });
-  assert.throws(() => overlayPlan(parseOverlaySpec('--overlay', '/a:/:/m', false), 0, '/t'), { code: 'NSPAWN_USAGE' });
+  assert.throws(() => overlayPlan(parseOverlaySpec('--overlay', '/a:/:/m', false), 0, '/t', 'tok'), { code: 'NSPAWN_USAGE' });
 });

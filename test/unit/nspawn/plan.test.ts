@@ -120,7 +120,7 @@ test('planNspawn(): RLIMIT_NOFILE soft 1024 under the host hard limit', () => {
 
 test('custom mounts come after the API file systems, parents first; a --tmpfs on /tmp replaces nspawn\'s', () => {
   const o = parseNspawnArgs(['-D', '/srv/deb', '--bind=/a:/x/y', '--bind-ro=/b:/x', '--tmpfs=/tmp', '/bin/sh']);
-  assert.deepEqual(targets(planCustomMounts(o, '/srv/deb').beforeProc), ['bind /x', 'tmpfs /tmp', 'bind /x/y']);
+  assert.deepEqual(targets(planCustomMounts(o, '/srv/deb', 'tok').beforeProc), ['bind /x', 'tmpfs /tmp', 'bind /x/y']);
   const t = targets(planNspawn(o, facts()).plan.ops);
   assert.equal(t.filter((x) => x === 'tmpfs /tmp').length, 1);
 });
