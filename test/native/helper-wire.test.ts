@@ -108,6 +108,8 @@ test('unknown tags, wrong field counts and kinds, strings without NUL are EINVAL
     [record(RecordTag.NOTIFY_SOCKET, [str('/run/x.sock'), int(2)]), ...processRecords()],
     [record(RecordTag.NOTIFY_SOCKET, [str('/run/x.sock')]), ...processRecords()],
     [record(RecordTag.HOST_FIFO, [int(1)]), ...processRecords()],
+    [record(RecordTag.HOST_DIR, [str('/run/x'), int(0o100000)]), ...processRecords()],
+    [record(RecordTag.CLEANUP, [int(4), str('/run/x')]), ...processRecords()],
   ];
   for (const records of cases) assertRejected(await feed(Buffer.concat([header(), ...records])), 'EINVAL');
 });
