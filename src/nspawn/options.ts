@@ -8,6 +8,7 @@ import { NspawnUnsupportedError, NspawnUsageError } from './errors.js';
 import { parseResolvConfMode, parseTimezoneMode, type ResolvConfMode, type TimezoneMode } from './host-files.js';
 import { parseOverlaySpec, type OverlaySpec } from './overlay.js';
 import { parseMachineUuid, parseOomScoreAdjust, parsePersonality, parseRlimitAssignment } from './process-options.js';
+import { parseSystemCallFilter } from './seccomp.js';
 import { parseSignal } from './signals.js';
 import { parseTmpfsOptions, type TmpfsOptions } from './tmpfs-options.js';
 
@@ -45,7 +46,7 @@ export type SettingGroup =
   | 'start-mode' | 'ephemeral' | 'working-directory' | 'environment' | 'user' | 'capability'
   | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname' | 'notify-ready'
   | 'personality' | 'machine-id' | 'no-new-privileges' | 'oom-score-adjust' | `rlimit-${Rlimit}`
-  | 'resolv-conf' | 'timezone';
+  | 'resolv-conf' | 'timezone' | 'syscall-filter';
 
 export interface NspawnOptions {
   readonly directory?: string;
@@ -69,6 +70,9 @@ export interface NspawnOptions {
   /** Raised into the payload's inheritable and ambient sets; within the retained set, not with --boot. */
   readonly ambientCapability: readonly number[];
   readonly noNewPrivileges: boolean;
+  /** Added to nspawn's seccomp allow list, and skipped wherever it meets them (see seccomp.ts). */
+  readonly systemCallAllow: readonly string[];
+  readonly systemCallDeny: readonly string[];
   /** --rlimit=: replaces nspawn's default for that resource (RLIMIT_NOFILE soft 1024). */
   readonly rlimits: Readonly<Partial<Record<Rlimit, RlimitValue>>>;
   readonly oomScoreAdjust?: number;
@@ -101,7 +105,7 @@ type Draft = Mutable<NspawnOptions>;
 
 export const defaultOptions = (): Draft => ({
   boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], overlays: [], inaccessible: [], readOnly: false, privateNetwork: false,
-  capability: [], dropCapability: [], ambientCapability: [], noNewPrivileges: false, rlimits: {}, resolvConf: 'auto', timezone: 'auto', quiet: false, register: true, keepUnit: false, ephemeral: false,
+  capability: [], dropCapability: [], ambientCapability: [], noNewPrivileges: false, systemCallAllow: [], systemCallDeny: [], rlimits: {}, resolvConf: 'auto', timezone: 'auto', quiet: false, register: true, keepUnit: false, ephemeral: false,
   notifyReady: false, settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
 });
 
@@ -208,6 +212,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   { long: 'drop-capability', arg: 'required', setting: 'capability', help: 'Drop capabilities from the default set', apply: (d, v, o) => d.dropCapability.push(parseCapabilities(o, v)) },
   { long: 'ambient-capability', arg: 'required', setting: 'capability', help: 'Pass capabilities on in the ambient set', apply: (d, v, o) => d.ambientCapability.push(...parseAmbient(o, v)) },
   { long: 'no-new-privileges', arg: 'required', setting: 'no-new-privileges', help: 'Set the no_new_privs flag for the payload', apply: (d, v, o) => (d.noNewPrivileges = parseBoolean(o, v)) },
+  { long: 'system-call-filter', arg: 'required', setting: 'syscall-filter', help: 'Allow system calls or @groups, or deny them with ~ first', apply: (d, v) => {
+      const { deny, names } = parseSystemCallFilter(v);
+      (deny ? d.systemCallDeny : d.systemCallAllow).push(...names);
+    } },
   { long: 'rlimit', arg: 'required', help: 'Set a resource limit (RLIMIT_NAME=SOFT[:HARD])', apply: (d, v, o) => {
       const { resource, limit } = parseRlimitAssignment(o, v);
       d.rlimits = { ...d.rlimits, [resource]: limit };
@@ -245,7 +253,7 @@ export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly sho
   { long: 'network-veth-extra' }, { long: 'network-bridge' }, { long: 'network-zone' },
   { long: 'network-namespace-path' }, { long: 'port', short: 'p' },
   { long: 'selinux-context', short: 'Z' }, { long: 'selinux-apifs-context', short: 'L' },
-  { long: 'system-call-filter' }, { long: 'cpu-affinity' }, { long: 'link-journal' },
+  { long: 'cpu-affinity' }, { long: 'link-journal' },
   { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
   { long: 'suppress-sync' }, { long: 'load-credential' },
   { long: 'set-credential' }, { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },

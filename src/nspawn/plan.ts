@@ -17,8 +17,7 @@ import { supervisorSettings } from './supervisor.js';
 import { devOps, NOTIFY_SOCKET_PATH, procOps, runOps, sysOps, tmpOps } from './api-mounts.js';
 import { checkOsTree, defaultMachineName, resolveCommand } from './tree.js';
 import type { ConsoleOption } from './options.js';
-import { nspawnSeccompPolicy } from './seccomp.js';
-import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
+import { nspawnSeccompPolicy, type NspawnSeccompPolicy } from './seccomp.js';
 
 export interface NspawnPlan {
   readonly plan: Plan;
@@ -26,7 +25,7 @@ export interface NspawnPlan {
   readonly containerUuid: string;
   readonly console: Exclude<ConsoleOption, 'autopipe'>;
   /** The system-call filter to compile (src/seccomp/) into plan.process.seccompFilters. */
-  readonly seccomp?: SeccompPolicy;
+  readonly seccomp?: NspawnSeccompPolicy;
   /** Things nspawn would warn about too (printed unless -q). */
   readonly warnings: readonly string[];
 }
@@ -166,5 +165,5 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       seccompTiming: 'before-credentials',
     },
   };
-  return { plan, machine, containerUuid: uuid, console, seccomp: nspawnSeccompPolicy(caps.retained), warnings };
+  return { plan, machine, containerUuid: uuid, console, seccomp: nspawnSeccompPolicy(caps.retained, { allow: options.systemCallAllow, deny: options.systemCallDeny }), warnings };
 }

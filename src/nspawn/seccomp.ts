@@ -1,9 +1,15 @@
-// systemd-nspawn's default system-call filter, as data: an allow list of groups and single calls,
-// some only when the container keeps the capability that makes them useful (nspawn-seccomp.c in
+// systemd-nspawn's system-call filter, as data: an allow list of groups and single calls, some
+// only when the container keeps the capability that makes them useful (nspawn-seccomp.c in
 // systemd 252); every other call fails with EPERM. Compiled to BPF by src/seccomp/ at the edge.
 // Differences, documented in docs/compatibility.md: nspawn answers calls libseccomp does not know
 // with ENOSYS (here EPERM too), and it also refuses NETLINK_AUDIT sockets (an argument filter the
 // compiler does not emit yet).
+//
+// --system-call-filter= / SystemCallFilter=, checked against systemd-nspawn 252: a value starting
+// with `~` adds its words to the deny list, any other to the allow list; both lists grow with
+// every option or line (an empty value changes nothing). A deny entry is skipped wherever the
+// expansion of the allow list meets that very name or @group, so the deny list always wins, but
+// `~@keyring` does not stop `keyctl` named by itself. Denied calls get EPERM like the rest.
 import { capabilityNumber } from '../plan/capabilities.js';
 import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
 
@@ -28,14 +34,52 @@ const WITH_CAPABILITY: readonly (readonly [string, string])[] = [
 
 const EPERM = 1;
 
+/**
+ * What nspawn's filter needs beyond a SeccompPolicy; src/seccomp/compile.ts reads these fields
+ * (nspawn loads them as separate filters, nsbox's container start loads a single program).
+ */
+export interface NspawnSeccompExtras {
+  /**
+   * Names and @groups left out wherever the allow list's expansion meets them (nspawn's deny
+   * list). Its presence also means the allow list is taken as it is, without an implied @default.
+   */
+  readonly skip: readonly string[];
+  /**
+   * --suppress-sync: the @sync calls succeed without doing anything, open()/openat() with O_SYNC
+   * or O_DSYNC fail with EINVAL and openat2() with ENOSYS (it hides its flags from a filter);
+   * these win over the allow list, as nspawn's filter for it is loaded after the other.
+   */
+  readonly suppressSync: boolean;
+}
+
+export type NspawnSeccompPolicy = SeccompPolicy & NspawnSeccompExtras;
+
+/** The user's additions to nspawn's filter (--system-call-filter=, SystemCallFilter=). */
+export interface SystemCallFilterLists {
+  readonly allow: readonly string[];
+  readonly deny: readonly string[];
+}
+
+/**
+ * One --system-call-filter= value or SystemCallFilter= line: `~` first makes it a deny list; words
+ * are split at whitespace and taken literally (quotes too, as nspawn does). Names libseccomp does
+ * not know are ignored when compiling, as nspawn ignores them; an unknown @group fails the start.
+ */
+export function parseSystemCallFilter(value: string): { readonly deny: boolean; readonly names: readonly string[] } {
+  const deny = value.startsWith('~');
+  return { deny, names: (deny ? value.slice(1) : value).split(/[ \t\n\r]+/).filter(Boolean) };
+}
+
 export function nspawnSyscallAllowList(retained: readonly number[]): string[] {
   const keep = new Set(retained);
   return [...ALWAYS, ...WITH_CAPABILITY.filter(([cap]) => keep.has(capabilityNumber(cap)!)).map(([, name]) => name)];
 }
 
-export function nspawnSeccompPolicy(retained: readonly number[]): SeccompPolicy {
+export function nspawnSeccompPolicy(
+  retained: readonly number[], lists: SystemCallFilterLists = { allow: [], deny: [] }, suppressSync = false,
+): NspawnSeccompPolicy {
   return {
-    filter: [{ invert: false, names: nspawnSyscallAllowList(retained) }],
+    filter: [{ invert: false, names: [...new Set([...nspawnSyscallAllowList(retained), ...lists.allow])] }],
     defaultAction: { kind: 'errno', errno: EPERM },
     architectures: [],
     denies: [],
@@ -43,5 +87,7 @@ export function nspawnSeccompPolicy(retained: readonly number[]): SeccompPolicy 
     restrictRealtime: false,
     restrictSUIDSGID: false,
     memoryDenyWriteExecute: false,
+    skip: [...new Set(lists.deny)],
+    suppressSync,
   };
 }

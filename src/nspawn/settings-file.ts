@@ -27,6 +27,7 @@ import { resolvConfMode, timezoneMode, type ResolvConfMode, type TimezoneMode } 
 import { parseBindSpec, splitColons, type BindSpec, type NspawnOptions, type SettingGroup, type TmpfsSpec } from './options.js';
 import { overlayFromParts, type OverlaySpec } from './overlay.js';
 import { oomScoreAdjustInRange, oomScoreAdjustValue, parseId128, parseRlimitValue, PERSONALITIES, RLIMIT_NAMES } from './process-options.js';
+import { parseSystemCallFilter } from './seccomp.js';
 import { mergeSettings, type MergedOptions, type MergeHow } from './settings-merge.js';
 import { RLIMITS, type Privileged } from './settings-privileged.js';
 import { parseTmpfsOptions } from './tmpfs-options.js';
@@ -56,6 +57,9 @@ export interface NspawnSettings {
   readonly dropCapability: readonly number[];
   readonly ambientCapability: readonly number[];
   readonly noNewPrivileges?: boolean | undefined;
+  /** SystemCallFilter=: allow and (`~`) deny lists, as --system-call-filter= fills them. */
+  readonly systemCallAllow: readonly string[];
+  readonly systemCallDeny: readonly string[];
   readonly personality?: number | undefined;
   /** MachineID=, as a lower-case UUID; an all-zero id leaves it unset. */
   readonly machineId?: string | undefined;
@@ -274,8 +278,7 @@ const unsupported = (option: string, more: { readonly default?: 'false' | 'no' |
     } else if (more.default === 'no') {
       if (/^(0|no|n|false|f|off)$/i.test(value)) return;
     } else if (value === more.default) return;
-    // nspawn applies a deny list (~...) even from an untrusted file, an allow list only if trusted.
-    ctx.refuse(`${ctx.key}=${value} is not supported yet (${option})`, !(ctx.key === 'SystemCallFilter' && value.startsWith('~')));
+    ctx.refuse(`${ctx.key}=${value} is not supported yet (${option})`);
   },
 });
 
@@ -344,7 +347,15 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
     PivotRoot: unsupported('--pivot-root'),
     PrivateUsers: unsupported('--private-users', { default: 'no', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
     NotifyReady: tristate((d, b) => (d.notifyReady = b)),
-    SystemCallFilter: unsupported('--system-call-filter', { privileged: 'SystemCallFilter= settings' }),
+    // Each line adds to its list, an empty one changes nothing; names are not checked here.
+    SystemCallFilter: {
+      group: 'syscall-filter',
+      privileged: 'SystemCallFilter= settings',
+      parse: (d, value) => {
+        const { deny, names } = parseSystemCallFilter(value);
+        (deny ? d.systemCallDeny : d.systemCallAllow).push(...names);
+      },
+    },
     OOMScoreAdjust: {
       group: 'oom-score-adjust',
       privileged: 'OOMScoreAdjust= setting',
@@ -418,7 +429,8 @@ const SECTIONS = new Set(Object.keys(KEYS));
 export function parseSettingsFile(text: string, file: string): ParsedSettings {
   const lexed = lexUnitFile(text, file, { knownSections: SECTIONS });
   const diagnostics: UnitDiagnostic[] = [...lexed.diagnostics];
-  const draft: Draft = { file, capability: [], dropCapability: [], ambientCapability: [], rlimits: {}, binds: [], tmpfs: [], overlays: [], inaccessible: [], refused: [] };
+  const draft: Draft = {
+    file, capability: [], dropCapability: [], ambientCapability: [], systemCallAllow: [], systemCallDeny: [], rlimits: {}, binds: [], tmpfs: [], overlays: [], inaccessible: [], refused: [] };
   let parametersLine = 0;
   for (const a of lexed.assignments) {
     const at = { file: a.file, line: a.line, section: a.section, key: a.key };

@@ -62,7 +62,7 @@ function mergeCapabilities(
   return { capability: [[...retained].sort((a, b) => a - b)], dropCapability: [ALL_CAPABILITIES.filter((c) => !retained.has(c))] };
 }
 
-/** Ambient capabilities, no_new_privs, personality, machine id, limits and OOM score: as nspawn merges them. */
+/** Ambient capabilities, no_new_privs, personality, machine id, system-call filter, limits and OOM score: as nspawn merges them. */
 function mergeProcessSettings(
   options: NspawnOptions, s: NspawnSettings, how: MergeHow, free: (g: SettingGroup) => boolean, untrusted: (what: Privileged) => void,
 ): Partial<NspawnOptions> {
@@ -80,6 +80,11 @@ function mergeProcessSettings(
     const value = s.rlimits[resource];
     if (value === undefined || !free(`rlimit-${resource}`)) continue;
     privileged(`Limit${name}= setting`, () => (out.rlimits = { ...(out.rlimits ?? options.rlimits), [resource]: value }));
+  }
+  // An allow list needs trust and takes the deny list down with it; a deny list alone applies.
+  if (free('syscall-filter') && s.systemCallAllow.length + s.systemCallDeny.length > 0) {
+    if (!how.trusted && s.systemCallAllow.length > 0) untrusted('SystemCallFilter= settings');
+    else Object.assign(out, { systemCallAllow: s.systemCallAllow, systemCallDeny: s.systemCallDeny });
   }
   const oom = s.oomScoreAdjust;
   if (free('oom-score-adjust') && oom !== undefined) privileged('OOMScoreAdjust= setting', () => (out.oomScoreAdjust = oom));

@@ -10,11 +10,13 @@ const ENOSYS = 38;
 
 export type ArgOp = 'eq' | 'ne' | 'gt' | 'masked-eq';
 
-/** `args[arg] OP value`; masked-eq tests `(args[arg] & value) == value`. */
+/** `args[arg] OP value`; masked-eq tests `(args[arg] & value) == value`, or `& mask` when given. */
 export interface ArgCheck {
   readonly arg: number;
   readonly op: ArgOp;
   readonly value: number;
+  /** masked-eq only: test `(args[arg] & mask) == value` (e.g. a flag that must be clear). */
+  readonly mask?: number;
 }
 
 export interface ArgRule {

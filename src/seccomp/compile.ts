@@ -4,7 +4,8 @@
 // EPERM into its kill action), and each argument-checking setting is one more.
 import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
 import { argumentFilters, type ArgCheck, type ArgFilter } from './arg-filters.js';
-import { foldFilterLines } from './filter-set.js';
+import type { NspawnSeccompPolicy } from '../nspawn/seccomp.js';
+import { expandSkipping, foldFilterLines } from './filter-set.js';
 import { expandSyscallNames } from './groups.js';
 import {
   actionCode, ARCH_NAMES, contextForArch, exportProgram, libseccomp, localArchTokens, NR_SCMP_ERROR,
@@ -79,7 +80,7 @@ function encodeChecks(checks: readonly ArgCheck[]): Buffer | null {
     buf.writeUInt32LE(c.arg, 24 * i);
     buf.writeInt32LE(CMP_OPS[c.op], 24 * i + 4);
     // masked-eq: datum_a is the mask, datum_b the value to compare the masked argument with.
-    buf.writeBigUInt64LE(BigInt(c.value), 24 * i + 8);
+    buf.writeBigUInt64LE(BigInt(c.mask ?? c.value), 24 * i + 8);
     buf.writeBigUInt64LE(BigInt(c.value), 24 * i + 16);
   });
   return buf;
@@ -133,12 +134,52 @@ export function compileSeccompFilters(policy: SeccompPolicy): Uint8Array[] {
   ].filter((p): p is Uint8Array => p !== undefined);
 }
 
+const EINVAL = 22;
+const ENOSYS = 38;
+/** O_SYNC is O_DSYNC plus a bit of its own on every architecture: one flag test catches both. */
+const O_DSYNC = 0o10000;
+/** open(2)/openat(2) and the argument that holds their flags. */
+const OPEN_FLAGS_ARG: readonly (readonly [string, number])[] = [['open', 1], ['openat', 2]];
+
+function addRule(seccomp: Libseccomp, ctx: unknown, name: string, action: number, checks: readonly ArgCheck[] = []): void {
+  const nr = seccomp.resolveName(name);
+  if (nr === NR_SCMP_ERROR) return;
+  const ret = seccomp.ruleAdd(ctx, action, nr, checks.length, encodeChecks(checks));
+  if (ret < 0 && ret !== -EEXIST && ret !== -EACCES) throw new SeccompCompileError(`seccomp_rule_add(${name})`, ret);
+}
+
+/**
+ * systemd-nspawn's filter as one program: the allow list expanded with its deny list skipped
+ * (filter-set.ts expandSkipping), and with --suppress-sync the rules nspawn loads as a second
+ * filter after it, which therefore win: the @sync calls return 0, open()/openat() with O_DSYNC
+ * (so also O_SYNC) EINVAL, openat2() ENOSYS. A call with flag rules gets two exclusive ones (flag
+ * set, flag clear) rather than a plain allow under an argument rule, so no verdict depends on how
+ * libseccomp orders overlapping rules of one call.
+ */
+function compileNspawnFilter(policy: NspawnSeccompPolicy): Uint8Array {
+  const calls = expandSkipping(policy.filter.flatMap((l) => (l.invert ? [] : l.names)), policy.skip);
+  const sync = new Set(policy.suppressSync ? expandSyscallNames('@sync') : []);
+  const flagged = new Set(policy.suppressSync ? ['openat2', ...OPEN_FLAGS_ARG.map(([n]) => n)] : []);
+  return withContext(actionCode(policy.defaultAction), policy.architectures, (seccomp, ctx) => {
+    for (const name of calls) if (!sync.has(name) && !flagged.has(name)) addRule(seccomp, ctx, name, SCMP_ACT_ALLOW);
+    if (!policy.suppressSync) return;
+    for (const name of sync) addRule(seccomp, ctx, name, SCMP_ACT_ERRNO(0));
+    addRule(seccomp, ctx, 'openat2', SCMP_ACT_ERRNO(ENOSYS));
+    for (const [name, arg] of OPEN_FLAGS_ARG) {
+      addRule(seccomp, ctx, name, SCMP_ACT_ERRNO(EINVAL), [{ arg, op: 'masked-eq', value: O_DSYNC }]);
+      if (calls.has(name)) addRule(seccomp, ctx, name, SCMP_ACT_ALLOW, [{ arg, op: 'masked-eq', mask: O_DSYNC, value: 0 }]);
+    }
+  });
+}
+
 /**
  * One program of SystemCallFilter= and the implied denials together, for callers that load a
  * single filter (nspawn's policy has no denials). With an allow list, implied denials are left out
- * of it and so get the default action; compileSeccompFilters() keeps their own.
+ * of it and so get the default action; compileSeccompFilters() keeps their own. A policy with
+ * nspawn's extras (its deny list, --suppress-sync) is compiled as nspawn builds its filters.
  */
-export function compileSeccomp(policy: SeccompPolicy): Uint8Array {
+export function compileSeccomp(policy: SeccompPolicy | NspawnSeccompPolicy): Uint8Array {
+  if ('skip' in policy) return compileNspawnFilter(policy);
   const set = foldFilterLines(policy.filter);
   const allowList = set?.allowList ?? false;
   return withContext(allowList ? actionCode(policy.defaultAction) : SCMP_ACT_ALLOW, policy.architectures, (seccomp, ctx) => {

@@ -127,3 +127,10 @@ export function expandSyscallNames(name: string, seen: Set<string> = new Set()):
   seen.add(name);
   return members.flatMap((m) => expandSyscallNames(m, seen));
 }
+
+/** A group's own entries, nested @groups not expanded; an unknown group throws. */
+export function groupMembers(group: string): readonly string[] {
+  const members = SYSCALL_GROUPS[group];
+  if (!members) throw new UnknownSyscallGroupError(group);
+  return members;
+}
