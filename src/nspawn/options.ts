@@ -46,7 +46,7 @@ export type SettingGroup =
   | 'start-mode' | 'ephemeral' | 'working-directory' | 'environment' | 'user' | 'capability'
   | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname' | 'notify-ready'
   | 'personality' | 'machine-id' | 'no-new-privileges' | 'oom-score-adjust' | `rlimit-${Rlimit}`
-  | 'resolv-conf' | 'timezone' | 'syscall-filter';
+  | 'resolv-conf' | 'timezone' | 'syscall-filter' | 'suppress-sync';
 
 export interface NspawnOptions {
   readonly directory?: string;
@@ -73,6 +73,8 @@ export interface NspawnOptions {
   /** Added to nspawn's seccomp allow list, and skipped wherever it meets them (see seccomp.ts). */
   readonly systemCallAllow: readonly string[];
   readonly systemCallDeny: readonly string[];
+  /** sync(2) and friends succeed without doing anything; O_SYNC opens fail (see seccomp.ts). */
+  readonly suppressSync: boolean;
   /** --rlimit=: replaces nspawn's default for that resource (RLIMIT_NOFILE soft 1024). */
   readonly rlimits: Readonly<Partial<Record<Rlimit, RlimitValue>>>;
   readonly oomScoreAdjust?: number;
@@ -105,7 +107,7 @@ type Draft = Mutable<NspawnOptions>;
 
 export const defaultOptions = (): Draft => ({
   boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], overlays: [], inaccessible: [], readOnly: false, privateNetwork: false,
-  capability: [], dropCapability: [], ambientCapability: [], noNewPrivileges: false, systemCallAllow: [], systemCallDeny: [], rlimits: {}, resolvConf: 'auto', timezone: 'auto', quiet: false, register: true, keepUnit: false, ephemeral: false,
+  capability: [], dropCapability: [], ambientCapability: [], noNewPrivileges: false, systemCallAllow: [], systemCallDeny: [], suppressSync: false, rlimits: {}, resolvConf: 'auto', timezone: 'auto', quiet: false, register: true, keepUnit: false, ephemeral: false,
   notifyReady: false, settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
 });
 
@@ -216,6 +218,7 @@ export const OPTIONS: readonly OptionSpec[] = [
       const { deny, names } = parseSystemCallFilter(v);
       (deny ? d.systemCallDeny : d.systemCallAllow).push(...names);
     } },
+  { long: 'suppress-sync', arg: 'required', setting: 'suppress-sync', help: 'yes: make sync calls succeed without syncing', apply: (d, v, o) => (d.suppressSync = parseBoolean(o, v)) },
   { long: 'rlimit', arg: 'required', help: 'Set a resource limit (RLIMIT_NAME=SOFT[:HARD])', apply: (d, v, o) => {
       const { resource, limit } = parseRlimitAssignment(o, v);
       d.rlimits = { ...d.rlimits, [resource]: limit };
@@ -255,7 +258,7 @@ export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly sho
   { long: 'selinux-context', short: 'Z' }, { long: 'selinux-apifs-context', short: 'L' },
   { long: 'cpu-affinity' }, { long: 'link-journal' },
   { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
-  { long: 'suppress-sync' }, { long: 'load-credential' },
+  { long: 'load-credential' },
   { long: 'set-credential' }, { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },
   { long: 'machine-directory' }, { long: 'kill-signal-on-exit' },
 ];

@@ -165,5 +165,5 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       seccompTiming: 'before-credentials',
     },
   };
-  return { plan, machine, containerUuid: uuid, console, seccomp: nspawnSeccompPolicy(caps.retained, { allow: options.systemCallAllow, deny: options.systemCallDeny }), warnings };
+  return { plan, machine, containerUuid: uuid, console, seccomp: nspawnSeccompPolicy(caps.retained, { allow: options.systemCallAllow, deny: options.systemCallDeny }, options.suppressSync), warnings };
 }

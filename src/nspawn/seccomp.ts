@@ -45,7 +45,8 @@ export interface NspawnSeccompExtras {
    */
   readonly skip: readonly string[];
   /**
-   * --suppress-sync: the @sync calls succeed without doing anything, open()/openat() with O_SYNC
+   * --suppress-sync: the @sync calls succeed without doing anything (for a file descriptor that
+   * is not negative, when they take one), open()/openat() with O_SYNC
    * or O_DSYNC fail with EINVAL and openat2() with ENOSYS (it hides its flags from a filter);
    * these win over the allow list, as nspawn's filter for it is loaded after the other.
    */

@@ -60,6 +60,7 @@ export interface NspawnSettings {
   /** SystemCallFilter=: allow and (`~`) deny lists, as --system-call-filter= fills them. */
   readonly systemCallAllow: readonly string[];
   readonly systemCallDeny: readonly string[];
+  readonly suppressSync?: boolean | undefined;
   readonly personality?: number | undefined;
   /** MachineID=, as a lower-case UUID; an all-zero id leaves it unset. */
   readonly machineId?: string | undefined;
@@ -387,7 +388,7 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
         d.timezone = m;
       },
     },
-    SuppressSync: unsupported('--suppress-sync', { default: 'false' }),
+    SuppressSync: { group: 'suppress-sync', ...tristate((d, b) => (d.suppressSync = b)) },
     ...Object.fromEntries(RLIMITS.map((l) => [`Limit${l}`, limit(l)])),
   },
   Files: {

@@ -86,6 +86,7 @@ function mergeProcessSettings(
     if (!how.trusted && s.systemCallAllow.length > 0) untrusted('SystemCallFilter= settings');
     else Object.assign(out, { systemCallAllow: s.systemCallAllow, systemCallDeny: s.systemCallDeny });
   }
+  if (free('suppress-sync') && s.suppressSync !== undefined) out.suppressSync = s.suppressSync;
   const oom = s.oomScoreAdjust;
   if (free('oom-score-adjust') && oom !== undefined) privileged('OOMScoreAdjust= setting', () => (out.oomScoreAdjust = oom));
   return out;

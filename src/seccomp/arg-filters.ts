@@ -8,7 +8,7 @@ import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
 const EPERM = 1;
 const ENOSYS = 38;
 
-export type ArgOp = 'eq' | 'ne' | 'gt' | 'masked-eq';
+export type ArgOp = 'eq' | 'ne' | 'le' | 'gt' | 'masked-eq';
 
 /** `args[arg] OP value`; masked-eq tests `(args[arg] & value) == value`, or `& mask` when given. */
 export interface ArgCheck {

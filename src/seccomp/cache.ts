@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
 
 /** Bump when compile.ts changes what it emits for the same policy. */
-const COMPILER_VERSION = 1;
+const COMPILER_VERSION = 2;
 
 export const SECCOMP_CACHE_DIR = '/var/cache/nsbox/seccomp';
 

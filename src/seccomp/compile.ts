@@ -70,7 +70,7 @@ export function compileImpliedDenials(policy: SeccompPolicy): Uint8Array | undef
   });
 }
 
-const CMP_OPS: Readonly<Record<ArgCheck['op'], number>> = { ne: 1, eq: 4, gt: 6, 'masked-eq': 7 };
+const CMP_OPS: Readonly<Record<ArgCheck['op'], number>> = { ne: 1, le: 3, eq: 4, gt: 6, 'masked-eq': 7 };
 
 /** struct scmp_arg_cmp[]: {unsigned arg; enum op; u64 datum_a; u64 datum_b}, 24 bytes each. */
 function encodeChecks(checks: readonly ArgCheck[]): Buffer | null {
@@ -140,6 +140,9 @@ const ENOSYS = 38;
 const O_DSYNC = 0o10000;
 /** open(2)/openat(2) and the argument that holds their flags. */
 const OPEN_FLAGS_ARG: readonly (readonly [string, number])[] = [['open', 1], ['openat', 2]];
+/** The @sync calls whose first argument is a file descriptor. */
+const SYNC_FD_CALLS = new Set(['fdatasync', 'fsync', 'sync_file_range', 'sync_file_range2', 'syncfs']);
+const INT_MAX = 0x7fffffff;
 
 function addRule(seccomp: Libseccomp, ctx: unknown, name: string, action: number, checks: readonly ArgCheck[] = []): void {
   const nr = seccomp.resolveName(name);
@@ -151,8 +154,9 @@ function addRule(seccomp: Libseccomp, ctx: unknown, name: string, action: number
 /**
  * systemd-nspawn's filter as one program: the allow list expanded with its deny list skipped
  * (filter-set.ts expandSkipping), and with --suppress-sync the rules nspawn loads as a second
- * filter after it, which therefore win: the @sync calls return 0, open()/openat() with O_DSYNC
- * (so also O_SYNC) EINVAL, openat2() ENOSYS. A call with flag rules gets two exclusive ones (flag
+ * filter after it, which therefore win: the @sync calls return 0 (those taking a file descriptor
+ * only for one that is not negative, as under nspawn 252: fsync(-1) still gets EBADF from the
+ * kernel), open()/openat() with O_DSYNC (so also O_SYNC) EINVAL, openat2() ENOSYS. A call with flag rules gets two exclusive ones (flag
  * set, flag clear) rather than a plain allow under an argument rule, so no verdict depends on how
  * libseccomp orders overlapping rules of one call.
  */
@@ -163,7 +167,14 @@ function compileNspawnFilter(policy: NspawnSeccompPolicy): Uint8Array {
   return withContext(actionCode(policy.defaultAction), policy.architectures, (seccomp, ctx) => {
     for (const name of calls) if (!sync.has(name) && !flagged.has(name)) addRule(seccomp, ctx, name, SCMP_ACT_ALLOW);
     if (!policy.suppressSync) return;
-    for (const name of sync) addRule(seccomp, ctx, name, SCMP_ACT_ERRNO(0));
+    for (const name of sync) {
+      if (!SYNC_FD_CALLS.has(name)) {
+        addRule(seccomp, ctx, name, SCMP_ACT_ERRNO(0));
+        continue;
+      }
+      addRule(seccomp, ctx, name, SCMP_ACT_ERRNO(0), [{ arg: 0, op: 'le', value: INT_MAX }]);
+      if (calls.has(name)) addRule(seccomp, ctx, name, SCMP_ACT_ALLOW, [{ arg: 0, op: 'gt', value: INT_MAX }]);
+    }
     addRule(seccomp, ctx, 'openat2', SCMP_ACT_ERRNO(ENOSYS));
     for (const [name, arg] of OPEN_FLAGS_ARG) {
       addRule(seccomp, ctx, name, SCMP_ACT_ERRNO(EINVAL), [{ arg, op: 'masked-eq', value: O_DSYNC }]);

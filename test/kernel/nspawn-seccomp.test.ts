@@ -16,6 +16,9 @@ import { inBox } from './nspawn-cli.js';
 import { sideBySide } from './nspawn-reference.js';
 
 const EPERM = 1;
+const EBADF = 9;
+const EINVAL = 22;
+const ENOSYS = 38;
 const FILTER_CHECKS = 'keyctl modify-ldt getcpu fsync';
 
 describe('nsbox nspawn system-call filter options', { skip: needsRoot }, () => {
@@ -54,6 +57,31 @@ describe('nsbox nspawn system-call filter options', { skip: needsRoot }, () => {
     const r = await inBox(tree.root, 'true', ['--system-call-filter=@no-such-group']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /unknown system call group @no-such-group/);
+  });
+
+  const SYNC_CHECKS = 'fsync fdatasync syncfs sync msync-bad fsync-closedfd sync-file-range-closedfd fsync-badfd syncfs-badfd open-sync open-dsync openat-sync openat-plain openat2';
+
+  test('--suppress-sync=yes: the @sync calls return 0 without running (on a closed fd too, not on fd -1), O_SYNC/O_DSYNC opens EINVAL, openat2 ENOSYS', async () => {
+    const off = await probe(SYNC_CHECKS, ['--suppress-sync=no']);
+    assert.equal(off['fsync-closedfd'], EBADF, 'without it the kernel runs fsync');
+    assert.equal(off['open-sync'], 0);
+    const on = await probe(SYNC_CHECKS, ['--suppress-sync=yes']);
+    assert.deepEqual(on, {
+      fsync: 0, fdatasync: 0, syncfs: 0, sync: 0, 'msync-bad': 0, 'fsync-closedfd': 0, 'sync-file-range-closedfd': 0,
+      'fsync-badfd': EBADF, 'syncfs-badfd': EBADF,
+      'open-sync': EINVAL, 'open-dsync': EINVAL, 'openat-sync': EINVAL, 'openat-plain': 0, openat2: ENOSYS,
+    });
+  });
+
+  test('--suppress-sync=yes wins over a denied @sync, as nspawn loads it last; SuppressSync= applies from an untrusted file', async () => {
+    // fd -1 is left to the filter below, which denies it.
+    assert.deepEqual(await probe('fsync fsync-badfd open-dsync', ['--suppress-sync=yes', '--system-call-filter=~@sync']), { fsync: 0, 'fsync-badfd': EPERM, 'open-dsync': EINVAL });
+    try {
+      writeFileSync(file, '[Exec]\nSuppressSync=yes\n');
+      assert.deepEqual(await probe('fsync-closedfd open-sync', []), { 'fsync-closedfd': 0, 'open-sync': EINVAL });
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   test('SystemCallFilter= in an untrusted file: a deny list applies, an allow list is lost with nspawn\'s warning', async () => {

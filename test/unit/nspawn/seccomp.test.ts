@@ -74,3 +74,18 @@ test('--system-call-filter= keeps every SystemCallFilter= line away; --settings=
   // A file without the key leaves the command line's lists alone even then.
   assert.deepEqual(lists(apply('[Exec]\nHostname=x\n', cli('--system-call-filter=keyctl'), { trusted: true, override: true }).options), { allow: ['keyctl'], deny: [] });
 });
+
+test('--suppress-sync= and SuppressSync=: a boolean reaching the policy; the command line wins; not privileged', () => {
+  assert.equal(parseNspawnArgs(['-D', '/t']).suppressSync, false);
+  const o = parseNspawnArgs(['-D', '/t', '--suppress-sync=yes']);
+  assert.equal(o.suppressSync, true);
+  assert.ok(o.fixedByCommandLine.includes('suppress-sync'));
+  assert.throws(() => parseNspawnArgs(['-D', '/t', '--suppress-sync=maybe']), { code: 'NSPAWN_USAGE', message: '--suppress-sync: expects a boolean, got "maybe"' });
+  assert.equal(nspawnSeccompPolicy([], { allow: [], deny: [] }, true).suppressSync, true);
+  assert.equal(apply('[Exec]\nSuppressSync=yes\n', cli(), UNTRUSTED).options.suppressSync, true);
+  assert.deepEqual(apply('[Exec]\nSuppressSync=yes\n', cli(), UNTRUSTED).warnings, []);
+  assert.equal(apply('[Exec]\nSuppressSync=yes\n', cli('--suppress-sync=no')).options.suppressSync, false);
+  const bad = apply('[Exec]\nSuppressSync=often\n');
+  assert.equal(bad.options.suppressSync, false);
+  assert.deepEqual(bad.warnings, [`${FILE}:2: Failed to parse boolean value for SuppressSync=, ignoring: often`]);
+});
