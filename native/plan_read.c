@@ -55,13 +55,13 @@ static const char *signature(uint32_t tag) {
   case REC_RLIMIT: return "iii";
   case REC_CAPABILITIES: return "iiiii";
   case REC_NO_NEW_PRIVS: case REC_SECCOMP_EARLY: return "";
-  case REC_SECCOMP: return "b";
+  case REC_SECCOMP: case REC_CPU_AFFINITY: return "b";
   default: return NULL;
   }
 }
 
 static int is_op(uint32_t tag) { return tag >= REC_OP_BIND && tag <= REC_OP_BIND_CONTENT; }
-static int is_process(uint32_t tag) { return tag >= REC_EXECUTABLE && tag <= REC_SECCOMP_EARLY; }
+static int is_process(uint32_t tag) { return tag >= REC_EXECUTABLE && tag <= REC_CPU_AFFINITY; }
 
 static int field_ok(char kind, const struct field *f) {
   switch (kind) {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -76,6 +77,12 @@ int proc_decode(const struct plan *plan, struct proc *p) {
     case REC_OOM_SCORE_ADJ: p->has_oom = 1; p->oom_score_adj = (int)rec_int(r, 0); break;
     case REC_NICE: p->has_nice = 1; p->nice = (int)rec_int(r, 0); break;
     case REC_PERSONALITY: p->has_personality = 1; p->personality = (unsigned long)rec_int(r, 0); break;
+    case REC_CPU_AFFINITY:
+      /* Whole unsigned longs, as sched_setaffinity() reads them. */
+      if (r->fields[0].len == 0 || r->fields[0].len % sizeof(unsigned long) || r->fields[0].len > MAX_CPU_MASK_BYTES) return -EINVAL;
+      p->cpu_mask = r->fields[0].data;
+      p->cpu_mask_len = r->fields[0].len;
+      break;
     case REC_TERMINAL:
       p->terminal = (int)rec_int(r, 0);
       if (p->terminal < TERMINAL_INHERIT || p->terminal > TERMINAL_CONTROLLING_TTY) return -EINVAL;
@@ -185,6 +192,8 @@ _Noreturn void proc_exec(const struct proc *p) {
   for (size_t i = 0; i < p->n_rlimits; i++)
     if (setrlimit(p->rlimits[i].resource, &p->rlimits[i].value) < 0) STEP_FAIL(RLIMIT);
   if (p->has_personality && personality(p->personality) < 0) STEP_FAIL(PERSONALITY);
+  /* Before the filters: nspawn's allow list has no sched_setaffinity(). */
+  if (p->cpu_mask && sched_setaffinity(0, p->cpu_mask_len, (const cpu_set_t *)p->cpu_mask) < 0) STEP_FAIL(CPU_AFFINITY);
   umask(p->has_umask ? p->umask : 022);
 
   if (p->seccomp_early) load_seccomp(p);

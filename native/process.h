@@ -4,6 +4,8 @@
 #include <sys/resource.h>
 
 #define MAX_SECCOMP_PROGRAMS 32
+/* Bytes of a CPU affinity mask: 8192 CPUs. */
+#define MAX_CPU_MASK_BYTES 1024
 
 struct rlimit_setting {
   int resource;
@@ -38,6 +40,8 @@ struct proc {
   int nice;
   int has_personality;
   unsigned long personality;
+  const uint8_t *cpu_mask; /* NULL: keep the helper's affinity */
+  size_t cpu_mask_len;
   int terminal;
   int pdeathsig;
 };

@@ -64,6 +64,7 @@ enum {
   REC_TERMINAL = 64,
   REC_PDEATHSIG = 65,
   REC_SECCOMP_EARLY = 66,
+  REC_CPU_AFFINITY = 67,
 };
 
 enum {
@@ -167,4 +168,5 @@ enum {
   STEP_NOTIFY = 23,
   STEP_HOST_FIFO = 24,
   STEP_HOST_DIR = 25,
+  STEP_CPU_AFFINITY = 26,
 };

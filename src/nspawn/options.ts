@@ -8,6 +8,7 @@ import { NspawnUnsupportedError, NspawnUsageError } from './errors.js';
 import { parseResolvConfMode, parseTimezoneMode, type ResolvConfMode, type TimezoneMode } from './host-files.js';
 import { parseOverlaySpec, type OverlaySpec } from './overlay.js';
 import { parseMachineUuid, parseOomScoreAdjust, parsePersonality, parseRlimitAssignment } from './process-options.js';
+import { parseCpuList } from './cpu-affinity.js';
 import { parseSystemCallFilter } from './seccomp.js';
 import { parseSignal } from './signals.js';
 import { parseTmpfsOptions, type TmpfsOptions } from './tmpfs-options.js';
@@ -46,7 +47,7 @@ export type SettingGroup =
   | 'start-mode' | 'ephemeral' | 'working-directory' | 'environment' | 'user' | 'capability'
   | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname' | 'notify-ready'
   | 'personality' | 'machine-id' | 'no-new-privileges' | 'oom-score-adjust' | `rlimit-${Rlimit}`
-  | 'resolv-conf' | 'timezone' | 'syscall-filter' | 'suppress-sync';
+  | 'resolv-conf' | 'timezone' | 'syscall-filter' | 'suppress-sync' | 'cpu-affinity';
 
 export interface NspawnOptions {
   readonly directory?: string;
@@ -75,6 +76,8 @@ export interface NspawnOptions {
   readonly systemCallDeny: readonly string[];
   /** sync(2) and friends succeed without doing anything; O_SYNC opens fail (see seccomp.ts). */
   readonly suppressSync: boolean;
+  /** CPUs the payload may run on, sorted; absent: the caller's affinity. */
+  readonly cpuAffinity?: readonly number[];
   /** --rlimit=: replaces nspawn's default for that resource (RLIMIT_NOFILE soft 1024). */
   readonly rlimits: Readonly<Partial<Record<Rlimit, RlimitValue>>>;
   readonly oomScoreAdjust?: number;
@@ -219,6 +222,15 @@ export const OPTIONS: readonly OptionSpec[] = [
       (deny ? d.systemCallDeny : d.systemCallAllow).push(...names);
     } },
   { long: 'suppress-sync', arg: 'required', setting: 'suppress-sync', help: 'yes: make sync calls succeed without syncing', apply: (d, v, o) => (d.suppressSync = parseBoolean(o, v)) },
+  { long: 'cpu-affinity', arg: 'required', setting: 'cpu-affinity', help: 'CPUs to run on (e.g. 0,2-3); empty: all', apply: (d, v, o) => {
+      const list = parseCpuList(v);
+      if (list.kind === 'invalid') throw new NspawnUsageError(o, `invalid CPU list "${v}": ${list.word}: ${list.reason}`);
+      // nspawn skips a reversed range silently and then fails to start with what is left.
+      if (list.cpus.length === 0 && v.trim() !== '') throw new NspawnUsageError(o, `no CPU left in "${v}" (a range LOW-HIGH needs LOW <= HIGH)`);
+      // The last one counts, as in nspawn; an empty one takes it back.
+      if (list.cpus.length > 0) d.cpuAffinity = list.cpus;
+      else delete d.cpuAffinity;
+    } },
   { long: 'rlimit', arg: 'required', help: 'Set a resource limit (RLIMIT_NAME=SOFT[:HARD])', apply: (d, v, o) => {
       const { resource, limit } = parseRlimitAssignment(o, v);
       d.rlimits = { ...d.rlimits, [resource]: limit };
@@ -256,7 +268,7 @@ export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly sho
   { long: 'network-veth-extra' }, { long: 'network-bridge' }, { long: 'network-zone' },
   { long: 'network-namespace-path' }, { long: 'port', short: 'p' },
   { long: 'selinux-context', short: 'Z' }, { long: 'selinux-apifs-context', short: 'L' },
-  { long: 'cpu-affinity' }, { long: 'link-journal' },
+  { long: 'link-journal' },
   { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
   { long: 'load-credential' },
   { long: 'set-credential' }, { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },

@@ -158,6 +158,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       rlimits: containerRlimits(options.rlimits, host),
       ...(options.oomScoreAdjust !== undefined ? { oomScoreAdjust: options.oomScoreAdjust } : {}),
       ...(options.personality !== undefined ? { personality: options.personality } : {}),
+      ...(options.cpuAffinity !== undefined ? { cpuAffinity: options.cpuAffinity } : {}),
       ...(options.noNewPrivileges ? { noNewPrivileges: true } : {}),
       terminal: console === 'pipe' ? { kind: 'new-session' } : { kind: 'controlling-tty' },
       // As nspawn: while still privileged, so -u and a dropped CAP_SYS_ADMIN need no no_new_privs

@@ -5,7 +5,8 @@
 // - The syntax is the unit-file syntax (one lexer for both), but without specifiers or drop-ins,
 //   and in list values a backslash is an ordinary character: `Parameters=a\ b` is "a\" and "b".
 // - A value nspawn cannot parse is ignored with a FILE:LINE warning and the container starts;
-//   unknown keys and sections are warnings too. A bad section header fails the whole file.
+//   unknown keys and sections are warnings too. A bad section header fails the whole file, and
+//   so does an unparsable CPUAffinity= (nspawn's parser for it reports an error, not a warning).
 // - Merging (nspawn.c merge_settings; settings-merge.ts): a setting fixed on the command line keeps the file's keys
 //   of its group away whole (one -E drops every Environment=); Parameters= only counts together
 //   with Boot= or ProcessTwo=; an untrusted file (next to the tree) loses its privileged keys,
@@ -27,6 +28,7 @@ import { resolvConfMode, timezoneMode, type ResolvConfMode, type TimezoneMode } 
 import { parseBindSpec, splitColons, type BindSpec, type NspawnOptions, type SettingGroup, type TmpfsSpec } from './options.js';
 import { overlayFromParts, type OverlaySpec } from './overlay.js';
 import { oomScoreAdjustInRange, oomScoreAdjustValue, parseId128, parseRlimitValue, PERSONALITIES, RLIMIT_NAMES } from './process-options.js';
+import { parseCpuList } from './cpu-affinity.js';
 import { parseSystemCallFilter } from './seccomp.js';
 import { mergeSettings, type MergedOptions, type MergeHow } from './settings-merge.js';
 import { RLIMITS, type Privileged } from './settings-privileged.js';
@@ -61,6 +63,8 @@ export interface NspawnSettings {
   readonly systemCallAllow: readonly string[];
   readonly systemCallDeny: readonly string[];
   readonly suppressSync?: boolean | undefined;
+  /** CPUAffinity=: lines add CPUs, an empty one resets. */
+  readonly cpuAffinity?: readonly number[] | undefined;
   readonly personality?: number | undefined;
   /** MachineID=, as a lower-case UUID; an all-zero id leaves it unset. */
   readonly machineId?: string | undefined;
@@ -95,6 +99,8 @@ type Draft = { -readonly [K in keyof NspawnSettings]: MutableList<NspawnSettings
 interface KeyContext {
   readonly key: string;
   warn(message: string): void;
+  /** A value nspawn refuses to load the file for (it then fails to start). */
+  fail(message: string): void;
   /** Not applicable by nsbox; `privileged: false` for a value nspawn applies even untrusted. */
   refuse(message: string, privileged?: boolean): void;
 }
@@ -368,7 +374,20 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
         d.oomScoreAdjust = n;
       },
     },
-    CPUAffinity: unsupported('--cpu-affinity', { privileged: 'CPUAffinity= setting' }),
+    CPUAffinity: {
+      group: 'cpu-affinity',
+      privileged: 'CPUAffinity= setting',
+      parse: (d, value, ctx) => {
+        const list = parseCpuList(value);
+        if (list.kind === 'invalid') return ctx.fail(`Failed to parse CPU affinity '${value}'`);
+        for (const range of list.reversedRanges) {
+          const [low, high] = range.split('-');
+          ctx.warn(`Range '${range}' is invalid, ${low} > ${high}, ignoring.`);
+        }
+        if (value.trim() === '') d.cpuAffinity = undefined;
+        else if (list.cpus.length > 0) d.cpuAffinity = [...new Set([...(d.cpuAffinity ?? []), ...list.cpus])].sort((a, b) => a - b);
+      },
+    },
     ResolvConf: {
       group: 'resolv-conf',
       parse: (d, value, ctx) => {
@@ -444,6 +463,7 @@ export function parseSettingsFile(text: string, file: string): ParsedSettings {
     spec.parse(draft, a.value, {
       key: a.key,
       warn: (message) => diagnostics.push({ ...at, severity: 'warning', message }),
+      fail: (message) => diagnostics.push({ ...at, severity: 'error', message }),
       refuse: (message, privileged = true) =>
         draft.refused.push({ line: a.line, key: a.key, message, group: spec.group, privileged: privileged ? spec.privileged : undefined }),
     });

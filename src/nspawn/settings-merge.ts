@@ -87,6 +87,8 @@ function mergeProcessSettings(
     else Object.assign(out, { systemCallAllow: s.systemCallAllow, systemCallDeny: s.systemCallDeny });
   }
   if (free('suppress-sync') && s.suppressSync !== undefined) out.suppressSync = s.suppressSync;
+  const cpus = s.cpuAffinity;
+  if (free('cpu-affinity') && cpus !== undefined) privileged('CPUAffinity= setting', () => (out.cpuAffinity = cpus));
   const oom = s.oomScoreAdjust;
   if (free('oom-score-adjust') && oom !== undefined) privileged('OOMScoreAdjust= setting', () => (out.oomScoreAdjust = oom));
   return out;

@@ -59,6 +59,7 @@ export function describeStep(step: StepName, plan: Plan): string {
     case 'LOOPBACK': return 'bring up the loopback interface';
     case 'NOTIFY': return `bind the notify socket ${plan.supervisor?.notify?.hostPath ?? ''}`;
     case 'HOST_FIFO': return `make the FIFO ${(plan.supervisor?.hostFifos ?? []).join(', ')}`;
+    case 'CPU_AFFINITY': return `set CPU affinity ${(p.cpuAffinity ?? []).join(',')}`;
     case 'HOST_DIR': return `make the directory ${(plan.supervisor?.hostDirs ?? []).map((d) => d.path).join(', ')}`;
     default: return assertNever(step);
   }

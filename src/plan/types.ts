@@ -204,6 +204,8 @@ export interface ProcessSettings {
   readonly oomScoreAdjust?: number;
   readonly nice?: number;
   readonly personality?: number;
+  /** CPU numbers the payload may run on (sched_setaffinity before the filters are loaded). */
+  readonly cpuAffinity?: readonly number[];
   readonly terminal: TerminalSetup;
   /** Signal the payload gets when the helper dies (PR_SET_PDEATHSIG); defaults to SIGKILL. */
   readonly parentDeathSignal?: number;

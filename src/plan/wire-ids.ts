@@ -69,6 +69,7 @@ export const RecordTag = {
   TERMINAL: 64,
   PDEATHSIG: 65,
   SECCOMP_EARLY: 66,
+  CPU_AFFINITY: 67,
 } as const;
 
 export const PathBase = { ROOT: 0, HOST: 1 } as const;
@@ -129,6 +130,7 @@ export const StepId = {
   NOTIFY: 23,
   HOST_FIFO: 24,
   HOST_DIR: 25,
+  CPU_AFFINITY: 26,
 } as const;
 
 export type StepName = keyof typeof StepId;

@@ -174,6 +174,21 @@ export interface TextErrors {
   readonly failureExitCode: number;
 }
 
+/** The most CPUs a mask may name; the helper refuses a longer one (8192, as glibc's CPU_SETSIZE * 8). */
+export const MAX_CPUS = 8192;
+
+/**
+ * CPU numbers -> the kernel's cpumask: bit N of the little-endian bytes is CPU N, padded to whole
+ * 64-bit words, as sched_setaffinity(2) reads an array of unsigned long.
+ */
+export function cpuMask(cpus: readonly number[]): Uint8Array {
+  if (cpus.length === 0) throw new RangeError('plan.process.cpuAffinity: no CPU');
+  for (const c of cpus) if (!Number.isInteger(c) || c < 0 || c >= MAX_CPUS) throw new RangeError(`plan.process.cpuAffinity: CPU ${c} is out of range`);
+  const mask = new Uint8Array(Math.ceil((Math.max(...cpus) + 1) / 64) * 8);
+  for (const c of cpus) mask[c >> 3]! |= 1 << (c & 7);
+  return mask;
+}
+
 export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   const w = new RecordWriter();
   w.header(WIRE_MAGIC, WIRE_VERSION);
@@ -243,6 +258,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   if (p.oomScoreAdjust !== undefined) w.record(RecordTag.OOM_SCORE_ADJ, [int(p.oomScoreAdjust)]);
   if (p.nice !== undefined) w.record(RecordTag.NICE, [int(p.nice)]);
   if (p.personality !== undefined) w.record(RecordTag.PERSONALITY, [int(p.personality)]);
+  if (p.cpuAffinity !== undefined) w.record(RecordTag.CPU_AFFINITY, [{ bytes: cpuMask(p.cpuAffinity) }]);
   const terminal = { inherit: TerminalId.INHERIT, 'new-session': TerminalId.NEW_SESSION, 'controlling-tty': TerminalId.CONTROLLING_TTY }[p.terminal.kind];
   w.record(RecordTag.TERMINAL, [int(terminal)]);
   w.record(RecordTag.PDEATHSIG, [int(p.parentDeathSignal ?? 9)]);

@@ -1,5 +1,5 @@
 // --inaccessible, --overlay, --overlay-ro, --rlimit, --oom-score-adjust, --no-new-privileges,
-// --ambient-capability, --uuid and --personality on a busybox tree, seen from inside the
+// --ambient-capability, --uuid, --personality and --cpu-affinity on a busybox tree, seen from inside the
 // container; each one side by side with systemd-nspawn 252 running the same script with the same
 // options on the same tree, where nspawn can run here.
 import { test, describe, before, after } from 'node:test';
@@ -178,6 +178,31 @@ describe('nsbox nspawn options for masks, overlays and the payload\'s process se
   test('--personality=x86: uname says i686', async () => {
     assert.equal(await sideBySide(tree.root, 'uname -m; cat /proc/self/personality', ['--personality=x86']), 'i686\n00000008\n');
     assert.equal(await sideBySide(tree.root, 'cat /proc/self/personality', ['--personality=x86-64']), '00000000\n');
+  });
+
+  test('--cpu-affinity: the CPUs asked for, in any order and spelling; CPUs the host lacks are left out by the kernel', async () => {
+    const script = 'grep Cpus_allowed_list /proc/self/status';
+    assert.equal(await sideBySide(tree.root, script, ['--cpu-affinity=0']), 'Cpus_allowed_list:\t0\n');
+    assert.equal(await sideBySide(tree.root, script, ['--cpu-affinity= 0, 8000 ']), 'Cpus_allowed_list:\t0\n');
+    const all = await sideBySide(tree.root, script, ['--cpu-affinity=0-8000']);
+    assert.equal(all, readFileSync('/proc/self/status', 'utf8').split('\n').filter((l) => l.startsWith('Cpus_allowed_list')).join('\n') + '\n');
+    const r = await inBox(tree.root, 'true', ['--cpu-affinity=8000']);
+    assert.equal(r.code, 1, 'no CPU of the host: the start fails, as in nspawn');
+    assert.match(r.stderr, /set CPU affinity 8000: Invalid argument/);
+  });
+
+  test('CPUAffinity= lines add up in a trusted file, an untrusted one loses them with nspawn\'s warning', async () => {
+    const file = join(tree.root, '..', `${basename(tree.root)}.nspawn`);
+    assert.ok(!existsSync(file));
+    writeFileSync(file, '[Exec]\nCPUAffinity=0\nCPUAffinity=8000\n');
+    try {
+      const script = 'grep Cpus_allowed_list /proc/self/status';
+      assert.equal(await sideBySide(tree.root, script, ['--settings=trusted']), 'Cpus_allowed_list:\t0\n');
+      const untrusted = await inBox(tree.root, script, []);
+      assert.match(untrusted.stderr, /Ignoring CPUAffinity= setting, file '.*' is not trusted\./);
+    } finally {
+      rmSync(file);
+    }
   });
 
   test('a trusted settings file brings the same: Inaccessible=, Overlay=, LimitNOFILE=, OOMScoreAdjust=, NoNewPrivileges=, Personality=', async () => {

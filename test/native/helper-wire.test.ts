@@ -151,3 +151,21 @@ test('random damage to a valid plan never crashes the helper nor starts anything
     if (o.code !== 0) assert.ok(o.reports.some((r) => r.type === 'error'), `case ${i}: exit ${o.code} without a report`);
   }
 });
+
+test('a CPU affinity mask that is empty, not whole 64-bit words, too long or not bytes is EINVAL', { skip: needsRoot }, async () => {
+  const [exe, argv, env, cwd, end] = processRecords();
+  const withMask = (fields: Buffer[]): Buffer => Buffer.concat([header(), exe!, argv!, env!, cwd!, record(RecordTag.CPU_AFFINITY, fields), end!]);
+  for (const fields of [[Buffer.alloc(0)], [Buffer.from([1, 0, 0, 0])], [Buffer.alloc(1032, 1)], [], [Buffer.alloc(8, 1), Buffer.alloc(8, 1)]]) {
+    assertRejected(await feed(withMask(fields)), 'EINVAL');
+  }
+  // Control: CPU 0 (online on any host) runs.
+  const cpu0 = Buffer.alloc(8);
+  cpu0[0] = 1;
+  assert.equal((await feed(withMask([cpu0]))).code, 0);
+});
+
+test('a CPU affinity with no CPU of the host fails at its own step', { skip: needsRoot }, async () => {
+  const o = await feed(encodePlan({ ...okPlan, process: { ...okPlan.process, cpuAffinity: [8191] } }));
+  assert.equal(o.signal, null);
+  assert.ok(o.reports.some((r) => r.type === 'error' && r.step === 'CPU_AFFINITY' && r.errno === 22), JSON.stringify(o.reports));
+});

@@ -136,7 +136,6 @@ test('a key nsbox does not support is an error naming FILE:LINE and the key, nev
     message: `${FILE}:2: VirtualEthernet=yes is not supported yet (--network-veth)\n${FILE}:3: Port=80 is not supported yet (--port)`,
   });
   assert.throws(() => apply('[Files]\nBindUser=tester\n'), { key: 'BindUser' });
-  assert.throws(() => apply('[Exec]\nCPUAffinity=1\n'), { key: 'CPUAffinity' });
   assert.throws(() => apply('[Files]\nBind=/srv:/srv:idmap\n'), { message: `${FILE}:2: Bind= option idmap is not supported yet` });
   assert.throws(() => apply('[Files]\nBind=srv:/srv\n'), { message: /:2: Bind=srv:\/srv: a relative source path is not supported yet/ });
 });
