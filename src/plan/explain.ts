@@ -162,6 +162,7 @@ function processLines(plan: Plan): string[] {
   }
   if (p.nice !== undefined) out.push(row('nice', String(p.nice)));
   if (p.oomScoreAdjust !== undefined) out.push(row('oom adjust', String(p.oomScoreAdjust)));
+  if (p.cpuAffinity !== undefined) out.push(row('cpu affinity', p.cpuAffinity.join(' ')));
   if (p.hostname !== undefined) out.push(row('hostname', p.hostname));
   out.push(row('environment', p.env.length === 0 ? '(empty)' : p.env[0] as string));
   for (const e of p.env.slice(1)) out.push(row('', e));

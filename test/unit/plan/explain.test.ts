@@ -28,6 +28,9 @@ test('explainPlan() lists process settings', () => {
   assert.match(text, /user\s+uid 65534, gid 65534/);
   assert.match(text, /umask\s+0077/);
   assert.match(text, /A=1/);
+  const plan = planCommand({ ...defaultExecSettings }, { kind: 'ExecStart', path: '/bin/true', argv: ['/bin/true'], prefixes: noPrefixes },
+    { userDatabase: db, privateTmpDirs: { tmp: '/T/tmp', varTmp: '/T/vt' } }).plan;
+  assert.match(explainPlan({ ...plan, process: { ...plan.process, cpuAffinity: [0, 2, 3] } }), /cpu affinity\s+0 2 3/);
 });
 
 test('explainPlan() leaves the submounts a recursive remount excludes with their own flags', () => {
