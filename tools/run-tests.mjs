@@ -50,7 +50,7 @@ const filters = args.filter((a) => !a.startsWith('-'));
 const files = testFiles(join(top, 'dist/test')).filter(
   (f) => filters.length === 0 || filters.some((s) => relative(top, f).includes(s)),
 );
-/** What tests may leave behind on the host: temp trees, cgroups, running helpers. */
+/** What tests may leave behind on the host: temp trees, cgroups, containers' nodes, running helpers. */
 function leftovers() {
   const list = (dir, keep) => {
     try {
@@ -69,6 +69,9 @@ function leftovers() {
   });
   return new Set([
     ...list(tmpdir(), (n) => n.startsWith('nsbox-')),
+    // Debian tree copies (too big for a small /tmp), and the containers' host-side nodes.
+    ...list('/var/tmp', (n) => n.startsWith('nsbox-')),
+    ...list('/run/nsbox/containers', () => true),
     ...cgroupRoots.flatMap((d) => list(d, (n) => n.startsWith('nsbox-') || n === 'payload' || n === 'supervisor')),
     ...helpers.map((p) => `helper process ${p}`),
   ]);
