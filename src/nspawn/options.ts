@@ -1,6 +1,7 @@
 // systemd-nspawn's command line, as ONE table: name, short letter, argument, parser -> field.
 // Parsing stops at the first non-option (nspawn's getopt uses "+"), so `nsbox nspawn -D t ls -l`
 // hands `-l` to ls. Options nspawn has and nsbox lacks are listed too, and refused by name.
+import { parseVolatileMode, type VolatileMode } from './volatile.js';
 import { capabilityNumber } from '../plan/capabilities.js';
 import type { Rlimit, RlimitValue } from '../plan/types.js';
 import { splitColons } from './colon-list.js';
@@ -47,7 +48,7 @@ export type SettingGroup =
   | 'start-mode' | 'ephemeral' | 'working-directory' | 'environment' | 'user' | 'capability'
   | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname' | 'notify-ready'
   | 'personality' | 'machine-id' | 'no-new-privileges' | 'oom-score-adjust' | `rlimit-${Rlimit}`
-  | 'resolv-conf' | 'timezone' | 'syscall-filter' | 'suppress-sync' | 'cpu-affinity';
+  | 'resolv-conf' | 'timezone' | 'syscall-filter' | 'suppress-sync' | 'cpu-affinity' | 'volatile';
 
 export interface NspawnOptions {
   readonly directory?: string;
@@ -96,6 +97,7 @@ export interface NspawnOptions {
   readonly ephemeral: boolean;
   /** Tell nsbox's own manager READY=1 when the payload says so, rather than once it has started. */
   readonly notifyReady: boolean;
+  readonly volatile: VolatileMode;
   readonly settings: SettingsMode;
   /** Groups the command line set, in the order first met; see SettingGroup. */
   readonly fixedByCommandLine: readonly SettingGroup[];
@@ -111,13 +113,14 @@ type Draft = Mutable<NspawnOptions>;
 export const defaultOptions = (): Draft => ({
   boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], overlays: [], inaccessible: [], readOnly: false, privateNetwork: false,
   capability: [], dropCapability: [], ambientCapability: [], noNewPrivileges: false, systemCallAllow: [], systemCallDeny: [], suppressSync: false, rlimits: {}, resolvConf: 'auto', timezone: 'auto', quiet: false, register: true, keepUnit: false, ephemeral: false,
-  notifyReady: false, settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
+  notifyReady: false, volatile: 'no', settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
 });
 
 export interface OptionSpec {
   readonly long: string;
   readonly short?: string;
-  readonly arg: 'none' | 'required';
+  /** 'optional': only as `--name=VALUE` (getopt's optional_argument); alone, the value is ''. */
+  readonly arg: 'none' | 'required' | 'optional';
   readonly help: string;
   /** Set when a .nspawn key sets the same thing: the command line then wins. */
   readonly setting?: SettingGroup;
@@ -254,6 +257,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     } },
   { long: 'register', arg: 'required', help: 'Accepted; nsbox registers under /run/nsbox/machines', apply: (d, v, o) => (d.register = parseBoolean(o, v)) },
   { long: 'keep-unit', arg: 'none', help: 'Accepted; nsbox creates no unit', apply: (d) => (d.keepUnit = true) },
+  { long: 'volatile', arg: 'optional', setting: 'volatile', help: 'state: the tree read-only, /var a tmpfs; overlay: a throwaway overlay', apply: (d, v, o) => (d.volatile = parseVolatileMode(o, v)) },
   { long: 'notify-ready', arg: 'required', setting: 'notify-ready', help: 'yes: pass READY=1 on when the payload sends it', apply: (d, v, o) => (d.notifyReady = parseBoolean(o, v)) },
   { long: 'settings', arg: 'required', help: 'Read NAME.nspawn: yes, no, override or trusted', apply: (d, v, o) => (d.settings = parseSettingsMode(o, v)) },
   { long: 'ephemeral', short: 'x', arg: 'none', setting: 'ephemeral', help: 'Run on a throwaway overlay of the tree', apply: (d) => (d.ephemeral = true) },
@@ -261,7 +265,7 @@ export const OPTIONS: readonly OptionSpec[] = [
 
 /** systemd-nspawn 252 options nsbox does not implement yet (with their short letters). */
 export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly short?: string }[] = [
-  { long: 'template' }, { long: 'image', short: 'i' }, { long: 'oci-bundle' }, { long: 'volatile' },
+  { long: 'template' }, { long: 'image', short: 'i' }, { long: 'oci-bundle' },
   { long: 'slice', short: 'S' }, { long: 'property' }, { long: 'private-users', short: 'U' },
   { long: 'private-users-ownership' }, { long: 'private-users-chown' }, { long: 'network-interface' },
   { long: 'network-macvlan' }, { long: 'network-ipvlan' }, { long: 'network-veth', short: 'n' },
@@ -316,7 +320,8 @@ export function parseNspawnArgs(argv: readonly string[]): NspawnOptions {
       if (spec.arg === 'none') {
         if (eq >= 0) throw new NspawnUsageError(option, 'takes no argument');
         apply(spec, '', option);
-      } else apply(spec, eq >= 0 ? arg.slice(eq + 1) : next(option), option);
+      } else if (spec.arg === 'optional') apply(spec, eq >= 0 ? arg.slice(eq + 1) : '', option);
+      else apply(spec, eq >= 0 ? arg.slice(eq + 1) : next(option), option);
       continue;
     }
     if (arg.startsWith('-') && arg.length > 1) {
@@ -330,7 +335,7 @@ export function parseNspawnArgs(argv: readonly string[]): NspawnOptions {
           if (long !== undefined) throw new NspawnUnsupportedError(`${option}/--${long}`);
           throw new NspawnUsageError(option, 'unknown option');
         }
-        if (spec.arg === 'none') {
+        if (spec.arg === 'none' || spec.arg === 'optional') {
           apply(spec, '', option);
           continue;
         }
@@ -366,7 +371,7 @@ export function checkConflicts(d: NspawnOptions): void {
 export function helpText(): string {
   const lines = ['nsbox nspawn [OPTIONS...] [COMMAND [ARGS...]]', '', 'Spawn a command or OS in a light-weight container.', ''];
   for (const o of OPTIONS) {
-    const name = `${o.short ? `-${o.short} ` : '   '}--${o.long}${o.arg === 'required' ? '=…' : ''}`;
+    const name = `${o.short ? `-${o.short} ` : '   '}--${o.long}${o.arg === 'required' ? '=…' : o.arg === 'optional' ? '[=…]' : ''}`;
     lines.push(`  ${name.padEnd(26)} ${o.help}`);
   }
   return lines.join('\n') + '\n';

@@ -6,6 +6,7 @@ import { capabilityName } from '../plan/capabilities.js';
 import { cgroupOps } from './cgroup-layout.js';
 import { containerCapabilities, processCapabilities } from './capabilities.js';
 import { planCustomMounts } from './custom-mounts.js';
+import { volatileStateOps } from './volatile.js';
 import { containerEnvironment } from './environment.js';
 import { NspawnUsageError } from './errors.js';
 import type { NspawnFacts } from './facts.js';
@@ -86,6 +87,8 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
   const kmsgFifo = `${runDir}/kmsg`;
   const covered = (path: string): boolean => [...options.binds, ...options.tmpfs].some((m) => m.target === path);
   const apiInput = { memTotalBytes: host.memTotalBytes, privateNetwork: options.privateNetwork, console: console !== 'pipe', mountTmp: !covered('/tmp') };
+  // --volatile=state keeps the tree read-only, as --read-only does (resolv.conf and localtime too).
+  const treeOptions = { ...options, readOnly: options.readOnly || options.volatile === 'state' };
   const custom = planCustomMounts(options, tree.directory, facts.randomUuid.replaceAll('-', '').slice(0, 16));
   const ops: Op[] = [
     ...sysOps(),
@@ -98,15 +101,17 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       ...(host.osReleasePath !== undefined ? { osReleasePath: host.osReleasePath } : {}),
     }),
     ...tmpOps(apiInput),
-    ...resolvConfOps(host, tree, options),
-    ...localtimeOps(host, tree, options),
+    ...resolvConfOps(host, tree, treeOptions),
+    ...localtimeOps(host, tree, treeOptions),
+    // Before the custom mounts, which may go below /var.
+    ...(options.volatile === 'state' ? volatileStateOps(host.memTotalBytes) : []),
     ...custom.beforeProc,
     // After the custom mounts, as nspawn mounts it (in its inner child): this also covers the
     // scratch tmpfs overlays may have used on the tree's /proc.
     ...procOps(options.privateNetwork, facts.bootId, kmsgFifo),
     ...custom.afterProc,
     // Last, so the ops above could still create their mount points in the tree.
-    ...(options.readOnly ? [{ kind: 'remount', target: rootPath('/'), recursive: false, flags: { readOnly: true }, optional: false } as const] : []),
+    ...(treeOptions.readOnly ? [{ kind: 'remount', target: rootPath('/'), recursive: false, flags: { readOnly: true }, optional: false } as const] : []),
     { kind: 'switch-root' },
   ];
 
@@ -125,7 +130,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     namespaces: ['mount', 'uts', 'ipc', 'cgroup', ...(options.privateNetwork ? (['net'] as const) : [])],
     pidMode: options.asPid2 ? 'reaper' : 'payload-is-pid1',
     root: tree.directory,
-    ...(options.ephemeral ? { ephemeralRoot: true } : {}),
+    ...(options.ephemeral || options.volatile === 'overlay' ? { ephemeralRoot: true } : {}),
     cgroups: facts.cgroups.dirs.map((d) => d.path),
     console: PLAN_CONSOLE[console],
     supervisor: {

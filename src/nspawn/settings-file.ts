@@ -15,6 +15,7 @@
 // nsbox adds one rule: a key nspawn has and nsbox lacks (or a value nspawn would fail on at
 // start-up) is an error naming FILE:LINE, unless it holds nspawn's default or would not take
 // effect anyway (masked by the command line, or privileged in an untrusted file).
+import { parseVolatileMode, type VolatileMode } from './volatile.js';
 import { ALL_CAPABILITIES, CAPABILITY_NAMES, capabilityNumber } from '../plan/capabilities.js';
 import { signalNumber } from '../plan/signals.js';
 import type { Rlimit, RlimitValue } from '../plan/types.js';
@@ -76,6 +77,7 @@ export interface NspawnSettings {
   readonly hostname?: string | undefined;
   readonly ephemeral?: boolean | undefined;
   readonly notifyReady?: boolean | undefined;
+  readonly volatile?: VolatileMode | undefined;
   readonly readOnly?: boolean | undefined;
   readonly binds: readonly BindSpec[];
   readonly tmpfs: readonly TmpfsSpec[];
@@ -415,7 +417,19 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
     Bind: bind(false),
     BindReadOnly: bind(true),
     TemporaryFileSystem: temporaryFileSystem,
-    Volatile: unsupported('--volatile', { default: 'no' }),
+    Volatile: {
+      group: 'volatile',
+      parse: (d, value, ctx) => {
+        if (value === '') return void (d.volatile = undefined);
+        try {
+          d.volatile = parseVolatileMode(`${ctx.key}=`, value);
+        } catch (e) {
+          if (e instanceof NspawnUnsupportedError) return ctx.refuse(`${ctx.key}=${value} is not supported yet (--volatile)`, false);
+          if (e instanceof NspawnUsageError) return ctx.warn(`Failed to parse volatile mode, ignoring: ${value}`);
+          throw e;
+        }
+      },
+    },
     Inaccessible: inaccessible,
     Overlay: overlay(false),
     OverlayReadOnly: overlay(true),

@@ -134,6 +134,7 @@ export function mergeSettings(options: NspawnOptions, s: NspawnSettings, how: Me
   }
   if (free('hostname') && s.hostname !== undefined) merged.hostname = s.hostname;
   if (free('notify-ready') && s.notifyReady !== undefined) merged.notifyReady = s.notifyReady;
+  if (free('volatile') && s.volatile !== undefined) merged.volatile = s.volatile;
   if (free('resolv-conf') && s.resolvConf !== undefined) merged.resolvConf = s.resolvConf;
   if (free('timezone') && s.timezone !== undefined) merged.timezone = s.timezone;
   Object.assign(merged, mergeProcessSettings(options, s, how, free, untrusted));

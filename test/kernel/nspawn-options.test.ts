@@ -147,6 +147,22 @@ describe('nsbox nspawn options for masks, overlays and the payload\'s process se
     assert.equal(out, `${hard}\n${hard}\n`);
   });
 
+  test('--volatile=state: the tree read-only, /var a tmpfs of its own; overlay: a throwaway root; yes refused', async () => {
+    // Mount point, its first option and its type; the optional fields before " - " differ (nspawn's are shared:N).
+    const mountOf = (point: string): string => `awk '$5 == "${point}"' /proc/self/mountinfo | sed -E 's/^([^ ]+ ){5}([^, ]+)[^-]* - ([^ ]+).*/\\2 \\3/'`;
+    const state = `touch /x 2>&1 | sed "s/.*: //"; touch /var/y && echo var-ok; ${mountOf('/var')}; stat -c %a /var`;
+    assert.equal(await sideBySide(tree.root, state, ['--volatile=state']), 'Read-only file system\nvar-ok\nrw tmpfs\n755\n');
+    assert.equal(existsSync(join(tree.root, 'var/y')), false, 'nothing of /var reached the tree');
+    const overlay = `touch /x && echo root-ok; ${mountOf('/')}`;
+    assert.equal(await sideBySide(tree.root, overlay, ['--volatile=overlay']), 'root-ok\nrw overlay\n');
+    assert.equal(existsSync(join(tree.root, 'x')), false, 'the write went to the throwaway layer');
+    for (const yes of ['--volatile', '--volatile=yes']) {
+      const r = await inBox(tree.root, 'true', [yes]);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, 'nsbox nspawn: --volatile=yes is not supported yet\n', yes);
+    }
+  });
+
   test('--oom-score-adjust and --no-new-privileges', async () => {
     const out = await sideBySide(tree.root, 'cat /proc/self/oom_score_adj; grep NoNewPrivs /proc/self/status', ['--oom-score-adjust=500', '--no-new-privileges=yes']);
     assert.equal(out, '500\nNoNewPrivs:\t1\n');

@@ -82,6 +82,20 @@ test('--kill-signal, --console, -P, --register and --keep-unit', () => {
   assert.throws(() => parseNspawnArgs(['-D', '/t', '--console=tty']), { code: 'NSPAWN_USAGE' });
 });
 
+test('--volatile[=MODE]: no, state, overlay; yes (also the option alone) not supported yet; only with =', () => {
+  assert.equal(parseNspawnArgs(['-D', '/t']).volatile, 'no');
+  assert.equal(parseNspawnArgs(['-D', '/t', '--volatile=state']).volatile, 'state');
+  assert.equal(parseNspawnArgs(['-D', '/t', '--volatile=overlay']).volatile, 'overlay');
+  assert.equal(parseNspawnArgs(['-D', '/t', '--volatile=off']).volatile, 'no');
+  for (const yes of ['--volatile', '--volatile=yes', '--volatile=1']) {
+    assert.throws(() => parseNspawnArgs(['-D', '/t', yes]), { code: 'NSPAWN_UNSUPPORTED', message: '--volatile=yes is not supported yet' }, yes);
+  }
+  assert.throws(() => parseNspawnArgs(['-D', '/t', '--volatile=bogus']), { code: 'NSPAWN_USAGE', option: '--volatile' });
+  // An optional argument is never the next word: that stays the command.
+  assert.throws(() => parseNspawnArgs(['-D', '/t', '--volatile', 'state']), { code: 'NSPAWN_UNSUPPORTED' });
+  assert.ok(parseNspawnArgs(['-D', '/t', '--volatile=state']).fixedByCommandLine.includes('volatile'));
+});
+
 test('--notify-ready takes a boolean and fixes NotifyReady= of a settings file', () => {
   assert.equal(parseNspawnArgs(['-D', '/t']).notifyReady, false);
   const o = parseNspawnArgs(['-D', '/t', '--notify-ready=yes']);

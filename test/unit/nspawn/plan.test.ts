@@ -118,6 +118,15 @@ test('planNspawn(): RLIMIT_NOFILE soft 1024 under the host hard limit', () => {
   assert.deepEqual(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts()).plan.process.rlimits, { nofile: { soft: 1024, hard: 20000 } });
 });
 
+test('planNspawn(): --volatile=state mounts a tmpfs /var and turns the tree read-only; overlay is an ephemeral root', () => {
+  const state = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--volatile=state', '/bin/sh']), facts()).plan;
+  const t = targets(state.ops);
+  assert.ok(t.includes('tmpfs /var') && t.indexOf('tmpfs /var') < t.indexOf('remount /'), t.join(', '));
+  const varTmpfs = state.ops.find((o) => o.kind === 'tmpfs' && o.target.path === '/var');
+  assert.deepEqual(varTmpfs?.kind === 'tmpfs' && [varTmpfs.mode, varTmpfs.sizeBytes, varTmpfs.nrInodes, varTmpfs.flags], [0o755, 2 * 2 ** 30, 1024 * 1024, {}]);
+  assert.equal(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--volatile=overlay', '/bin/sh']), facts()).plan.ephemeralRoot, true);
+});
+
 test('custom mounts come after the API file systems, parents first; a --tmpfs on /tmp replaces nspawn\'s', () => {
   const o = parseNspawnArgs(['-D', '/srv/deb', '--bind=/a:/x/y', '--bind-ro=/b:/x', '--tmpfs=/tmp', '/bin/sh']);
   assert.deepEqual(targets(planCustomMounts(o, '/srv/deb', 'tok').beforeProc), ['bind /x', 'tmpfs /tmp', 'bind /x/y']);
