@@ -139,7 +139,7 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
     unsigned long prop = plan->host_propagation == PROPAGATION_PRIVATE ? MS_PRIVATE : MS_SLAVE;
     if (mount(NULL, "/", NULL, MS_REC | prop, NULL) < 0) fail(-1, STEP_OPEN_ROOT, errno);
   }
-  ret = root_open(&ctx, plan->root, plan->ephemeral_root);
+  ret = root_open(&ctx, plan->root, plan->root_layer, plan->root_layer_size);
   if (ret < 0) fail(-1, STEP_OPEN_ROOT, -ret);
   for (size_t i = 0; i < plan->n_ops; i++)
     if ((ret = op_apply(&ctx, &plan->ops[i])) < 0) fail((int)i, STEP_OP, -ret);

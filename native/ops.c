@@ -243,13 +243,42 @@ static int ephemeral_root(struct op_ctx *c, const char *root) {
   return ret;
 }
 
-int root_open(struct op_ctx *c, const char *root, int ephemeral) {
+/* nspawn's --volatile=yes: a fresh tmpfs over the tree's directory, holding only the tree's /usr
+ * (resolved inside the tree), bound read-only. The ops build the rest in the tmpfs. */
+static int volatile_root(struct op_ctx *c, const char *root, uint64_t size) {
+  int tree = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (tree < 0) return -errno;
+  int usr = in_root(tree, "/usr", O_PATH | O_DIRECTORY);
+  close(tree);
+  if (usr < 0) return usr;
+  int ret = 0;
+  int usr_tree = k_open_tree(usr, "", K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | K_AT_RECURSIVE);
+  close(usr);
+  if (usr_tree < 0) return -errno;
+  ret = set_attrs(usr_tree, K_MOUNT_ATTR_RDONLY, 0, 1);
+  char size_text[32];
+  snprintf(size_text, sizeof size_text, "%llu", (unsigned long long)size);
+  struct fs_opt opts[] = { { "mode", "0755" }, { "size", size_text }, { "nr_inodes", "1048576" } };
+  int tmp = ret == 0 ? new_fs("tmpfs", opts, size ? 3 : 1, 0) : -1;
+  if (ret == 0 && tmp < 0) ret = tmp;
+  if (ret == 0) ret = neg(mkdirat(tmp, "usr", 0755));
+  if (ret == 0) ret = neg(k_move_mount(usr_tree, "", tmp, "usr", K_MOVE_MOUNT_F_EMPTY_PATH));
+  if (ret == 0) ret = neg(k_move_mount(tmp, "", AT_FDCWD, root, K_MOVE_MOUNT_F_EMPTY_PATH));
+  if (ret == 0) c->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (ret == 0 && c->rootfd < 0) ret = -errno;
+  close_if(tmp);
+  close(usr_tree);
+  return ret;
+}
+
+int root_open(struct op_ctx *c, const char *root, int layer, uint64_t size) {
   if (!root) {
     c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     return c->rootfd < 0 ? -errno : 0;
   }
   if (!c->has_mount_ns) return -EINVAL;
-  if (ephemeral) return ephemeral_root(c, root);
+  if (layer == ROOT_LAYER_EPHEMERAL) return ephemeral_root(c, root);
+  if (layer == ROOT_LAYER_VOLATILE) return volatile_root(c, root, size);
   if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) return -errno;
   c->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
   return c->rootfd < 0 ? -errno : 0;

@@ -14,4 +14,4 @@ int op_apply(struct op_ctx *ctx, const struct record *op);
 /* Set by --legacy-mount-clone (tests): take the path kernels before 6.15 need. */
 extern int ops_legacy_clone;
 /* Binds the plan's root onto itself (pivot_root needs a mount point) and opens it. */
-int root_open(struct op_ctx *ctx, const char *root, int ephemeral);
+int root_open(struct op_ctx *ctx, const char *root, int layer, uint64_t size);

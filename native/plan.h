@@ -70,7 +70,8 @@ struct plan {
   size_t n_cgroups;
   int host_propagation; /* PROPAGATION_* */
   const char *root;     /* NULL: the current root */
-  int ephemeral_root;
+  int root_layer;          /* 0: the root itself, else ROOT_LAYER_* */
+  uint64_t root_layer_size; /* bytes, for a volatile root */
   int console;          /* CONSOLE_* */
   struct supervisor supervisor;
   const struct record *op_labels, *step_labels; /* NULL unless errors are printed as text */

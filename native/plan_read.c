@@ -20,7 +20,7 @@ static const char *signature(uint32_t tag) {
   case REC_CGROUP: return "s";
   case REC_ROOT: return "s";
   case REC_HOST_PROPAGATION: return "i";
-  case REC_EPHEMERAL_ROOT: return "";
+  case REC_ROOT_LAYER: return "ii";
   case REC_CONSOLE: case REC_KILL_ON_SIGNAL_COUNT: case REC_FAILURE_EXIT: return "i";
   case REC_TRANSLATE_SIGNAL: case REC_EXIT_ON_SIGNAL: return "ii";
   case REC_CLEANUP: return "is";
@@ -207,7 +207,11 @@ int plan_read(int fd, struct plan *plan) {
       plan->host_propagation = (int)rec_int(r, 0);
       if (plan->host_propagation != PROPAGATION_PRIVATE && plan->host_propagation != PROPAGATION_SLAVE) return -EINVAL;
       break;
-    case REC_EPHEMERAL_ROOT: plan->ephemeral_root = 1; break;
+    case REC_ROOT_LAYER:
+      plan->root_layer = (int)rec_int(r, 0);
+      plan->root_layer_size = (uint64_t)rec_int(r, 1);
+      if (plan->root_layer != ROOT_LAYER_EPHEMERAL && plan->root_layer != ROOT_LAYER_VOLATILE) return -EINVAL;
+      break;
     case REC_CONSOLE:
       plan->console = (int)rec_int(r, 0);
       if (plan->console < CONSOLE_INHERIT || plan->console > CONSOLE_PTY_PASSIVE) return -EINVAL;

@@ -6,7 +6,7 @@ import { capabilityName } from '../plan/capabilities.js';
 import { cgroupOps } from './cgroup-layout.js';
 import { containerCapabilities, processCapabilities } from './capabilities.js';
 import { planCustomMounts } from './custom-mounts.js';
-import { volatileStateOps } from './volatile.js';
+import { volatileBaseOps, volatileRoot, volatileStateOps, volatileTreeView } from './volatile.js';
 import { containerEnvironment } from './environment.js';
 import { NspawnUsageError } from './errors.js';
 import type { NspawnFacts } from './facts.js';
@@ -89,8 +89,12 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
   const apiInput = { memTotalBytes: host.memTotalBytes, privateNetwork: options.privateNetwork, console: console !== 'pipe', mountTmp: !covered('/tmp') };
   // --volatile=state keeps the tree read-only, as --read-only does (resolv.conf and localtime too).
   const treeOptions = { ...options, readOnly: options.readOnly || options.volatile === 'state' };
+  // --volatile=yes: the root is a tmpfs with the tree's /usr; its /etc starts empty.
+  const volatileYes = options.volatile === 'yes' ? volatileRoot(tree, host.memTotalBytes) : undefined;
+  const hostFilesTree = volatileYes ? volatileTreeView(tree) : tree;
   const custom = planCustomMounts(options, tree.directory, facts.randomUuid.replaceAll('-', '').slice(0, 16));
   const ops: Op[] = [
+    ...(volatileYes ? volatileBaseOps(tree) : []),
     ...sysOps(),
     ...cgroupOps(facts.cgroups.host, facts.cgroups.mode, facts.cgroups.dirs),
     ...devOps(apiInput),
@@ -101,8 +105,8 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       ...(host.osReleasePath !== undefined ? { osReleasePath: host.osReleasePath } : {}),
     }),
     ...tmpOps(apiInput),
-    ...resolvConfOps(host, tree, treeOptions),
-    ...localtimeOps(host, tree, treeOptions),
+    ...resolvConfOps(host, hostFilesTree, treeOptions),
+    ...localtimeOps(host, hostFilesTree, treeOptions),
     // Before the custom mounts, which may go below /var.
     ...(options.volatile === 'state' ? volatileStateOps(host.memTotalBytes) : []),
     ...custom.beforeProc,
@@ -130,7 +134,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     namespaces: ['mount', 'uts', 'ipc', 'cgroup', ...(options.privateNetwork ? (['net'] as const) : [])],
     pidMode: options.asPid2 ? 'reaper' : 'payload-is-pid1',
     root: tree.directory,
-    ...(options.ephemeral || options.volatile === 'overlay' ? { ephemeralRoot: true } : {}),
+    ...(options.ephemeral || options.volatile === 'overlay' ? { rootLayer: { kind: 'ephemeral' } as const } : volatileYes ? { rootLayer: volatileYes } : {}),
     cgroups: facts.cgroups.dirs.map((d) => d.path),
     console: PLAN_CONSOLE[console],
     supervisor: {

@@ -424,7 +424,6 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
         try {
           d.volatile = parseVolatileMode(`${ctx.key}=`, value);
         } catch (e) {
-          if (e instanceof NspawnUnsupportedError) return ctx.refuse(`${ctx.key}=${value} is not supported yet (--volatile)`, false);
           if (e instanceof NspawnUsageError) return ctx.warn(`Failed to parse volatile mode, ignoring: ${value}`);
           throw e;
         }

@@ -10,6 +10,8 @@ export const INIT_CANDIDATES = ['/usr/lib/systemd/systemd', '/lib/systemd/system
 export const SYSTEMD_PATHS = ['/usr/lib/systemd/systemd', '/lib/systemd/systemd'] as const;
 /** nspawn's fallback when no command is given: a login shell. */
 export const SHELL_CANDIDATES = ['/usr/bin/bash', '/bin/bash', '/usr/bin/sh', '/bin/sh'] as const;
+/** Directories a merged-/usr tree has as symlinks into /usr. */
+export const MERGED_USR_DIRS = ['bin', 'sbin', 'lib', 'lib64'] as const;
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const searchPath = (options: NspawnOptions): string =>
@@ -17,7 +19,11 @@ const searchPath = (options: NspawnOptions): string =>
 
 /** Every in-tree path whose existence the planner may ask about. */
 export function probePaths(options: NspawnOptions): string[] {
-  const paths: string[] = ['/', '/usr', ...OS_RELEASE_PATHS, ...INIT_CANDIDATES, ...SHELL_CANDIDATES, '/etc', '/etc/resolv.conf', '/tmp'];
+  const paths: string[] = [
+    '/', '/usr', ...OS_RELEASE_PATHS, ...INIT_CANDIDATES, ...SHELL_CANDIDATES, '/etc', '/etc/resolv.conf', '/tmp',
+    // For --volatile=yes: whether /usr is merged, and which compat links to make.
+    ...MERGED_USR_DIRS.map((d) => `/${d}`), '/usr/lib64',
+  ];
   const command = options.command[0];
   if (!options.boot && command !== undefined && !command.includes('/')) {
     for (const dir of searchPath(options).split(':').filter((d) => d.startsWith('/'))) paths.push(`${dir}/${command}`);

@@ -286,6 +286,13 @@ export interface NotifySocket {
  */
 export type ConsoleMode = 'inherit' | 'pty' | 'pty-read-only' | 'pty-passive';
 
+/**
+ * 'ephemeral': an overlay of `root` whose upper layer is a tmpfs, so every change vanishes on
+ * exit. 'volatile': a tmpfs of its own (mode 0755, `sizeBytes`, 1M inodes) holding only `root`'s
+ * /usr, bound read-only (nspawn's --volatile=yes); the ops then build the rest.
+ */
+export type RootLayer = { readonly kind: 'ephemeral' } | { readonly kind: 'volatile'; readonly sizeBytes: number };
+
 export interface Plan {
   /** Namespaces to create. 'pid' is implied by pidMode and must not be listed. */
   readonly namespaces: readonly Exclude<NamespaceKind, 'pid'>[];
@@ -304,8 +311,8 @@ export interface Plan {
   readonly hostPropagation?: 'private' | 'slave';
   /** The new root on the host; absent: the current root (paths then resolve normally). */
   readonly root?: string;
-  /** The root becomes an overlay whose upper layer is a tmpfs: every change vanishes on exit. */
-  readonly ephemeralRoot?: boolean;
+  /** What the payload's root is made of; absent: `root` itself. */
+  readonly rootLayer?: RootLayer;
   readonly console?: ConsoleMode;
   readonly supervisor?: SupervisorSettings;
   readonly ops: readonly Op[];

@@ -14,6 +14,7 @@ const groups: ReadonlyArray<readonly [string, Readonly<Record<string, number>>]>
   ['CONSOLE', ids.ConsoleId],
   ['CLEANUP', ids.CleanupId],
   ['NOTIFY_READY', ids.NotifyReadyId],
+  ['ROOT_LAYER', ids.RootLayerId],
   ['REPORT', ids.ReportType],
   ['STEP', ids.StepId],
 ];

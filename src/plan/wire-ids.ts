@@ -16,7 +16,8 @@ export const RecordTag = {
   CGROUP: 7,
   ROOT: 8,
   HOST_PROPAGATION: 9,
-  EPHEMERAL_ROOT: 10,
+  /** i RootLayerId, i size in bytes (volatile). */
+  ROOT_LAYER: 10,
   CONSOLE: 11,
   TRANSLATE_SIGNAL: 12,
   KILL_ON_SIGNAL_COUNT: 13,
@@ -89,6 +90,8 @@ export const HidepidId = { OFF: 0, NOACCESS: 1, INVISIBLE: 2, PTRACEABLE: 3 } as
 export const ConsoleId = { INHERIT: 0, PTY: 1, PTY_READ_ONLY: 2, PTY_PASSIVE: 3 } as const;
 
 export const CleanupId = { UNLINK: 0, RMDIR: 1, RMDIR_CGROUP_TREE: 2, REMOVE_TREE: 3 } as const;
+
+export const RootLayerId = { EPHEMERAL: 1, VOLATILE: 2 } as const;
 
 export const NotifyReadyId = { ON_START: 0, ON_READY: 1 } as const;
 

@@ -4,7 +4,7 @@
 // The helper rejects unknown tags, wrong field counts and strings without their NUL.
 import type { AnyPath, MountFlags, Op, Plan, CapSet, CreateTarget } from './types.js';
 import {
-  CleanupId, ConsoleId, CreateId, HidepidId, MountFlagBit, NodeTypeId, NotifyReadyId, PathBase, PidModeId, PropagationId, RecordTag,
+  CleanupId, ConsoleId, CreateId, HidepidId, MountFlagBit, NodeTypeId, NotifyReadyId, PathBase, RootLayerId, PidModeId, PropagationId, RecordTag,
   TerminalId, WIRE_MAGIC, WIRE_VERSION,
 } from './wire-ids.js';
 import { namespaceFlags, rlimitNumber } from './kernel-constants.js';
@@ -205,7 +205,10 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   for (const dir of plan.cgroups ?? []) w.record(RecordTag.CGROUP, [str(dir)]);
   w.record(RecordTag.HOST_PROPAGATION, [int(plan.hostPropagation === 'private' ? PropagationId.PRIVATE : PropagationId.SLAVE)]);
   if (plan.root !== undefined) w.record(RecordTag.ROOT, [str(plan.root)]);
-  if (plan.ephemeralRoot) w.record(RecordTag.EPHEMERAL_ROOT, []);
+  if (plan.rootLayer) {
+    const l = plan.rootLayer;
+    w.record(RecordTag.ROOT_LAYER, l.kind === 'ephemeral' ? [int(RootLayerId.EPHEMERAL), int(0)] : [int(RootLayerId.VOLATILE), int(l.sizeBytes)]);
+  }
   const consoleId = { inherit: ConsoleId.INHERIT, pty: ConsoleId.PTY, 'pty-read-only': ConsoleId.PTY_READ_ONLY, 'pty-passive': ConsoleId.PTY_PASSIVE };
   w.record(RecordTag.CONSOLE, [int(consoleId[plan.console ?? 'inherit'])]);
   const sup = plan.supervisor ?? {};

@@ -58,7 +58,7 @@ describe('executor supervision', { skip: needsRoot }, () => {
   });
 
   test('ephemeral root: writes land in a tmpfs overlay and vanish', async () => {
-    const r = await run(shellPlan(tree.root, 'echo scratch > /etc/ephemeral && cat /etc/ephemeral && grep " / " /proc/self/mountinfo', { plan: { ephemeralRoot: true } }));
+    const r = await run(shellPlan(tree.root, 'echo scratch > /etc/ephemeral && cat /etc/ephemeral && grep " / " /proc/self/mountinfo', { plan: { rootLayer: { kind: 'ephemeral' } } }));
     assert.match(r.stdout, /^scratch\n.* - overlay overlay /);
     assert.equal(existsSync(join(tree.root, 'etc/ephemeral')), false);
   });

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
+import { makeBusyboxTree, mergeUsr, type BusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
 import { inBox } from './nspawn-cli.js';
@@ -147,7 +147,7 @@ describe('nsbox nspawn options for masks, overlays and the payload\'s process se
     assert.equal(out, `${hard}\n${hard}\n`);
   });
 
-  test('--volatile=state: the tree read-only, /var a tmpfs of its own; overlay: a throwaway root; yes refused', async () => {
+  test('--volatile=state: the tree read-only, /var a tmpfs of its own; overlay: a throwaway root; yes refused without merged /usr', async () => {
     // Mount point, its first option and its type; the optional fields before " - " differ (nspawn's are shared:N).
     const mountOf = (point: string): string => `awk '$5 == "${point}"' /proc/self/mountinfo | sed -E 's/^([^ ]+ ){5}([^, ]+)[^-]* - ([^ ]+).*/\\2 \\3/'`;
     const state = `touch /x 2>&1 | sed "s/.*: //"; touch /var/y && echo var-ok; ${mountOf('/var')}; stat -c %a /var`;
@@ -156,10 +156,25 @@ describe('nsbox nspawn options for masks, overlays and the payload\'s process se
     const overlay = `touch /x && echo root-ok; ${mountOf('/')}`;
     assert.equal(await sideBySide(tree.root, overlay, ['--volatile=overlay']), 'root-ok\nrw overlay\n');
     assert.equal(existsSync(join(tree.root, 'x')), false, 'the write went to the throwaway layer');
-    for (const yes of ['--volatile', '--volatile=yes']) {
-      const r = await inBox(tree.root, 'true', [yes]);
-      assert.equal(r.code, 1);
-      assert.equal(r.stderr, 'nsbox nspawn: --volatile=yes is not supported yet\n', yes);
+    const r = await inBox(tree.root, 'true', ['--volatile']);
+    assert.equal(r.code, 1, 'this tree has /bin of its own');
+    assert.match(r.stderr, /^nsbox nspawn: --volatile: yes needs a tree with \/bin, \/sbin, \/lib and \/lib64 merged into \/usr; .* has its own \/bin, \/sbin\n$/);
+  });
+
+  test('--volatile=yes on a merged-/usr tree: a tmpfs root with the tree\'s /usr read-only, /etc, /var, /root and the usr links', async () => {
+    const merged = makeBusyboxTree('nsbox-merged-');
+    try {
+      mergeUsr(merged);
+      const mountOf = (point: string): string => `awk '$5 == "${point}"' /proc/self/mountinfo | sed -E 's/^([^ ]+ ){5}([^, ]+)[^-]* - ([^ ]+).*/\\2 \\3/'`;
+      const script = [
+        'for l in /bin /sbin /lib; do readlink $l; done', 'ls -d /lib64 2>/dev/null', 'stat -c "%n %a" /etc /var /root', 'touch /new && echo root-rw', 'touch /usr/x 2>&1 | sed "s/.*: //"',
+        mountOf('/'), mountOf('/usr'), 'ls /usr/lib',
+      ].join('; ');
+      const out = await sideBySide(merged.root, script, ['--volatile=yes']);
+      assert.equal(out, 'usr/bin\nusr/sbin\nusr/lib\n/etc 755\n/var 755\n/root 750\nroot-rw\nRead-only file system\nrw tmpfs\nro ext4\nos-release\n');
+      assert.equal(existsSync(join(merged.root, 'new')), false, 'the write stayed in the tmpfs');
+    } finally {
+      merged.remove();
     }
   });
 

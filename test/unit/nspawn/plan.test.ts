@@ -102,7 +102,7 @@ test('planNspawn(): --as-pid2, --private-network, --read-only, --ephemeral, --ho
   assert.ok(targets(plan.ops).includes('tmpfs /tmp'), '/tmp stays a tmpfs with --read-only');
   assert.equal(plan.process.hostname, 'h');
   assert.equal(plan.process.cwd, '/etc');
-  assert.equal(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-x', '/bin/sh']), facts()).plan.ephemeralRoot, true);
+  assert.deepEqual(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-x', '/bin/sh']), facts()).plan.rootLayer, { kind: 'ephemeral' });
 });
 
 test('planNspawn(): -u sets credentials, HOME/USER/LOGNAME, no capabilities beyond the bounding set', () => {
@@ -118,13 +118,22 @@ test('planNspawn(): RLIMIT_NOFILE soft 1024 under the host hard limit', () => {
   assert.deepEqual(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts()).plan.process.rlimits, { nofile: { soft: 1024, hard: 20000 } });
 });
 
-test('planNspawn(): --volatile=state mounts a tmpfs /var and turns the tree read-only; overlay is an ephemeral root', () => {
+test('planNspawn(): --volatile=state mounts a tmpfs /var and turns the tree read-only; overlay is an ephemeral root; yes a volatile one', () => {
   const state = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--volatile=state', '/bin/sh']), facts()).plan;
   const t = targets(state.ops);
   assert.ok(t.includes('tmpfs /var') && t.indexOf('tmpfs /var') < t.indexOf('remount /'), t.join(', '));
   const varTmpfs = state.ops.find((o) => o.kind === 'tmpfs' && o.target.path === '/var');
   assert.deepEqual(varTmpfs?.kind === 'tmpfs' && [varTmpfs.mode, varTmpfs.sizeBytes, varTmpfs.nrInodes, varTmpfs.flags], [0o755, 2 * 2 ** 30, 1024 * 1024, {}]);
-  assert.equal(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--volatile=overlay', '/bin/sh']), facts()).plan.ephemeralRoot, true);
+  assert.deepEqual(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--volatile=overlay', '/bin/sh']), facts()).plan.rootLayer, { kind: 'ephemeral' });
+  const withResolv = facts({ resolvConf: new TextEncoder().encode('nameserver 10.0.0.1\n'), resolvConfPath: '/etc/resolv.conf' });
+  const merged = { ...withResolv, tree: { ...withResolv.tree, present: new Set([...withResolv.tree.present, '/bin', '/lib']), symlinks: new Set(['/bin', '/lib']) } };
+  const yes = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--volatile=yes', '/bin/sh']), merged).plan;
+  assert.deepEqual(yes.rootLayer, { kind: 'volatile', sizeBytes: 2 * 2 ** 30 });
+  assert.deepEqual(yes.ops.slice(0, 6).map((o) => (o.kind === 'mkdir' || o.kind === 'symlink' ? `${o.kind} ${o.path.path}` : o.kind)),
+    ['mkdir /etc', 'mkdir /var', 'mkdir /root', 'symlink /bin', 'symlink /sbin', 'symlink /lib']);
+  assert.ok(yes.ops.some((o) => o.kind === 'write-file' && o.path.path === '/etc/resolv.conf'), 'the host\'s resolv.conf copied into the new /etc');
+  const own = { ...facts(), tree: { ...facts().tree, present: new Set([...facts().tree.present, '/bin']) } };
+  assert.throws(() => planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--volatile', '/bin/sh']), own), { code: 'NSPAWN_USAGE', option: '--volatile' });
 });
 
 test('custom mounts come after the API file systems, parents first; a --tmpfs on /tmp replaces nspawn\'s', () => {
