@@ -108,6 +108,8 @@ test('unknown tags, wrong field counts and kinds, strings without NUL are EINVAL
     [record(RecordTag.NOTIFY_SOCKET, [str('/run/x.sock'), int(2)]), ...processRecords()],
     [record(RecordTag.NOTIFY_SOCKET, [str('/run/x.sock')]), ...processRecords()],
     [record(RecordTag.HOST_FIFO, [int(1)]), ...processRecords()],
+    [record(RecordTag.ROOT_LAYER, [int(3), int(0)]), ...processRecords()],
+    [record(RecordTag.ROOT_LAYER, []), ...processRecords()],
     [record(RecordTag.HOST_DIR, [str('/run/x'), int(0o100000)]), ...processRecords()],
     [record(RecordTag.CLEANUP, [int(4), str('/run/x')]), ...processRecords()],
   ];
