@@ -2,7 +2,10 @@
 // gather facts, create the container's cgroups, register it. release() undoes the last two for
 // callers that outlive the container (spawn users, tests, a failure before hand-over); after a
 // hand-over the supervisor's cleanup steps do it instead.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Credential } from '../nspawn/credentials.js';
+import { NspawnUsageError } from '../nspawn/errors.js';
 import { containerCgroupDirs, containerCgroupMode } from '../nspawn/cgroup-layout.js';
 import type { NspawnOptions } from '../nspawn/options.js';
 import { machineName, planNspawn, type NspawnPlan } from '../nspawn/plan.js';
@@ -37,6 +40,18 @@ export function resolveDirectory(options: NspawnOptions): string {
   return findImage(options.machine!);
 }
 
+/** The credentials' bytes: values as given, files read now (relative paths from here, as nspawn). */
+function readCredentials(specs: NspawnOptions['credentials']): Credential[] {
+  return specs.map((c) => {
+    if (c.kind === 'value') return { id: c.id, content: new TextEncoder().encode(c.value) };
+    try {
+      return { id: c.id, content: new Uint8Array(readFileSync(resolve(c.path))) };
+    } catch (err) {
+      throw new NspawnUsageError('--load-credential', `cannot read ${c.path} for credential "${c.id}": ${(err as Error).message}`);
+    }
+  });
+}
+
 export function prepareContainer(options: NspawnOptions, p: PrepareOptions): PreparedContainer {
   const directory = resolveDirectory(options);
   const tree = gatherTreeFacts(directory, probePaths(options));
@@ -54,6 +69,7 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     cgroups: { host: hostCgroups, mode, dirs },
     randomUuid: newUuid(),
     bootId: newUuid(),
+    credentials: readCredentials(options.credentials),
     ...(registrationFile !== undefined ? { registrationFile } : {}),
   };
   // Plan first (it validates the tree and the user), so a refusal leaves nothing behind.

@@ -3,6 +3,7 @@
 // percentages of RAM, so the host's memory size is a fact.
 import type { Op } from '../plan/types.js';
 import { hostPath, rootPath } from '../plan/types.js';
+import { credentialOps, type Credential } from './credentials.js';
 
 const API = { nosuid: true, nodev: true, noexec: true } as const;
 const KIB = 1024;
@@ -89,6 +90,7 @@ export interface RunHostInput {
   readonly osReleasePath?: string;
   /** The helper's notify socket on the host, bound to NOTIFY_SOCKET_PATH. */
   readonly notifySocketHostPath: string;
+  readonly credentials: readonly Credential[];
 }
 
 /** Where the payload finds its sd_notify(3) socket, as in nspawn. */
@@ -120,12 +122,15 @@ export function runOps(input: RunHostInput): Op[] {
     ops.push({ kind: 'write-file', path: rootPath('/run/host/os-release'), content: new Uint8Array(), mode: 0o444 });
   }
   ops.push({ kind: 'write-file', path: rootPath(NOTIFY_SOCKET_PATH), content: new Uint8Array(), mode: 0o755 });
+  const credentials = credentialOps(input.credentials);
+  ops.push(...credentials.mountPoint);
   ops.push({ kind: 'bind', source: rootPath('/run/host'), target: rootPath('/run/host'), recursive: false, flags: { ...API, readOnly: true }, optional: false, create: 'no' });
   // Not read-only: sending to a socket is a write, and an ro mount would refuse it.
   ops.push({ kind: 'bind', source: hostPath(input.notifySocketHostPath), target: rootPath(NOTIFY_SOCKET_PATH), recursive: false, flags: { nosuid: true, nodev: true, noexec: true }, optional: false, create: 'no' });
   if (input.osReleasePath !== undefined) {
     ops.push({ kind: 'bind', source: hostPath(input.osReleasePath), target: rootPath('/run/host/os-release'), recursive: false, flags: { ...API, readOnly: true }, optional: false, create: 'no' });
   }
+  ops.push(...credentials.contents);
   return ops;
 }
 

@@ -8,6 +8,8 @@ export interface EnvironmentInput {
   readonly containerUuid: string;
   /** Where the payload finds its sd_notify socket (nspawn: /run/host/notify). */
   readonly notifySocket: string;
+  /** $CREDENTIALS_DIRECTORY, when the container has credentials. */
+  readonly credentialsDirectory?: string;
   readonly hostOsRelease: Readonly<Record<string, string>>;
   /** The terminal type; absent with --pipe and no TERM in the caller's environment. */
   readonly term?: string;
@@ -30,6 +32,7 @@ export function containerEnvironment(input: EnvironmentInput): string[] {
     ['LOGNAME', input.user],
     ['container_uuid', input.containerUuid],
     ['NOTIFY_SOCKET', input.notifySocket],
+    ...(input.credentialsDirectory !== undefined ? [['CREDENTIALS_DIRECTORY', input.credentialsDirectory] as [string, string]] : []),
   ]);
   for (const key of HOST_KEYS) {
     const value = input.hostOsRelease[key];

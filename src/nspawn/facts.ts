@@ -1,6 +1,7 @@
 // Everything the nspawn planner needs to know about the tree and the host, gathered by the edge
 // (src/machines/facts.ts) so the planner stays pure: same options + same facts = same plan.
 import type { Rlimit } from '../plan/types.js';
+import type { Credential } from './credentials.js';
 import type { CgroupMode, HostCgroups, WritableHierarchy } from './cgroup-layout.js';
 
 export interface TreeFacts {
@@ -57,4 +58,6 @@ export interface NspawnFacts {
   readonly bootId?: string;
   /** Registration file under /run/nsbox/machines, unlinked by the supervisor after exit. */
   readonly registrationFile?: string;
+  /** The credentials of --set-credential/--load-credential with their bytes (files read by the edge). */
+  readonly credentials?: readonly Credential[];
 }

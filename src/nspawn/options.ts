@@ -1,6 +1,7 @@
 // systemd-nspawn's command line, as ONE table: name, short letter, argument, parser -> field.
 // Parsing stops at the first non-option (nspawn's getopt uses "+"), so `nsbox nspawn -D t ls -l`
 // hands `-l` to ls. Options nspawn has and nsbox lacks are listed too, and refused by name.
+import { parseCredential, type CredentialSpec } from './credentials.js';
 import { parseVolatileMode, type VolatileMode } from './volatile.js';
 import { capabilityNumber } from '../plan/capabilities.js';
 import type { Rlimit, RlimitValue } from '../plan/types.js';
@@ -98,6 +99,8 @@ export interface NspawnOptions {
   /** Tell nsbox's own manager READY=1 when the payload says so, rather than once it has started. */
   readonly notifyReady: boolean;
   readonly volatile: VolatileMode;
+  /** --set-credential and --load-credential, in order. */
+  readonly credentials: readonly CredentialSpec[];
   readonly settings: SettingsMode;
   /** Groups the command line set, in the order first met; see SettingGroup. */
   readonly fixedByCommandLine: readonly SettingGroup[];
@@ -113,7 +116,7 @@ type Draft = Mutable<NspawnOptions>;
 export const defaultOptions = (): Draft => ({
   boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], overlays: [], inaccessible: [], readOnly: false, privateNetwork: false,
   capability: [], dropCapability: [], ambientCapability: [], noNewPrivileges: false, systemCallAllow: [], systemCallDeny: [], suppressSync: false, rlimits: {}, resolvConf: 'auto', timezone: 'auto', quiet: false, register: true, keepUnit: false, ephemeral: false,
-  notifyReady: false, volatile: 'no', settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
+  notifyReady: false, volatile: 'no', credentials: [], settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
 });
 
 export interface OptionSpec {
@@ -258,6 +261,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { long: 'register', arg: 'required', help: 'Accepted; nsbox registers under /run/nsbox/machines', apply: (d, v, o) => (d.register = parseBoolean(o, v)) },
   { long: 'keep-unit', arg: 'none', help: 'Accepted; nsbox creates no unit', apply: (d) => (d.keepUnit = true) },
   { long: 'volatile', arg: 'optional', setting: 'volatile', help: 'state: the tree read-only, /var a tmpfs; overlay: a throwaway overlay', apply: (d, v, o) => (d.volatile = parseVolatileMode(o, v)) },
+  { long: 'set-credential', arg: 'required', help: 'A credential for the payload (ID:VALUE, C escapes resolved)', apply: (d, v) => d.credentials.push(parseCredential('--set-credential', v, d.credentials)) },
+  { long: 'load-credential', arg: 'required', help: 'A credential for the payload, read from a file (ID:PATH)', apply: (d, v) => d.credentials.push(parseCredential('--load-credential', v, d.credentials)) },
   { long: 'notify-ready', arg: 'required', setting: 'notify-ready', help: 'yes: pass READY=1 on when the payload sends it', apply: (d, v, o) => (d.notifyReady = parseBoolean(o, v)) },
   { long: 'settings', arg: 'required', help: 'Read NAME.nspawn: yes, no, override or trusted', apply: (d, v, o) => (d.settings = parseSettingsMode(o, v)) },
   { long: 'ephemeral', short: 'x', arg: 'none', setting: 'ephemeral', help: 'Run on a throwaway overlay of the tree', apply: (d) => (d.ephemeral = true) },
@@ -274,8 +279,7 @@ export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly sho
   { long: 'selinux-context', short: 'Z' }, { long: 'selinux-apifs-context', short: 'L' },
   { long: 'link-journal' },
   { long: 'root-hash' }, { long: 'root-hash-sig' }, { long: 'verity-data' }, { long: 'pivot-root' },
-  { long: 'load-credential' },
-  { long: 'set-credential' }, { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },
+  { long: 'bind-user' }, { long: 'no-pager' }, { long: 'private-network-namespace' },
   { long: 'machine-directory' }, { long: 'kill-signal-on-exit' },
 ];
 

@@ -6,6 +6,7 @@ import { capabilityName } from '../plan/capabilities.js';
 import { cgroupOps } from './cgroup-layout.js';
 import { containerCapabilities, processCapabilities } from './capabilities.js';
 import { planCustomMounts } from './custom-mounts.js';
+import { CREDENTIALS_DIRECTORY } from './credentials.js';
 import { volatileBaseOps, volatileRoot, volatileStateOps, volatileTreeView } from './volatile.js';
 import { containerEnvironment } from './environment.js';
 import { NspawnUsageError } from './errors.js';
@@ -102,6 +103,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       memTotalBytes: host.memTotalBytes,
       containerUuid: uuid,
       notifySocketHostPath: notifySocket,
+      credentials: facts.credentials ?? [],
       ...(host.osReleasePath !== undefined ? { osReleasePath: host.osReleasePath } : {}),
     }),
     ...tmpOps(apiInput),
@@ -150,6 +152,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       env: containerEnvironment({
         containerUuid: uuid,
         notifySocket: NOTIFY_SOCKET_PATH,
+        ...((facts.credentials ?? []).length > 0 ? { credentialsDirectory: CREDENTIALS_DIRECTORY } : {}),
         hostOsRelease: host.osRelease,
         // The caller's TERM when it has one (even with --pipe, as nspawn); vt220 for a pty without.
         ...(host.term !== undefined ? { term: host.term } : console !== 'pipe' ? { term: 'vt220' } : {}),

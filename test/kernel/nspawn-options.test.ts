@@ -178,6 +178,24 @@ describe('nsbox nspawn options for masks, overlays and the payload\'s process se
     }
   });
 
+  test('--set-credential and --load-credential: files of mode 0400 in a read-only /run/host/credentials, named by $CREDENTIALS_DIRECTORY', async () => {
+    const source = join(layers, 'credential-source');
+    writeFileSync(source, 'from a file\n');
+    const options = ['--set-credential=foo:one\\ntwo', `--load-credential=file:${source}`];
+    const script = 'echo "$CREDENTIALS_DIRECTORY"; cd /run/host/credentials && stat -c "%n %a" . && stat -c "%n %a %s" foo file; cat foo; echo; cat file; touch x 2>&1 | sed "s/.*: //"';
+    const out = await sideBySide(tree.root, script, options);
+    assert.equal(out, '/run/host/credentials\n. 500\nfoo 400 7\nfile 400 12\none\ntwo\nfrom a file\nRead-only file system\n');
+    // nspawn shows a ramfs there twice (one read-only on top); nsbox one read-only tmpfs.
+    const mount = await inBox(tree.root, 'awk \'$5 == "/run/host/credentials" { split($6, o, ","); print o[1], o[2], o[3], o[4] }\' /proc/self/mountinfo', options);
+    assert.equal(mount.stdout, 'ro nosuid nodev noexec\n');
+    const r = await inBox(tree.root, 'true', ['--set-credential=a:1', '--set-credential=a:2']);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, 'nsbox nspawn: --set-credential: duplicate credential "a"\n');
+    const missing = await inBox(tree.root, 'true', [`--load-credential=x:${join(layers, 'nothing')}`]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^nsbox nspawn: --load-credential: cannot read .*nothing for credential "x": ENOENT/);
+  });
+
   test('--oom-score-adjust and --no-new-privileges', async () => {
     const out = await sideBySide(tree.root, 'cat /proc/self/oom_score_adj; grep NoNewPrivs /proc/self/status', ['--oom-score-adjust=500', '--no-new-privileges=yes']);
     assert.equal(out, '500\nNoNewPrivs:\t1\n');

@@ -94,6 +94,17 @@ test('--volatile[=MODE]: yes (also the option alone), no, state, overlay; a valu
   assert.ok(parseNspawnArgs(['-D', '/t', '--volatile=state']).fixedByCommandLine.includes('volatile'));
 });
 
+test('--set-credential and --load-credential: ID:VALUE with C escapes, ID:PATH; bad names and duplicates refused', () => {
+  const o = parseNspawnArgs(['-D', '/t', '--set-credential=token:a\\tb', '--load-credential=key:/etc/key', '--set-credential=colon:x:y']);
+  assert.deepEqual(o.credentials, [
+    { id: 'token', kind: 'value', value: 'a\tb' }, { id: 'key', kind: 'file', path: '/etc/key' }, { id: 'colon', kind: 'value', value: 'x:y' },
+  ]);
+  for (const bad of ['--set-credential=novalue', '--set-credential=a/b:x', '--set-credential=..:x', '--load-credential=k:', '--set-credential=e:\\q']) {
+    assert.throws(() => parseNspawnArgs(['-D', '/t', bad]), { code: 'NSPAWN_USAGE' }, bad);
+  }
+  assert.throws(() => parseNspawnArgs(['-D', '/t', '--set-credential=a:1', '--load-credential=a:/x']), { code: 'NSPAWN_USAGE', message: '--load-credential: duplicate credential "a"' });
+});
+
 test('--notify-ready takes a boolean and fixes NotifyReady= of a settings file', () => {
   assert.equal(parseNspawnArgs(['-D', '/t']).notifyReady, false);
   const o = parseNspawnArgs(['-D', '/t', '--notify-ready=yes']);

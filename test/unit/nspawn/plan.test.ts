@@ -136,6 +136,21 @@ test('planNspawn(): --volatile=state mounts a tmpfs /var and turns the tree read
   assert.throws(() => planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--volatile', '/bin/sh']), own), { code: 'NSPAWN_USAGE', option: '--volatile' });
 });
 
+test('planNspawn(): credentials in a sealed tmpfs at /run/host/credentials, mounted after /run/host turns read-only', () => {
+  const withCreds = { ...facts(), credentials: [{ id: 'token', content: new TextEncoder().encode('s3cret') }] };
+  const { plan } = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), withCreds);
+  const at = (pred: (o: Op) => boolean): number => plan.ops.findIndex(pred);
+  const dir = '/run/host/credentials';
+  const mkdir = at((o) => o.kind === 'mkdir' && o.path.path === dir);
+  const hostRo = at((o) => o.kind === 'bind' && o.target.path === '/run/host');
+  const tmpfs = at((o) => o.kind === 'tmpfs' && o.target.path === dir);
+  const file = at((o) => o.kind === 'write-file' && o.path.path === `${dir}/token` && o.mode === 0o400);
+  const sealed = at((o) => o.kind === 'remount' && o.target.path === dir && o.flags.readOnly === true);
+  assert.ok(mkdir >= 0 && mkdir < hostRo && hostRo < tmpfs && tmpfs < file && file < sealed, [mkdir, hostRo, tmpfs, file, sealed].join(' '));
+  assert.ok(plan.process.env.includes('CREDENTIALS_DIRECTORY=/run/host/credentials'));
+  assert.ok(!planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts()).plan.process.env.some((e) => e.startsWith('CREDENTIALS_DIRECTORY=')));
+});
+
 test('custom mounts come after the API file systems, parents first; a --tmpfs on /tmp replaces nspawn\'s', () => {
   const o = parseNspawnArgs(['-D', '/srv/deb', '--bind=/a:/x/y', '--bind-ro=/b:/x', '--tmpfs=/tmp', '/bin/sh']);
   assert.deepEqual(targets(planCustomMounts(o, '/srv/deb', 'tok').beforeProc), ['bind /x', 'tmpfs /tmp', 'bind /x/y']);
