@@ -88,8 +88,10 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
   const kmsgFifo = `${runDir}/kmsg`;
   const covered = (path: string): boolean => [...options.binds, ...options.tmpfs].some((m) => m.target === path);
   const apiInput = { memTotalBytes: host.memTotalBytes, privateNetwork: options.privateNetwork, console: console !== 'pipe', mountTmp: !covered('/tmp') };
-  // --volatile=state keeps the tree read-only, as --read-only does (resolv.conf and localtime too).
-  const treeOptions = { ...options, readOnly: options.readOnly || options.volatile === 'state' };
+  // --volatile=state keeps the tree read-only, as --read-only does (resolv.conf and localtime too);
+  // yes and overlay make a writable root of their own, which wins over --read-only (as in nspawn).
+  const volatileRootMode = options.volatile === 'yes' || options.volatile === 'overlay';
+  const treeOptions = { ...options, readOnly: (options.readOnly && !volatileRootMode) || options.volatile === 'state' };
   // --volatile=yes: the root is a tmpfs with the tree's /usr; its /etc starts empty.
   const volatileYes = options.volatile === 'yes' ? volatileRoot(tree, host.memTotalBytes) : undefined;
   const hostFilesTree = volatileYes ? volatileTreeView(tree) : tree;
@@ -136,7 +138,8 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     namespaces: ['mount', 'uts', 'ipc', 'cgroup', ...(options.privateNetwork ? (['net'] as const) : [])],
     pidMode: options.asPid2 ? 'reaper' : 'payload-is-pid1',
     root: tree.directory,
-    ...(options.ephemeral || options.volatile === 'overlay' ? { rootLayer: { kind: 'ephemeral' } as const } : volatileYes ? { rootLayer: volatileYes } : {}),
+    // --volatile=yes wins over -x (nspawn then takes /usr from the throwaway copy: the same files).
+    ...(volatileYes ? { rootLayer: volatileYes } : options.ephemeral || options.volatile === 'overlay' ? { rootLayer: { kind: 'ephemeral' } as const } : {}),
     cgroups: facts.cgroups.dirs.map((d) => d.path),
     console: PLAN_CONSOLE[console],
     supervisor: {

@@ -155,6 +155,7 @@ describe('nsbox nspawn options for masks, overlays and the payload\'s process se
     assert.equal(existsSync(join(tree.root, 'var/y')), false, 'nothing of /var reached the tree');
     const overlay = `touch /x && echo root-ok; ${mountOf('/')}`;
     assert.equal(await sideBySide(tree.root, overlay, ['--volatile=overlay']), 'root-ok\nrw overlay\n');
+    assert.equal(await sideBySide(tree.root, overlay, ['--read-only', '--volatile=overlay']), 'root-ok\nrw overlay\n', 'the overlay wins over --read-only');
     assert.equal(existsSync(join(tree.root, 'x')), false, 'the write went to the throwaway layer');
     const r = await inBox(tree.root, 'true', ['--volatile']);
     assert.equal(r.code, 1, 'this tree has /bin of its own');

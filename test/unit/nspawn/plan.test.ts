@@ -132,6 +132,12 @@ test('planNspawn(): --volatile=state mounts a tmpfs /var and turns the tree read
   assert.deepEqual(yes.ops.slice(0, 6).map((o) => (o.kind === 'mkdir' || o.kind === 'symlink' ? `${o.kind} ${o.path.path}` : o.kind)),
     ['mkdir /etc', 'mkdir /var', 'mkdir /root', 'symlink /bin', 'symlink /sbin', 'symlink /lib']);
   assert.ok(yes.ops.some((o) => o.kind === 'write-file' && o.path.path === '/etc/resolv.conf'), 'the host\'s resolv.conf copied into the new /etc');
+  // As nspawn: yes wins over -x; yes and overlay make a writable root even with --read-only.
+  assert.deepEqual(planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-x', '--volatile=yes', '/bin/sh']), merged).plan.rootLayer?.kind, 'volatile');
+  for (const mode of ['yes', 'overlay']) {
+    const ro = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--read-only', `--volatile=${mode}`, '/bin/sh']), merged).plan;
+    assert.ok(!ro.ops.some((o) => o.kind === 'remount' && o.target.path === '/'), mode);
+  }
   const own = { ...facts(), tree: { ...facts().tree, present: new Set([...facts().tree.present, '/bin']) } };
   assert.throws(() => planNspawn(parseNspawnArgs(['-D', '/srv/deb', '--volatile', '/bin/sh']), own), { code: 'NSPAWN_USAGE', option: '--volatile' });
 });
