@@ -17,7 +17,8 @@ export interface ApiMountInput {
   readonly mountTmp: boolean;
 }
 
-const percent = (total: number, p: number): number => Math.floor((total * p) / 100 / 4096) * 4096;
+/** nspawn's TMPFS_LIMITS_*: p% of RAM, in whole pages. */
+export const percent = (total: number, p: number): number => Math.floor((total * p) / 100 / 4096) * 4096;
 const ensureDir = (path: string): Op => ({ kind: 'mkdir', path: rootPath(path), mode: 0o755, parents: true });
 
 /**

@@ -1,6 +1,7 @@
 // systemd-nspawn's command line, as ONE table: name, short letter, argument, parser -> field.
 // Parsing stops at the first non-option (nspawn's getopt uses "+"), so `nsbox nspawn -D t ls -l`
 // hands `-l` to ls. Options nspawn has and nsbox lacks are listed too, and refused by name.
+import { parseBoolean } from '../unit/values.js';
 import { parseCredential, type CredentialSpec } from './credentials.js';
 import { parseVolatileMode, type VolatileMode } from './volatile.js';
 import { capabilityNumber } from '../plan/capabilities.js';
@@ -132,17 +133,20 @@ export interface OptionSpec {
 
 const CONSOLE_MODES: readonly ConsoleOption[] = ['interactive', 'read-only', 'passive', 'pipe', 'autopipe'];
 
-function parseBoolean(option: string, value: string): boolean {
-  if (/^(1|yes|y|true|t|on)$/i.test(value)) return true;
-  if (/^(0|no|n|false|f|off)$/i.test(value)) return false;
-  throw new NspawnUsageError(option, `expects a boolean, got "${value}"`);
+/** A boolean option: the spellings of unit files (unit/values.ts), the error naming the option. */
+function parseBooleanOption(option: string, value: string): boolean {
+  try {
+    return parseBoolean(value);
+  } catch {
+    throw new NspawnUsageError(option, `expects a boolean, got "${value}"`);
+  }
 }
 
 /** nspawn takes any boolean spelling for yes and no. */
 function parseSettingsMode(option: string, value: string): SettingsMode {
   if (value === 'override' || value === 'trusted') return value;
   try {
-    return parseBoolean(option, value) ? 'yes' : 'no';
+    return parseBooleanOption(option, value) ? 'yes' : 'no';
   } catch {
     throw new NspawnUsageError(option, `expects a boolean, override or trusted, got "${value}"`);
   }
@@ -222,12 +226,12 @@ export const OPTIONS: readonly OptionSpec[] = [
   { long: 'capability', arg: 'required', setting: 'capability', help: 'Grant capabilities beyond the default set', apply: (d, v, o) => d.capability.push(parseCapabilities(o, v)) },
   { long: 'drop-capability', arg: 'required', setting: 'capability', help: 'Drop capabilities from the default set', apply: (d, v, o) => d.dropCapability.push(parseCapabilities(o, v)) },
   { long: 'ambient-capability', arg: 'required', setting: 'capability', help: 'Pass capabilities on in the ambient set', apply: (d, v, o) => d.ambientCapability.push(...parseAmbient(o, v)) },
-  { long: 'no-new-privileges', arg: 'required', setting: 'no-new-privileges', help: 'Set the no_new_privs flag for the payload', apply: (d, v, o) => (d.noNewPrivileges = parseBoolean(o, v)) },
+  { long: 'no-new-privileges', arg: 'required', setting: 'no-new-privileges', help: 'Set the no_new_privs flag for the payload', apply: (d, v, o) => (d.noNewPrivileges = parseBooleanOption(o, v)) },
   { long: 'system-call-filter', arg: 'required', setting: 'syscall-filter', help: 'Allow system calls or @groups, or deny them with ~ first', apply: (d, v) => {
       const { deny, names } = parseSystemCallFilter(v);
       (deny ? d.systemCallDeny : d.systemCallAllow).push(...names);
     } },
-  { long: 'suppress-sync', arg: 'required', setting: 'suppress-sync', help: 'yes: make sync calls succeed without syncing', apply: (d, v, o) => (d.suppressSync = parseBoolean(o, v)) },
+  { long: 'suppress-sync', arg: 'required', setting: 'suppress-sync', help: 'yes: make sync calls succeed without syncing', apply: (d, v, o) => (d.suppressSync = parseBooleanOption(o, v)) },
   { long: 'cpu-affinity', arg: 'required', setting: 'cpu-affinity', help: 'CPUs to run on (e.g. 0,2-3); empty: all', apply: (d, v, o) => {
       const list = parseCpuList(v);
       if (list.kind === 'invalid') throw new NspawnUsageError(o, `invalid CPU list "${v}": ${list.word}: ${list.reason}`);
@@ -258,12 +262,12 @@ export const OPTIONS: readonly OptionSpec[] = [
       if (!(CONSOLE_MODES as readonly string[]).includes(v)) throw new NspawnUsageError(o, `unknown console mode "${v}"`);
       d.console = v as ConsoleOption;
     } },
-  { long: 'register', arg: 'required', help: 'Accepted; nsbox registers under /run/nsbox/machines', apply: (d, v, o) => (d.register = parseBoolean(o, v)) },
+  { long: 'register', arg: 'required', help: 'Accepted; nsbox registers under /run/nsbox/machines', apply: (d, v, o) => (d.register = parseBooleanOption(o, v)) },
   { long: 'keep-unit', arg: 'none', help: 'Accepted; nsbox creates no unit', apply: (d) => (d.keepUnit = true) },
   { long: 'volatile', arg: 'optional', setting: 'volatile', help: 'state: the tree read-only, /var a tmpfs; overlay: a throwaway overlay', apply: (d, v, o) => (d.volatile = parseVolatileMode(o, v)) },
   { long: 'set-credential', arg: 'required', help: 'A credential for the payload (ID:VALUE, C escapes resolved)', apply: (d, v) => d.credentials.push(parseCredential('--set-credential', v, d.credentials)) },
   { long: 'load-credential', arg: 'required', help: 'A credential for the payload, read from a file (ID:PATH)', apply: (d, v) => d.credentials.push(parseCredential('--load-credential', v, d.credentials)) },
-  { long: 'notify-ready', arg: 'required', setting: 'notify-ready', help: 'yes: pass READY=1 on when the payload sends it', apply: (d, v, o) => (d.notifyReady = parseBoolean(o, v)) },
+  { long: 'notify-ready', arg: 'required', setting: 'notify-ready', help: 'yes: pass READY=1 on when the payload sends it', apply: (d, v, o) => (d.notifyReady = parseBooleanOption(o, v)) },
   { long: 'settings', arg: 'required', help: 'Read NAME.nspawn: yes, no, override or trusted', apply: (d, v, o) => (d.settings = parseSettingsMode(o, v)) },
   { long: 'ephemeral', short: 'x', arg: 'none', setting: 'ephemeral', help: 'Run on a throwaway overlay of the tree', apply: (d) => (d.ephemeral = true) },
 ];

@@ -11,24 +11,25 @@
 //   whose /bin, /sbin, /lib or /lib64 is a directory of its own (not merged into /usr).
 import type { Op, RootLayer } from '../plan/types.js';
 import { rootPath } from '../plan/types.js';
+import { parseBoolean } from '../unit/values.js';
+import { percent } from './api-mounts.js';
 import { NspawnUsageError } from './errors.js';
 import type { TreeFacts } from './facts.js';
 import { MERGED_USR_DIRS } from './tree.js';
 
 export type VolatileMode = 'no' | 'yes' | 'state' | 'overlay';
 
-const TRUE = /^(1|yes|y|true|t|on)$/i;
-const FALSE = /^(0|no|n|false|f|off)$/i;
 
 /** volatile_mode_from_string(): a boolean, `state` or `overlay`; '' (the option alone) is yes. */
 export function parseVolatileMode(option: string, value: string): VolatileMode {
-  if (value === '' || TRUE.test(value)) return 'yes';
-  if (FALSE.test(value)) return 'no';
+  if (value === '') return 'yes';
   if (value === 'state' || value === 'overlay') return value;
-  throw new NspawnUsageError(option, `unknown mode "${value}" (yes, no, state, overlay)`);
+  try {
+    return parseBoolean(value) ? 'yes' : 'no';
+  } catch {
+    throw new NspawnUsageError(option, `unknown mode "${value}" (yes, no, state, overlay)`);
+  }
 }
-
-const quarterOf = (memTotalBytes: number): number => Math.floor(memTotalBytes / 4 / 4096) * 4096;
 
 /** The root for yes mode, after checking that the tree's /usr is merged (nspawn's condition). */
 export function volatileRoot(tree: TreeFacts, memTotalBytes: number): RootLayer {
@@ -36,7 +37,7 @@ export function volatileRoot(tree: TreeFacts, memTotalBytes: number): RootLayer 
   if (own.length > 0) {
     throw new NspawnUsageError('--volatile', `yes needs a tree with /bin, /sbin, /lib and /lib64 merged into /usr; ${tree.directory} has its own /${own.join(', /')}`);
   }
-  return { kind: 'volatile', sizeBytes: quarterOf(memTotalBytes) };
+  return { kind: 'volatile', sizeBytes: percent(memTotalBytes, 25) };
 }
 
 /** What yes mode builds in the empty root before anything else: systemd's base file system. */
@@ -55,5 +56,5 @@ export const volatileTreeView = (tree: TreeFacts): TreeFacts => ({ ...tree, pres
 
 /** The ops for state mode: a tmpfs /var (before the root turns read-only; see planNspawn). */
 export function volatileStateOps(memTotalBytes: number): Op[] {
-  return [{ kind: 'tmpfs', target: rootPath('/var'), mode: 0o755, sizeBytes: quarterOf(memTotalBytes), nrInodes: 1024 * 1024, flags: {}, create: 'dir' }];
+  return [{ kind: 'tmpfs', target: rootPath('/var'), mode: 0o755, sizeBytes: percent(memTotalBytes, 25), nrInodes: 1024 * 1024, flags: {}, create: 'dir' }];
 }

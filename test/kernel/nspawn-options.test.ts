@@ -14,6 +14,9 @@ import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.
 import { inBox } from './nspawn-cli.js';
 import { haveNspawn, nspawn, sideBySide } from './nspawn-reference.js';
 
+/** A mount point's first option and type; the optional fields before " - " differ (nspawn's are shared:N). */
+const mountOf = (point: string): string => `awk '$5 == "${point}"' /proc/self/mountinfo | sed -E 's/^([^ ]+ ){5}([^, ]+)[^-]* - ([^ ]+).*/\\2 \\3/'`;
+
 describe('nsbox nspawn options for masks, overlays and the payload\'s process settings', { skip: needsRoot }, () => {
   let tree: BusyboxTree;
   let layers: string;
@@ -148,8 +151,6 @@ describe('nsbox nspawn options for masks, overlays and the payload\'s process se
   });
 
   test('--volatile=state: the tree read-only, /var a tmpfs of its own; overlay: a throwaway root; yes refused without merged /usr', async () => {
-    // Mount point, its first option and its type; the optional fields before " - " differ (nspawn's are shared:N).
-    const mountOf = (point: string): string => `awk '$5 == "${point}"' /proc/self/mountinfo | sed -E 's/^([^ ]+ ){5}([^, ]+)[^-]* - ([^ ]+).*/\\2 \\3/'`;
     const state = `touch /x 2>&1 | sed "s/.*: //"; touch /var/y && echo var-ok; ${mountOf('/var')}; stat -c %a /var`;
     assert.equal(await sideBySide(tree.root, state, ['--volatile=state']), 'Read-only file system\nvar-ok\nrw tmpfs\n755\n');
     assert.equal(existsSync(join(tree.root, 'var/y')), false, 'nothing of /var reached the tree');
@@ -166,7 +167,6 @@ describe('nsbox nspawn options for masks, overlays and the payload\'s process se
     const merged = makeBusyboxTree('nsbox-merged-');
     try {
       mergeUsr(merged);
-      const mountOf = (point: string): string => `awk '$5 == "${point}"' /proc/self/mountinfo | sed -E 's/^([^ ]+ ){5}([^, ]+)[^-]* - ([^ ]+).*/\\2 \\3/'`;
       const script = [
         'for l in /bin /sbin /lib; do readlink $l; done', 'ls -d /lib64 2>/dev/null', 'stat -c "%n %a" /etc /var /root', 'touch /new && echo root-rw', 'touch /usr/x 2>&1 | sed "s/.*: //"',
         mountOf('/'), mountOf('/usr'), 'ls /usr/lib',
