@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "notify.h"
 #include "host_nodes.h"
+#include "confine.h"
 #include "wire_ids.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -114,8 +115,35 @@ static const struct plan *the_plan;
 
 static void cleanup_on_fail(void) { run_cleanup(&the_plan->supervisor); }
 
+/* A join: this child enters the target's namespaces itself (the supervisor stays in the host's,
+ * so the cgroup, map and cleanup paths it writes are never resolved in a mount namespace the
+ * container controls), makes the plan's own namespaces below them, and forks where a PID
+ * namespace changes, since setns()/unshare() of one moves only the caller's future children.
+ * Returns in the process that goes on to build and exec the payload. */
+static void enter_joined(const struct plan *plan, const struct proc *proc, int join_fd, const sigset_t *waited) {
+  /* Until its exec, the process that appears inside is a privileged stranger there: not dumpable,
+   * and with no capability the payload would not get anyway. */
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) fail(-1, STEP_JOIN, errno);
+  if (setns(join_fd, (int)plan->join_flags) < 0) fail(-1, STEP_JOIN, errno);
+  close(join_fd);
+  proc_limit_capabilities(proc);
+  unsigned long own = plan->ns_flags & ~(unsigned long)(CLONE_NEWCGROUP | CLONE_NEWUSER);
+  if (plan->pid_mode != PID_MODE_NONE) own |= CLONE_NEWPID;
+  if (own && unshare((int)own) < 0) fail(-1, STEP_CLONE, errno);
+  if (!((plan->join_flags | own) & CLONE_NEWPID)) return;
+  pid_t inner = fork();
+  if (inner < 0) fail(-1, STEP_FORK, errno);
+  if (inner == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    return;
+  }
+  report_close();
+  close_fds_except(NULL, 0);
+  bridge(inner, waited);
+}
+
 static _Noreturn void child_main(const struct plan *plan, const struct proc *proc, int go_fd, int status_fd,
-                                 const sigset_t *waited, struct console_pty pty) {
+                                 const sigset_t *waited, struct console_pty pty, int join_fd) {
   report_on_fail(NULL); /* cleanup is the supervisor's, not this process's */
   if (pty.master >= 0) close(pty.master);
   proc_set_console(pty.slave);
@@ -125,6 +153,7 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   /* The parent writes one byte once maps and cgroups are in place; EOF means it gave up. */
   if (read(go_fd, &go, 1) != 1) _exit(HELPER_EXIT_SETUP_FAILED);
   close(go_fd);
+  if (join_fd >= 0) enter_joined(plan, proc, join_fd, waited);
   /* Become the namespace's root (the id mapped to 0), where one is mapped: until then this
    * process still carries the host's ids, which the new namespace shows as the overflow id. */
   if (plan->has_user && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) && errno != EINVAL) fail(-1, STEP_USERNS_MAP, errno);
@@ -155,10 +184,10 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
       arrange_fds();
       proc_exec(proc);
     }
-    /* The reaper keeps no stdio or report fd: the payload's end is the end of its output. */
+    /* The reaper keeps no stdio or report fd (the payload's end is the end of its output), and
+     * nothing a payload that ptraces its PID 1 could use: see confine.c. */
     report_close();
-    for (int fd = 0; fd < 3; fd++) close(fd);
-    if (pty.slave >= 0) close(pty.slave);
+    if (confine_waiter(status_fd) < 0) _exit(HELPER_EXIT_SETUP_FAILED); /* takes the payload along */
     reap(payload, status_fd, waited);
   }
   close(status_fd);
@@ -193,13 +222,21 @@ int main(int argc, char **argv) {
   /* A process handed over by Node arrives with Node's ignored signals (SIGPIPE): start clean. */
   struct sigaction dfl = { .sa_handler = SIG_DFL };
   for (int sig = 1; sig < _NSIG; sig++) sigaction(sig, &dfl, NULL);
+  int report_fd = -1;
   if (report_fd_arg >= 0) {
     /* Keep the report fd out of the range the payload's extra fds are moved into. */
-    int report_fd = fcntl(report_fd_arg, F_DUPFD_CLOEXEC, 100);
+    report_fd = fcntl(report_fd_arg, F_DUPFD_CLOEXEC, 100);
     if (report_fd < 0) return 2;
     close(report_fd_arg);
     report_init(report_fd);
   }
+  /* Whatever else the caller left open (a shell's `200</etc`, a leaky parent) would stay open in
+   * the supervisor and the reaper, where a payload could reach it through /proc/PID/fd. */
+  int keep[3 + 64 + 1] = { 0, 1, 2, PLAN_FD };
+  size_t n_keep = 4;
+  for (int i = 0; i < n_extra_fds; i++) keep[n_keep++] = FIRST_EXTRA_FD + i;
+  keep[n_keep++] = report_fd; /* >= 100: above the extra fds, so keep stays ascending */
+  close_fds_except(keep, n_keep);
 
   static struct plan plan;
   struct proc proc;
@@ -232,13 +269,13 @@ int main(int argc, char **argv) {
   int go[2], status[2];
   if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0) fail(-1, STEP_CLONE, errno);
 
-  if (plan.join_pid > 0) {
-    int pidfd = k_pidfd_open(plan.join_pid);
-    if (pidfd < 0 || setns(pidfd, (int)plan.join_flags) < 0) fail(-1, STEP_JOIN, errno);
-    close(pidfd);
-  }
+  /* Opened here, where the pid means the host's process; the child joins (enter_joined). A new
+   * user namespace below a joined one would need maps written from inside it: not offered. */
+  int join_fd = -1;
+  if (plan.join_pid > 0 && (plan.has_user || (join_fd = k_pidfd_open(plan.join_pid)) < 0)) fail(-1, STEP_JOIN, plan.has_user ? EINVAL : errno);
   unsigned long flags = (plan.ns_flags & ~(unsigned long)CLONE_NEWCGROUP) | SIGCHLD;
   if (plan.pid_mode != PID_MODE_NONE) flags |= CLONE_NEWPID;
+  if (join_fd >= 0) flags = SIGCHLD;
   pid_t child = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
   if (child < 0) fail(-1, STEP_CLONE, errno);
   if (child == 0) {
@@ -246,10 +283,14 @@ int main(int argc, char **argv) {
     close(status[0]);
     if (notify_fd >= 0) close(notify_fd);
     for (size_t i = 0; i < plan.supervisor.n_host_fifos; i++) close(fifo_fds[i]);
-    child_main(&plan, &proc, go[0], status[1], &waited, pty);
+    child_main(&plan, &proc, go[0], status[1], &waited, pty, join_fd);
   }
   close(go[0]);
   close(status[1]);
+  if (join_fd >= 0) close(join_fd);
+  /* The supervisor keeps every privilege and the host's view: nobody it supervises may ptrace it
+   * or open its /proc/PID files (fds, root, memory) without CAP_SYS_PTRACE. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (plan.has_user && (ret = write_user_maps(child, &plan)) < 0) {
     kill(child, SIGKILL);
     fail(-1, STEP_USERNS_MAP, -ret);

@@ -183,15 +183,11 @@ static int op_propagation(struct op_ctx *c, const struct record *r) {
 static int op_switch_root(struct op_ctx *c) {
   if (fchdir(c->rootfd) < 0) return -errno;
   /* pivot_root(".", ".") stacks the old root on the new one; detaching it leaves just the new. */
-  if (k_pivot_root(".", ".") == 0) {
-    if (umount2(".", MNT_DETACH) < 0) return -errno;
-  } else if (errno == EINVAL) {
-    /* The initramfs rootfs cannot be pivoted away from: move the new root over it and chroot. */
-    if (mount(".", "/", NULL, MS_MOVE, NULL) < 0) return -errno;
-    if (chroot(".") < 0) return -errno;
-  } else {
-    return -errno;
-  }
+  /* No MS_MOVE + chroot() fallback where pivot_root() refuses (EINVAL: the caller's root is the
+   * initramfs rootfs, or itself a chroot): the old root would stay reachable from inside by the
+   * classic chroot escape for anyone keeping CAP_SYS_CHROOT. Fail closed instead. */
+  if (k_pivot_root(".", ".") < 0) return -errno;
+  if (umount2(".", MNT_DETACH) < 0) return -errno;
   if (chdir("/") < 0) return -errno;
   int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return -errno;

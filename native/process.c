@@ -124,8 +124,10 @@ static int cap_last(void) {
 
 static void apply_capabilities_before_setuid(const struct proc *p) {
   if (!p->has_caps) return;
+  /* Skipping what is gone already: a join dropped it early, along with CAP_SETPCAP. */
   for (int cap = 0; cap <= cap_last(); cap++)
-    if (!(p->bounding & (1ull << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) STEP_FAIL(CAPABILITIES);
+    if (!(p->bounding & (1ull << cap)) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+      STEP_FAIL(CAPABILITIES);
   /* Keep the permitted set across setuid() to a non-root uid; capset() trims it afterwards. */
   if (p->has_creds && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) STEP_FAIL(CAPABILITIES);
 }
@@ -141,6 +143,18 @@ static void apply_capabilities_after_setuid(const struct proc *p) {
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) STEP_FAIL(CAPABILITIES);
   for (int cap = 0; cap <= cap_last(); cap++)
     if ((p->ambient & (1ull << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) STEP_FAIL(CAPABILITIES);
+}
+
+void proc_limit_capabilities(const struct proc *p) {
+  if (!p->has_caps) return;
+  for (int cap = 0; cap <= cap_last(); cap++)
+    if (!(p->bounding & (1ull << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) STEP_FAIL(CAPABILITIES);
+  struct __user_cap_header_struct head = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[2] = {
+    { (uint32_t)p->bounding, (uint32_t)p->bounding, 0 },
+    { (uint32_t)(p->bounding >> 32), (uint32_t)(p->bounding >> 32), 0 },
+  };
+  if (syscall(SYS_capset, &head, data) < 0) STEP_FAIL(CAPABILITIES);
 }
 
 static void apply_credentials(const struct proc *p) {

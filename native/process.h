@@ -49,6 +49,9 @@ struct proc {
 int proc_decode(const struct plan *plan, struct proc *proc);
 /* Steps that touch host-visible state of this process: run before the ops (/proc is the host's). */
 void proc_apply_early(const struct proc *p);
+/* Limits the bounding, permitted and effective sets to the payload's bounding set now, before
+ * the process becomes visible inside someone else's container (a join). */
+void proc_limit_capabilities(const struct proc *p);
 /* Names, credentials, capabilities, seccomp; then exec. Reports the failed step and exits. */
 _Noreturn void proc_exec(const struct proc *p);
 /* The payload's stdio becomes this pty slave (console mode); -1 keeps the inherited stdio. */

@@ -156,3 +156,27 @@ _Noreturn void reap(pid_t payload, int status_fd, const sigset_t *waited) {
     }
   }
 }
+
+_Noreturn void bridge(pid_t inner, const sigset_t *waited) {
+  for (;;) {
+    siginfo_t info;
+    int sig = sigwaitinfo(waited, &info);
+    if (sig < 0) continue;
+    if (sig != SIGCHLD) {
+      kill(inner, sig);
+      continue;
+    }
+    int status;
+    if (waitpid(inner, &status, WNOHANG) != inner) continue;
+    if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+    /* Not dumpable: dying of the same signal dumps no core of the bridge. */
+    struct sigaction dfl = { .sa_handler = SIG_DFL };
+    sigaction(WTERMSIG(status), &dfl, NULL);
+    sigset_t only;
+    sigemptyset(&only);
+    sigaddset(&only, WTERMSIG(status));
+    sigprocmask(SIG_UNBLOCK, &only, NULL);
+    kill(getpid(), WTERMSIG(status));
+    _exit(128 + WTERMSIG(status));
+  }
+}

@@ -24,3 +24,6 @@ void run_cleanup(const struct supervisor *settings);
 /* PID 1 of the namespace: reaps orphans, forwards signals to payload, writes its wait status to
  * status_fd and exits when it ends (which takes every other process of the namespace with it). */
 _Noreturn void reap(pid_t payload, int status_fd, const sigset_t *waited);
+/* Between the supervisor and a process that had to fork to enter a PID namespace it joined:
+ * forwards signals to it and exits as it did. Holds no fds. */
+_Noreturn void bridge(pid_t inner, const sigset_t *waited);
