@@ -40,3 +40,12 @@ export class InvalidPlanError extends NsboxError {
     this.name = 'InvalidPlanError';
   }
 }
+
+/** A file of a tree that nsbox must read is something no tree should hold there (see tree-files). */
+export class TreeFileError extends NsboxError {
+  readonly code = 'TREE_FILE';
+  constructor(readonly root: string, readonly path: string, readonly reason: string) {
+    super(`${root}: ${path}: ${reason}`);
+    this.name = 'TreeFileError';
+  }
+}

@@ -19,6 +19,8 @@ export interface KoffiLibrary {
 
 export interface Koffi {
   load(path: string): KoffiLibrary;
+  /** The errno of the last foreign call on this thread. */
+  errno(): number;
   readonly version: string;
 }
 

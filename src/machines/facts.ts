@@ -1,12 +1,12 @@
 // Gathers what the nspawn planner needs from the tree and the host. Reads only: the paths the
 // planner asks for, passwd/group, machine-id, the host's os-release, resolv.conf, zone, limits.
-import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync, readlinkSync, realpathSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { join } from 'node:path';
 import type { HostFacts, TreeFacts } from '../nspawn/facts.js';
 import type { Rlimit } from '../plan/types.js';
 import { parseOsRelease } from '../nspawn/environment.js';
 import { capabilitiesFromStatus } from '../plan/capabilities.js';
+import { lstatInTree, readTreeFile } from './tree-files.js';
 
 const read = (path: string): string | undefined => {
   try {
@@ -16,32 +16,35 @@ const read = (path: string): string | undefined => {
   }
 };
 
-/** lstat inside the tree; intermediate symlinks (merged /usr) resolve relative to the tree here. */
+const readOrUndefined = (read: () => string | undefined): string | undefined => {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+};
+
+/** Which probes exist in the tree, and which are symlinks; every lookup resolved inside it. */
 function probe(directory: string, probes: readonly string[]): { present: Set<string>; symlinks: Set<string> } {
   const present = new Set<string>();
   const symlinks = new Set<string>();
   for (const p of probes) {
-    try {
-      if (lstatSync(join(directory, p)).isSymbolicLink()) symlinks.add(p);
-      present.add(p);
-    } catch {
-      // absent
-    }
+    const entry = lstatInTree(directory, p);
+    if (entry.kind === 'absent') continue;
+    present.add(p);
+    if (entry.kind === 'symlink') symlinks.add(p);
   }
   return { present, symlinks };
 }
 
+/** Files of the tree, read as the helper resolves paths: never through a link out of it. */
 export function gatherTreeFacts(directory: string, probes: readonly string[]): TreeFacts {
-  const machineId = read(join(directory, 'etc/machine-id'))?.trim();
-  let localtime: TreeFacts['localtime'] = { kind: 'missing' };
-  try {
-    const st = lstatSync(join(directory, 'etc/localtime'));
-    localtime = st.isSymbolicLink() ? { kind: 'symlink', target: readlinkSync(join(directory, 'etc/localtime')) } : { kind: 'file' };
-  } catch {
-    // missing
-  }
-  const passwd = read(join(directory, 'etc/passwd'));
-  const group = read(join(directory, 'etc/group'));
+  // As nspawn: an unreadable machine-id (a FIFO, a device, a link looping inside) is no id.
+  const machineId = readOrUndefined(() => readTreeFile(directory, '/etc/machine-id'))?.trim();
+  const lt = lstatInTree(directory, '/etc/localtime');
+  const localtime: TreeFacts['localtime'] = lt.kind === 'absent' ? { kind: 'missing' } : lt.kind === 'symlink' ? { kind: 'symlink', target: lt.target } : { kind: 'file' };
+  const passwd = readTreeFile(directory, '/etc/passwd');
+  const group = readTreeFile(directory, '/etc/group');
   return {
     directory,
     ...probe(directory, probes),

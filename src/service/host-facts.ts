@@ -1,8 +1,8 @@
 // Facts about the manager's own process the planner needs and may not read itself: the
 // capabilities it holds, the mount points it sees, and EnvironmentFile= contents.
 import { readFileSync } from 'node:fs';
+import { readTreeFile } from '../machines/tree-files.js';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EnvironmentFileSetting } from '../sandbox/exec-settings.js';
 import { capabilitiesFromStatus } from '../plan/capabilities.js';
 
@@ -27,6 +27,17 @@ export const currentMountPoints = (): string[] => mountPointsFromMountinfo(readF
  */
 export async function readEnvironmentFiles(files: readonly EnvironmentFileSetting[], root: string): Promise<Record<string, string | undefined>> {
   const out: Record<string, string | undefined> = {};
-  for (const f of files) out[f.path] = await readFile(join(root, f.path), 'utf8').catch(() => undefined);
+  for (const f of files) {
+    if (root === '/') {
+      out[f.path] = await readFile(f.path, 'utf8').catch(() => undefined);
+      continue;
+    }
+    // Inside another tree, its links are resolved inside it, and a FIFO or device is unreadable.
+    try {
+      out[f.path] = readTreeFile(root, f.path);
+    } catch {
+      out[f.path] = undefined;
+    }
+  }
   return out;
 }
