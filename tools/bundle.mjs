@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 
 const top = fileURLToPath(new URL('..', import.meta.url));
 const out = `${top}/dist/bundle`;
-const VERBS = ['nspawn', 'demo', 'analyze'];
+// The verb list is src/cli/verbs.ts's, compiled.
+const { VERB_NAMES: VERBS } = await import(`${top}/dist/src/cli/verbs.js`);
 
 // The sources locate files next to themselves with import.meta.url, which CommonJS lacks: a
 // bundle gets its own file's URL instead (the sources already try the bundle's depth).
