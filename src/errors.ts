@@ -1,7 +1,28 @@
-// Every error nsbox throws: each class has a stable `code` and the context fields that explain it.
+// The base of every error nsbox throws, and the errors of the executor and the plan. Each class
+// has a stable `code` (error-codes.ts lists them all, a test keeps the list whole) and the context
+// fields that explain it; across a socket it travels as {code, message, fields} and is rebuilt as
+// the same class (error-codes.ts).
+
+/** What an error is on the wire: its code, its message and its context fields. */
+export interface SerializedError {
+  readonly code: string;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, unknown>>;
+}
+
+const NOT_FIELDS = new Set(['code', 'name', 'message', 'stack', 'cause']);
 
 export abstract class NsboxError extends Error {
   abstract readonly code: string;
+
+  /** The context fields: the class's own properties (constructor parameters), by name. */
+  fields(): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this).filter(([k]) => !NOT_FIELDS.has(k)));
+  }
+
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message, fields: this.fields() };
+  }
 }
 
 /** The helper failed while building the sandbox: names the op, its path(s) and the errno. */
@@ -47,5 +68,14 @@ export class TreeFileError extends NsboxError {
   constructor(readonly root: string, readonly path: string, readonly reason: string) {
     super(`${root}: ${path}: ${reason}`);
     this.name = 'TreeFileError';
+  }
+}
+
+/** The helper's report stream broke the protocol: not whole records, an unknown type or step. */
+export class HelperProtocolError extends NsboxError {
+  readonly code = 'HELPER_PROTOCOL';
+  constructor(message: string) {
+    super(message);
+    this.name = 'HelperProtocolError';
   }
 }

@@ -2,6 +2,7 @@
 // systemd-analyze verify does, and show what each command of a service would see and run as.
 // Exit codes: 0 fine; 1 a unit cannot load, a command cannot start, or verify found problems;
 // 2 usage errors. Errors are one line each, never a stack trace.
+import { isSystemError } from './system-error.js';
 import { explainPlan, formatDiagnostic, NsboxError } from '../index.js';
 import { planUnit, type PlannedCommand, type UnitPlans } from '../service/index.js';
 import { analyzeVerify } from './analyze-verify.js';
@@ -101,7 +102,7 @@ export async function analyzeMain(argv: string[], out: AnalyzeOutput): Promise<n
       out.stderr(`nsbox analyze: ${e.message}\n${USAGE}`);
       return 2;
     }
-    if (e instanceof NsboxError || (e instanceof Error && 'code' in e)) {
+    if (e instanceof NsboxError || isSystemError(e)) {
       out.stderr(`nsbox analyze: ${e.message}\n`);
       return 1;
     }

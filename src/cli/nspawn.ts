@@ -4,6 +4,7 @@
 // NSBOX_NSPAWN_NO_HANDOVER=1 keeps Node in charge (spawn and wait), for debugging.
 // The executor's two modules directly rather than index.js: the whole public API costs ~35 ms of
 // imports on every container start, and this verb needs only these.
+import { isSystemError } from './system-error.js';
 import { handOver } from '../executor/handover.js';
 import { isTerminal } from '../executor/libc.js';
 import { NsboxError } from '../errors.js';
@@ -14,7 +15,7 @@ import { applyNspawnSettings } from '../machines/settings-files.js';
 const LABEL = 'nsbox nspawn: ';
 
 function fail(err: unknown): number {
-  if (err instanceof NsboxError || (err instanceof Error && 'code' in err)) {
+  if (err instanceof NsboxError || isSystemError(err)) {
     process.stderr.write(`${LABEL}${err.message}\n`);
     return 1;
   }

@@ -2,7 +2,7 @@
 import { ReportType, StepId, type StepName } from '../plan/wire-ids.js';
 import type { Plan } from '../plan/types.js';
 import { describeOp, describeStep } from '../plan/describe.js';
-import { SandboxSetupError } from '../errors.js';
+import { HelperProtocolError, SandboxSetupError } from '../errors.js';
 import { errnoInfo } from './errno.js';
 
 export type Report =
@@ -12,7 +12,7 @@ export type Report =
 const stepNames = new Map<number, StepName>(Object.entries(StepId).map(([name, id]) => [id, name as StepName]));
 
 export function decodeReports(bytes: Buffer): Report[] {
-  if (bytes.length % 16 !== 0) throw new RangeError(`report stream of ${bytes.length} bytes is not whole records`);
+  if (bytes.length % 16 !== 0) throw new HelperProtocolError(`report stream of ${bytes.length} bytes is not whole records`);
   const reports: Report[] = [];
   for (let at = 0; at < bytes.length; at += 16) {
     const type = bytes.readUInt32LE(at);
@@ -20,10 +20,10 @@ export function decodeReports(bytes: Buffer): Report[] {
       reports.push({ type: 'pid', pid: bytes.readUInt32LE(at + 4) });
     } else if (type === ReportType.ERROR) {
       const step = stepNames.get(bytes.readUInt32LE(at + 8));
-      if (!step) throw new RangeError(`unknown step id ${bytes.readUInt32LE(at + 8)}`);
+      if (!step) throw new HelperProtocolError(`unknown step id ${bytes.readUInt32LE(at + 8)}`);
       reports.push({ type: 'error', opIndex: bytes.readInt32LE(at + 4), step, errno: bytes.readInt32LE(at + 12) });
     } else {
-      throw new RangeError(`unknown report type ${type}`);
+      throw new HelperProtocolError(`unknown report type ${type}`);
     }
   }
   return reports;

@@ -2,6 +2,7 @@
 // A record is: u32 tag, u32 field count, then each field as u32 length + bytes.
 // Integers are 8-byte little-endian signed; strings carry their terminating NUL.
 // The helper rejects unknown tags, wrong field counts and strings without their NUL.
+import { InvalidPlanError } from '../errors.js';
 import type { AnyPath, MountFlags, Op, Plan, CapSet, CreateTarget } from './types.js';
 import {
   CleanupId, ConsoleId, CreateId, HidepidId, MountFlagBit, NodeTypeId, NotifyReadyId, PathBase, RootLayerId, PidModeId, PropagationId, RecordTag,
@@ -45,7 +46,7 @@ class RecordWriter {
       this.view.setBigInt64(this.at, BigInt(field.int), true);
       this.at += 8;
     } else if ('str' in field) {
-      if (field.str.includes('\0')) throw new RangeError(`string contains a NUL byte: ${JSON.stringify(field.str)}`);
+      if (field.str.includes('\0')) throw new InvalidPlanError(`contains a NUL byte: ${JSON.stringify(field.str)}`, 'string');
       const body = this.encoder.encode(field.str + '\0');
       this.u32(body.length);
       this.put(body);
@@ -182,8 +183,8 @@ export const MAX_CPUS = 8192;
  * 64-bit words, as sched_setaffinity(2) reads an array of unsigned long.
  */
 export function cpuMask(cpus: readonly number[]): Uint8Array {
-  if (cpus.length === 0) throw new RangeError('plan.process.cpuAffinity: no CPU');
-  for (const c of cpus) if (!Number.isInteger(c) || c < 0 || c >= MAX_CPUS) throw new RangeError(`plan.process.cpuAffinity: CPU ${c} is out of range`);
+  if (cpus.length === 0) throw new InvalidPlanError('no CPU', 'plan.process.cpuAffinity');
+  for (const c of cpus) if (!Number.isInteger(c) || c < 0 || c >= MAX_CPUS) throw new InvalidPlanError(`CPU ${c} is out of range`, 'plan.process.cpuAffinity');
   const mask = new Uint8Array(Math.ceil((Math.max(...cpus) + 1) / 64) * 8);
   for (const c of cpus) mask[c >> 3]! |= 1 << (c & 7);
   return mask;
@@ -231,7 +232,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   for (const op of plan.ops) encodeOp(w, op);
 
   const p = plan.process;
-  if (p.argv.length === 0) throw new RangeError('plan.process: argv is empty');
+  if (p.argv.length === 0) throw new InvalidPlanError('is empty', 'plan.process.argv');
   w.record(RecordTag.EXECUTABLE, [str(p.executable ?? p.argv[0]!)]);
   w.record(RecordTag.ARGV, p.argv.map(str));
   w.record(RecordTag.ENV, p.env.map(str));
@@ -254,7 +255,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   }
   if (p.noNewPrivileges) w.record(RecordTag.NO_NEW_PRIVS, []);
   for (const program of p.seccompFilters ?? []) {
-    if (program.length === 0 || program.length % 8 !== 0) throw new RangeError('seccomp BPF length is not a positive multiple of 8');
+    if (program.length === 0 || program.length % 8 !== 0) throw new InvalidPlanError('length is not a positive multiple of 8', 'plan.process.seccompFilters');
     w.record(RecordTag.SECCOMP, [{ bytes: program }]);
   }
   if (p.seccompTiming === 'before-credentials') w.record(RecordTag.SECCOMP_EARLY, []);

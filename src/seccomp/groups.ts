@@ -3,6 +3,7 @@
 // skipped when compiling, so one table serves every architecture.
 // Every group of systemd 252 (Debian's 252.39: `systemd-analyze syscall-filter` on this machine);
 // an unknown `@group` is an error, never ignored.
+import { NsboxError } from '../errors.js';
 import { KNOWN_SYSCALLS } from './groups-known.js';
 
 export const SYSCALL_GROUPS: Readonly<Record<string, readonly string[]>> = {
@@ -110,7 +111,7 @@ export const SYSCALL_GROUPS: Readonly<Record<string, readonly string[]>> = {
   '@known': KNOWN_SYSCALLS,
 };
 
-export class UnknownSyscallGroupError extends Error {
+export class UnknownSyscallGroupError extends NsboxError {
   readonly code = 'UNKNOWN_SYSCALL_GROUP';
   constructor(readonly group: string) {
     super(`unknown system call group ${group}`);

@@ -4,6 +4,7 @@ import { koffi } from '../ffi/koffi.js';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NsboxError } from '../errors.js';
 import type { SystemCallAction } from '../sandbox/exec-settings.js';
 
 export const SCMP_ACT_ALLOW = 0x7fff0000;
@@ -14,7 +15,7 @@ export const NR_SCMP_ERROR = -1;
 /** enum scmp_filter_attr: the action for a system call of an architecture the filter lacks. */
 const SCMP_FLTATR_ACT_BADARCH = 2;
 
-export class SeccompCompileError extends Error {
+export class SeccompCompileError extends NsboxError {
   readonly code = 'SECCOMP_COMPILE';
   constructor(readonly step: string, readonly ret: number) {
     super(`libseccomp ${step} failed: ${ret}`);

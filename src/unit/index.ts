@@ -1,7 +1,7 @@
 // The unit layer's public surface, for src/index.ts to re-export.
 export type { UnitDiagnostic, DiagnosticSeverity } from './diagnostics.js';
 export { formatDiagnostic } from './diagnostics.js';
-export { UnitLoadError, UnitValueError } from './errors.js';
+export { UnitValueError } from './errors.js';
 export { lexUnitFile, type Assignment, type LexedFile } from './lexer.js';
 export { applyAssignments, type ParseResult } from './parse.js';
 export { loadUnit, loadUnitFile, readHostFacts, TEST_INSTANCE, type LoadedUnit, type LoadOptions, type LoadState } from './load.js';

@@ -6,6 +6,7 @@ import { parseCpuList } from '../../../src/nspawn/cpu-affinity.js';
 import { parseNspawnArgs } from '../../../src/nspawn/options.js';
 import { cpuMask } from '../../../src/plan/wire.js';
 import { describeStep } from '../../../src/plan/describe.js';
+import { InvalidPlanError } from '../../../src/errors.js';
 import { exitStatusForStep } from '../../../src/sandbox/exit-status.js';
 import { apply, cli, FILE, TRUSTED, UNTRUSTED } from './settings-fixtures.js';
 
@@ -55,8 +56,8 @@ test('cpuMask(): bit N of little-endian 64-bit words is CPU N; the plan step has
   assert.deepEqual([...cpuMask([0, 9])], [1, 2, 0, 0, 0, 0, 0, 0]);
   assert.equal(cpuMask([64]).length, 16);
   assert.equal(cpuMask([64])[8], 1);
-  assert.throws(() => cpuMask([]), RangeError);
-  assert.throws(() => cpuMask([8192]), RangeError);
+  assert.throws(() => cpuMask([]), InvalidPlanError);
+  assert.throws(() => cpuMask([8192]), InvalidPlanError);
   const plan = { namespaces: [], pidMode: 'none', ops: [], process: { argv: ['/x'], env: [], cwd: '/', terminal: { kind: 'inherit' }, cpuAffinity: [0, 2] } } as const;
   assert.equal(describeStep('CPU_AFFINITY', plan), 'set CPU affinity 0,2');
   assert.equal(exitStatusForStep('CPU_AFFINITY'), 'CPUAFFINITY');

@@ -1,0 +1,57 @@
+// Every error class nsbox throws, by its stable code: the one table a caller (or the other end of
+// a socket) goes by. test/unit/error-codes.test.ts checks that every class in src/ is listed under
+// its own code. rebuildError() turns a serialized error back into an instance of its class.
+import { HelperError, HelperProtocolError, InvalidPlanError, NsboxError, SandboxSetupError, TreeFileError, type SerializedError } from './errors.js';
+import { UnitValueError } from './unit/errors.js';
+import { ExecSetupError, EnvironmentFileMissingError } from './sandbox/errors.js';
+import {
+  CommandNotFoundError, NoInitError, NoSuchImageError, NotAnOsTreeError, NspawnSettingsError, NspawnUnsupportedError, NspawnUsageError,
+  TreeMissingError, UnknownUserError,
+} from './nspawn/errors.js';
+import { MachineBusyError } from './machines/registry.js';
+import { NotAServiceError, UnitNotLoadedError } from './service/errors.js';
+import { UnknownSyscallGroupError } from './seccomp/groups.js';
+import { SeccompCompileError } from './seccomp/libseccomp.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ErrorClass = abstract new (...args: any[]) => NsboxError;
+
+export const ERROR_CLASSES = {
+  SANDBOX_SETUP: SandboxSetupError,
+  HELPER: HelperError,
+  HELPER_PROTOCOL: HelperProtocolError,
+  INVALID_PLAN: InvalidPlanError,
+  TREE_FILE: TreeFileError,
+  UNIT_VALUE: UnitValueError,
+  EXEC_SETUP: ExecSetupError,
+  ENVIRONMENT_FILE_MISSING: EnvironmentFileMissingError,
+  NSPAWN_USAGE: NspawnUsageError,
+  NSPAWN_UNSUPPORTED: NspawnUnsupportedError,
+  NSPAWN_SETTINGS: NspawnSettingsError,
+  NSPAWN_TREE_MISSING: TreeMissingError,
+  NSPAWN_NOT_OS_TREE: NotAnOsTreeError,
+  NSPAWN_UNKNOWN_USER: UnknownUserError,
+  NSPAWN_NO_INIT: NoInitError,
+  NSPAWN_NO_SUCH_IMAGE: NoSuchImageError,
+  NSPAWN_COMMAND_NOT_FOUND: CommandNotFoundError,
+  MACHINE_BUSY: MachineBusyError,
+  UNIT_NOT_LOADED: UnitNotLoadedError,
+  NOT_A_SERVICE: NotAServiceError,
+  UNKNOWN_SYSCALL_GROUP: UnknownSyscallGroupError,
+  SECCOMP_COMPILE: SeccompCompileError,
+} as const satisfies Record<string, ErrorClass>;
+
+export type ErrorCode = keyof typeof ERROR_CLASSES;
+
+/**
+ * The error a SerializedError describes, as an instance of its own class (so `instanceof` and
+ * `code` work on the receiving side), with its message and fields. An unknown code is refused.
+ */
+export function rebuildError(serialized: SerializedError): NsboxError {
+  if (!Object.hasOwn(ERROR_CLASSES, serialized.code)) throw new HelperProtocolError(`unknown error code ${JSON.stringify(serialized.code)}`);
+  const cls = ERROR_CLASSES[serialized.code as ErrorCode];
+  // The class's constructor is not run: its parameters are the fields, already computed.
+  const err = Reflect.construct(Error, [serialized.message], cls) as NsboxError;
+  Object.assign(err, serialized.fields, { code: serialized.code, name: cls.name });
+  return err;
+}
