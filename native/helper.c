@@ -196,6 +196,7 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
 }
 
 static int report_fd_arg = -1;
+static int notify_relay_fd_arg = -1;
 
 static int parse_args(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
@@ -204,6 +205,9 @@ static int parse_args(int argc, char **argv) {
       if (n_extra_fds < 0 || n_extra_fds > 64) return -1;
     } else if (!strcmp(argv[i], "--legacy-mount-clone")) {
       ops_legacy_clone = 1;
+    } else if (!strncmp(argv[i], "--notify-relay-fd=", 18)) {
+      notify_relay_fd_arg = atoi(argv[i] + 18);
+      if (notify_relay_fd_arg < 3) return -1;
     } else if (!strncmp(argv[i], "--report-fd=", 12)) {
       report_fd_arg = atoi(argv[i] + 12);
       if (report_fd_arg < 3) return -1;
@@ -216,7 +220,7 @@ static int parse_args(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   if (parse_args(argc, argv) < 0) {
-    fputs("nsbox-helper: this program is run by nsbox; usage: nsbox-helper [--extra-fds=N] [--report-fd=N] 3<plan\n", stderr);
+    fputs("nsbox-helper: this program is run by nsbox; usage: nsbox-helper [--extra-fds=N] [--report-fd=N] [--notify-relay-fd=N] 3<plan\n", stderr);
     return 2;
   }
   /* A process handed over by Node arrives with Node's ignored signals (SIGPIPE): start clean. */
@@ -230,12 +234,20 @@ int main(int argc, char **argv) {
     close(report_fd_arg);
     report_init(report_fd);
   }
+  int notify_relay_fd = -1;
+  if (notify_relay_fd_arg >= 0) {
+    /* Above the report fd's 100, the supervisor's own: never the payload's. */
+    notify_relay_fd = fcntl(notify_relay_fd_arg, F_DUPFD_CLOEXEC, 110);
+    if (notify_relay_fd < 0 || fcntl(notify_relay_fd, F_SETFL, O_NONBLOCK) < 0) return 2;
+    close(notify_relay_fd_arg);
+  }
   /* Whatever else the caller left open (a shell's `200</etc`, a leaky parent) would stay open in
    * the supervisor and the reaper, where a payload could reach it through /proc/PID/fd. */
-  int keep[3 + 64 + 1] = { 0, 1, 2, PLAN_FD };
+  int keep[3 + 64 + 2] = { 0, 1, 2, PLAN_FD };
   size_t n_keep = 4;
   for (int i = 0; i < n_extra_fds; i++) keep[n_keep++] = FIRST_EXTRA_FD + i;
   keep[n_keep++] = report_fd; /* >= 100: above the extra fds, so keep stays ascending */
+  keep[n_keep++] = notify_relay_fd; /* >= 110 */
   close_fds_except(keep, n_keep);
 
   static struct plan plan;
@@ -315,7 +327,8 @@ int main(int argc, char **argv) {
   for (int i = 0; i < n_extra_fds; i++) close(FIRST_EXTRA_FD + i);
   struct supervision s = {
     .child = child, .status_fd = status[0], .pty_master = relay ? pty.master : -1,
-    .relay_input = plan.console == CONSOLE_PTY, .notify_fd = notify_fd, .settings = &plan.supervisor,
+    .relay_input = plan.console == CONSOLE_PTY, .notify_fd = notify_fd,
+    .notify_relay_fd = notify_relay_fd, .settings = &plan.supervisor,
   };
   supervise(&s, &waited);
 }

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/uio.h>
+#include <stdint.h>
 #include <unistd.h>
 
 static int fill_address(struct sockaddr_un *addr, socklen_t *len, const char *path) {
@@ -32,7 +34,8 @@ int notify_bind(const char *path) {
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return -errno;
   /* Only root may send, as with nspawn's socket (srwxr-xr-x). */
-  if (bind(fd, (struct sockaddr *)&addr, len) < 0 || chmod(path, 0755) < 0) {
+  int on = 1; /* the sender's pid arrives with each datagram, for NotifyAccess= */
+  if (bind(fd, (struct sockaddr *)&addr, len) < 0 || chmod(path, 0755) < 0 || setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0) {
     ret = -errno;
     close(fd);
     return ret;
@@ -51,12 +54,40 @@ static int says_ready(const char *msg, size_t n) {
   return 0;
 }
 
-int notify_drain(int fd) {
+/* One record on the relay: u32 length, i32 sender pid (0 if unknown), the datagram's bytes. Best
+ * effort and never blocking: a reader that stopped reading must not stall the supervisor. */
+static void relay(int relay_fd, const char *msg, size_t n, pid_t sender) {
+  struct { uint32_t len; int32_t pid; } head = { (uint32_t)n, (int32_t)sender };
+  struct iovec iov[2] = { { &head, sizeof head }, { (void *)msg, n } };
+  ssize_t ret;
+  do ret = writev(relay_fd, iov, 2); while (ret < 0 && errno == EINTR);
+}
+
+int notify_drain(int fd, int relay_fd) {
   char msg[4096];
+  union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(struct ucred))]; } control;
   int ready = 0;
-  ssize_t n;
-  while ((n = recv(fd, msg, sizeof msg, MSG_DONTWAIT)) >= 0 || errno == EINTR)
+  for (;;) {
+    struct iovec iov = { msg, sizeof msg };
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf };
+    ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    pid_t sender = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+        struct ucred cred;
+        memcpy(&cred, CMSG_DATA(c), sizeof cred);
+        sender = cred.pid;
+      } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+        /* sd_pid_notify_with_fds(): nobody here keeps fds; close what arrived. */
+        int *fds = (int *)CMSG_DATA(c);
+        for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) close(fds[i]);
+      }
+    }
     if (n > 0 && says_ready(msg, (size_t)n)) ready = 1;
+    if (n > 0 && relay_fd >= 0) relay(relay_fd, msg, (size_t)n, sender);
+  }
   return ready;
 }
 

@@ -110,7 +110,7 @@ _Noreturn void supervise(const struct supervision *s, const sigset_t *waited) {
     if (poll(fds, n, -1) < 0 && errno != EINTR) continue;
     if (n > 2 && console_handle(&console, fds + 2, n - 2) == CONSOLE_ESCAPED) kill(s->child, SIGKILL);
     /* Read even when readiness was passed on already: a full socket would block the payload. */
-    if ((fds[1].revents & POLLIN) && notify_drain(s->notify_fd) && !ready_passed) {
+    if ((fds[1].revents & POLLIN) && notify_drain(s->notify_fd, s->notify_relay_fd) && !ready_passed) {
       notify_outer_ready();
       ready_passed = 1;
     }

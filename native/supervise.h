@@ -13,6 +13,7 @@ struct supervision {
   int pty_master;  /* relayed to stdio when >= 0 */
   int relay_input; /* stdin -> pty too (not for a read-only console) */
   int notify_fd;   /* the payload's sd_notify socket, or -1 */
+  int notify_relay_fd; /* where its datagrams are relayed to the caller (spawn()), or -1 */
   const struct supervisor *settings;
 };
 

@@ -7,17 +7,20 @@ import { encodePlan } from '../plan/wire.js';
 import { HelperError } from '../errors.js';
 import { helperPath } from './helper-path.js';
 import { decodeReports, setupError } from './reports.js';
+import { notifyMessages } from './notify-relay.js';
 import type { ExitStatus, SandboxProcess, SpawnOptions, StdioSetting } from './types.js';
 
 function stdioOf(options: SpawnOptions): StdioOptions {
   const s = options.stdio ?? 'pipe';
   const three: readonly StdioSetting[] = typeof s === 'object' ? s : [s, s, s];
-  return [...three, 'pipe', 'pipe', ...(options.extraFds ?? [])];
+  return [...three, 'pipe', 'pipe', ...(options.extraFds ?? []), ...(options.notifications ? ['pipe' as const] : [])];
 }
 
 export async function spawn(plan: Plan, options: SpawnOptions = {}): Promise<SandboxProcess> {
   const wire = encodePlan(plan);
-  const args = [`--extra-fds=${options.extraFds?.length ?? 0}`, '--report-fd=4'];
+  const nExtra = options.extraFds?.length ?? 0;
+  const args = [`--extra-fds=${nExtra}`, '--report-fd=4'];
+  if (options.notifications) args.push(`--notify-relay-fd=${5 + nExtra}`);
   // Tests run the helper's pre-6.15 mount path on newer kernels too (it is what Debian 12's 6.1 takes).
   if (process.env['NSBOX_LEGACY_MOUNT_CLONE'] === '1') args.push('--legacy-mount-clone');
   // Without NOTIFY_SOCKET: the helper sends READY=1 there (nspawn's readiness, for a manager that
@@ -27,6 +30,7 @@ export async function spawn(plan: Plan, options: SpawnOptions = {}): Promise<San
   const child = spawnProcess(helperPath, args, { stdio: stdioOf(options), env });
   const planStream = child.stdio[3] as Writable;
   const reportStream = child.stdio[4] as Readable;
+  const relayStream = options.notifications ? (child.stdio[5 + nExtra] as Readable) : undefined;
 
   const exited = new Promise<ExitStatus>((resolve, reject) => {
     child.once('error', (err) => reject(new HelperError(`cannot start the helper: ${err.message}`, helperPath)));
@@ -64,6 +68,7 @@ export async function spawn(plan: Plan, options: SpawnOptions = {}): Promise<San
     stdout: child.stdout,
     stderr: child.stderr,
     exited,
+    ...(relayStream ? { notifications: notifyMessages(relayStream) } : {}),
     kill: (signal = 'SIGTERM') => child.kill(signal),
   };
 }

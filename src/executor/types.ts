@@ -1,5 +1,6 @@
 // The public shape of a running sandbox, as returned by spawn().
 import type { Readable, Writable } from 'node:stream';
+import type { NotifyMessage } from './notify-relay.js';
 
 export type ExitStatus =
   | { readonly kind: 'exited'; readonly code: number }
@@ -12,6 +13,11 @@ export interface SpawnOptions {
   readonly stdio?: StdioSetting | readonly [StdioSetting, StdioSetting, StdioSetting];
   /** Extra fds passed to the payload as 3, 4, ... (they keep their order). */
   readonly extraFds?: readonly number[];
+  /**
+   * Relay what the payload sends to the plan's notify socket (plan.supervisor.notify) as
+   * `notifications`. Without it, the helper only passes READY=1 on to its own NOTIFY_SOCKET.
+   */
+  readonly notifications?: boolean;
 }
 
 export interface SandboxProcess {
@@ -24,6 +30,8 @@ export interface SandboxProcess {
   readonly stderr: Readable | null;
   /** Resolves once the payload has ended, with its exit code or the signal that killed it. */
   readonly exited: Promise<ExitStatus>;
+  /** The payload's sd_notify messages, with `notifications: true`; ends when the payload does. */
+  readonly notifications?: AsyncIterable<NotifyMessage>;
   /** Sends a signal; the helper forwards it to the payload. Returns false when already gone. */
   kill(signal?: NodeJS.Signals | number): boolean;
 }
