@@ -10,7 +10,7 @@ import { mountListOps } from './mount-ops.js';
 import { resolveCredentials, lookupUser, type UserDatabase, type ResolvedCredentials } from './credentials.js';
 import { DEFAULT_PATH, mergeEnvironment, passEnvironment, unsetEnvironment, userEnvironment } from './environment.js';
 import { parseEnvironmentFile } from './env-file.js';
-import { expandArgv } from './expand-argv.js';
+import { expandArgv } from '../unit/env-expand.js';
 import { processCapabilities } from './capabilities.js';
 import { seccompPolicy, type SeccompPolicy } from './seccomp-policy.js';
 import { simplifyPath } from './paths.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeEnvironment, unsetEnvironment, passEnvironment, userEnvironment } from '../../../src/sandbox/environment.js';
 import { parseEnvironmentFile } from '../../../src/sandbox/env-file.js';
-import { expandArgv, expandWord } from '../../../src/sandbox/expand-argv.js';
+import { expandArgv, expandWord } from '../../../src/unit/env-expand.js';
 
 test('mergeEnvironment() lets later assignments win', () => {
   assert.deepEqual(mergeEnvironment(['A=1', 'B=2'], ['A=3']), ['A=3', 'B=2']);
