@@ -1,7 +1,7 @@
 // Why a command cannot start, as systemd would report it: each error carries systemd's exit
 // status (e.g. 217/USER), so the manager can record the same result systemd shows.
 import { NsboxError } from '../errors.js';
-import type { ExitStatusName } from './exit-status.js';
+import type { ExitStatusName } from '../unit/exit-status.js';
 
 /** A start-time failure with systemd's exit status (the child never execs). */
 export class ExecSetupError extends NsboxError {

@@ -1,7 +1,8 @@
-// Exit status names (systemd.exec(5) "Process Exit Codes"): used by SuccessExitStatus= and friends
-// and to render results like `226/NAMESPACE`.
+// Exit status names (systemd.exec(5) "Process Exit Codes"; `systemd-analyze exit-status`), once:
+// SuccessExitStatus= and friends read them, failures between fork and exec map to them
+// (sandbox/exit-status.ts), and results render as `226/NAMESPACE`.
 
-export const EXIT_STATUS_NAMES: Readonly<Record<string, number>> = {
+export const EXIT_STATUS = {
   SUCCESS: 0, FAILURE: 1, INVALIDARGUMENT: 2, NOTIMPLEMENTED: 3, NOPERMISSION: 4, NOTINSTALLED: 5,
   NOTCONFIGURED: 6, NOTRUNNING: 7,
   USAGE: 64, DATAERR: 65, NOINPUT: 66, NOUSER: 67, NOHOST: 68, UNAVAILABLE: 69, SOFTWARE: 70, OSERR: 71,
@@ -14,10 +15,18 @@ export const EXIT_STATUS_NAMES: Readonly<Record<string, number>> = {
   RUNTIME_DIRECTORY: 233, CHOWN: 235, SMACK_PROCESS_LABEL: 236, KEYRING: 237, STATE_DIRECTORY: 238,
   CACHE_DIRECTORY: 239, LOGS_DIRECTORY: 240, CONFIGURATION_DIRECTORY: 241, NUMA_POLICY: 242,
   CREDENTIALS: 243, BPF: 245,
-};
+} as const;
 
-/** `226/NAMESPACE` style, as systemctl status prints results. */
-export function formatExitStatus(status: number): string {
-  const name = Object.entries(EXIT_STATUS_NAMES).find(([, n]) => n === status && n >= 200)?.[0];
-  return name ? `${status}/${name}` : String(status);
+export type ExitStatusName = keyof typeof EXIT_STATUS;
+
+/** By name, for values read from unit files (any string may be asked). */
+export const EXIT_STATUS_NAMES: Readonly<Record<string, number>> = EXIT_STATUS;
+
+const BY_CODE = new Map<number, ExitStatusName>(Object.entries(EXIT_STATUS).map(([name, code]) => [code, name as ExitStatusName]));
+
+/** `226/NAMESPACE` for systemd's own statuses (200 and up); other codes as plain numbers. */
+export function formatExitStatus(status: number | ExitStatusName): string {
+  const code = typeof status === 'number' ? status : EXIT_STATUS[status];
+  const name = BY_CODE.get(code);
+  return name !== undefined && code >= 200 ? `${code}/${name}` : String(code);
 }

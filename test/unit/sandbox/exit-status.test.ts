@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exitStatusForStep, formatExitStatus } from '../../../src/sandbox/exit-status.js';
+import { exitStatusForStep } from '../../../src/sandbox/exit-status.js';
+import { formatExitStatus } from '../../../src/unit/exit-status.js';
 
 test('exitStatusForStep() gives systemd\'s statuses for the helper\'s steps', () => {
   assert.equal(formatExitStatus(exitStatusForStep('OP')), '226/NAMESPACE');
