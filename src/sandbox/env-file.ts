@@ -3,9 +3,9 @@
 // '...' literal, "..." with \" \\ \` \$ escapes, backslash-newline continuation, and invalid
 // names ignored (reported). The edge reads the file; this only parses its text.
 import type { SandboxDiagnostic } from './errors.js';
+import { isValidEnvName } from '../unit/exec-values.js';
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const isValidEnvName = (name: string): boolean => NAME.test(name);
+export { isValidEnvName };
 
 const DOUBLE_QUOTE_ESCAPABLE = new Set(['"', '\\', '`', '$']);
 const isBlank = (c: string): boolean => c === ' ' || c === '\t';

@@ -1,11 +1,9 @@
 // Path algebra on absolute, already simplified paths, component-wise as systemd's path_compare()
 // and path_startswith() do: "/a/b" sorts after "/a" and before "/ab", and "/ab" is not under "/a".
 
-/** Collapses `//` and `.` and drops a trailing slash; '' and '/' give '/'. */
-export function simplifyPath(path: string): string {
-  const parts = path.split('/').filter((c) => c !== '' && c !== '.');
-  return `/${parts.join('/')}`;
-}
+import { simplifyPath } from '../unit/exec-values.js';
+
+export { simplifyPath };
 
 const components = (path: string): string[] => path.split('/').filter((c) => c !== '');
 

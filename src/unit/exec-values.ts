@@ -11,7 +11,7 @@ export function isNormalizedAbsolutePath(p: string): boolean {
   return p.startsWith('/') && !/(^|\/)\.\.?(\/|$)/.test(p) && p.length <= 4096;
 }
 
-/** path_simplify(): collapses `//` and `/./`, drops a trailing slash. */
+/** path_simplify(): collapses `//` and `/./`, drops a trailing slash; '' and '/' give '/'. */
 export function simplifyPath(p: string): string {
   const parts = p.split('/').filter((x) => x !== '' && x !== '.');
   return `/${parts.join('/')}`;
@@ -149,7 +149,12 @@ export function parseSystemCallAction(value: string): SystemCallAction {
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const isValidEnvName = (s: string): boolean => ENV_NAME.test(s) && s.length <= 4096;
+/**
+ * env_name_is_valid(): bash's name characters, not starting with a digit, and no longer than an
+ * assignment can be (ARG_MAX less `=` and the NUL; Linux's ARG_MAX with the default 8 MiB stack).
+ */
+const MAX_ENV_NAME = 2 * 1024 * 1024 - 2;
+export const isValidEnvName = (s: string): boolean => s.length <= MAX_ENV_NAME && ENV_NAME.test(s);
 
 /** env_assignment_is_valid(): `NAME=VALUE` with a valid name and no control characters. */
 export function isValidEnvAssignment(s: string): boolean {
