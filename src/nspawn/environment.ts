@@ -2,7 +2,7 @@
 // container= is what makes systemd (and other inits) behave as in a container; any value works,
 // and "nsbox" tells them who the manager is (systemd-detect-virt reports "container-other").
 import { NspawnUsageError } from './errors.js';
-import { DEFAULT_PATH } from './tree.js';
+import { DEFAULT_PATH } from '../plan/default-path.js';
 
 export interface EnvironmentInput {
   readonly containerUuid: string;

@@ -3,6 +3,7 @@
 import { CommandNotFoundError, NoInitError, NotAnOsTreeError, TreeMissingError } from './errors.js';
 import type { NspawnOptions } from './options.js';
 import type { TreeFacts } from './facts.js';
+import { DEFAULT_PATH } from '../plan/default-path.js';
 
 export const OS_RELEASE_PATHS = ['/etc/os-release', '/usr/lib/os-release'] as const;
 /** nspawn 252 tries these in order for -b. */
@@ -12,7 +13,6 @@ export const SYSTEMD_PATHS = ['/usr/lib/systemd/systemd', '/lib/systemd/systemd'
 export const SHELL_CANDIDATES = ['/usr/bin/bash', '/bin/bash', '/usr/bin/sh', '/bin/sh'] as const;
 /** Directories a merged-/usr tree has as symlinks into /usr. */
 export const MERGED_USR_DIRS = ['bin', 'sbin', 'lib', 'lib64'] as const;
-export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const searchPath = (options: NspawnOptions): string =>
   options.setenv.find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;

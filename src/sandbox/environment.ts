@@ -2,10 +2,12 @@
 // the manager's own (PATH ...), the user's (HOME, USER, LOGNAME, SHELL), PassEnvironment=,
 // Environment=, then EnvironmentFile= (so files override Environment= whatever the line order);
 // last, UnsetEnvironment= takes out names, or exact NAME=VALUE assignments only.
+import { DEFAULT_PATH } from '../plan/default-path.js';
 import { isValidEnvName } from './env-file.js';
 
 /** systemd 252 as built by Debian (split /usr): the system manager's default PATH. */
-export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** The manager's PATH assignment when it has no environment of its own. */
+export const DEFAULT_PATH_ASSIGNMENT = `PATH=${DEFAULT_PATH}`;
 
 const nameOf = (assignment: string): string => {
   const eq = assignment.indexOf('=');

@@ -8,7 +8,7 @@ import { EnvironmentFileMissingError, type SandboxDiagnostic } from './errors.js
 import { collectMountEntries, dropMountedApiEntries, needsMountNamespace, normalizeMountList, type PrivateTmpDirs } from './mount-list.js';
 import { mountListOps } from './mount-ops.js';
 import { resolveCredentials, lookupUser, type UserDatabase, type ResolvedCredentials } from './credentials.js';
-import { DEFAULT_PATH, mergeEnvironment, passEnvironment, unsetEnvironment, userEnvironment } from './environment.js';
+import { DEFAULT_PATH_ASSIGNMENT, mergeEnvironment, passEnvironment, unsetEnvironment, userEnvironment } from './environment.js';
 import { parseEnvironmentFile } from './env-file.js';
 import { expandArgv } from '../unit/env-expand.js';
 import { processCapabilities } from './capabilities.js';
@@ -103,7 +103,7 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
   const files = environmentFromFiles(settings, facts.environmentFiles ?? {});
   diagnostics.push(...files.diagnostics);
   const env = unsetEnvironment(mergeEnvironment(
-    facts.managerEnvironment ?? [DEFAULT_PATH],
+    facts.managerEnvironment ?? [DEFAULT_PATH_ASSIGNMENT],
     userEnvironment(creds?.user ? { userName: creds.user.name, home: creds.user.home, shell: creds.user.shell } : undefined),
     passEnvironment(settings.passEnvironment, facts.hostEnvironment ?? {}),
     settings.environment,

@@ -6,7 +6,7 @@ export { lexUnitFile, type Assignment, type LexedFile } from './lexer.js';
 export { applyAssignments, type ParseResult } from './parse.js';
 export { loadUnit, loadUnitFile, readHostFacts, TEST_INSTANCE, type LoadedUnit, type LoadOptions, type LoadState } from './load.js';
 export { unitSearchPath, dropInDirectories, SYSTEM_UNIT_PATH } from './search-path.js';
-export { expandSpecifiers, defaultHostFacts, type HostFacts, type SpecifierContext } from './specifiers.js';
+export { expandSpecifiers, defaultUnitHostFacts, type UnitHostFacts, type SpecifierContext } from './specifiers.js';
 export { parseExecLine, resolveCommandPath, DEFAULT_EXEC_SEARCH_PATH } from './exec-line.js';
 export { expandArgv, expandWord } from './env-expand.js';
 export { parseUnitName, escapeUnitName, escapeUnitPath, unescapeUnitName, type UnitName, type UnitType } from './unit-name.js';

@@ -11,7 +11,7 @@ import { lexUnitFile, type LexedFile } from './lexer.js';
 import { applyAssignments } from './parse.js';
 import { dropInDirectories, selectDropIns, unitSearchPath } from './search-path.js';
 import { defaultUnitSettings, type UnitSettings } from './settings.js';
-import { defaultHostFacts, ROOT_USER, type HostFacts } from './specifiers.js';
+import { defaultUnitHostFacts, ROOT_USER, type UnitHostFacts } from './specifiers.js';
 import { instantiate, isTemplate, parseUnitName, templateOf, type UnitName } from './unit-name.js';
 import { verifyUnit } from './verify.js';
 
@@ -23,7 +23,7 @@ export interface LoadOptions {
   /** Extra directories searched first (systemd-analyze verify adds the file's directory). */
   readonly extraSearchPath?: readonly string[];
   /** Facts for specifiers; gathered from the root (or host) when absent. */
-  readonly host?: HostFacts;
+  readonly host?: UnitHostFacts;
 }
 
 export type LoadState = 'loaded' | 'not-found' | 'masked' | 'bad-setting' | 'invalid-name';
@@ -208,7 +208,7 @@ function parseEnvFile(text: string | undefined): Record<string, string> {
 }
 
 /** Facts specifiers need, read from the tree at `root` (the host's kernel facts regardless). */
-export async function readHostFacts(root?: string): Promise<HostFacts> {
+export async function readHostFacts(root?: string): Promise<UnitHostFacts> {
   const osRelease = parseEnvFile((await readText(rooted(root, '/etc/os-release'))) ?? (await readText(rooted(root, '/usr/lib/os-release'))));
   const machineInfo = parseEnvFile(await readText(rooted(root, '/etc/machine-info')));
   const passwdRoot = (await readText(rooted(root, '/etc/passwd')))?.split('\n').find((l) => l.startsWith('root:'))?.split(':');
@@ -217,7 +217,7 @@ export async function readHostFacts(root?: string): Promise<HostFacts> {
   const bootId = (await readText('/proc/sys/kernel/random/boot_id'))?.trim().replace(/-/g, '');
   const prettyHostname = machineInfo['PRETTY_HOSTNAME'];
   return {
-    ...defaultHostFacts,
+    ...defaultUnitHostFacts,
     hostname,
     ...(prettyHostname ? { prettyHostname } : {}),
     ...(machineId ? { machineId } : {}),

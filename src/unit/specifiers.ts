@@ -13,7 +13,7 @@ export interface UserRecord {
   readonly shell: string;
 }
 
-export interface HostFacts {
+export interface UnitHostFacts {
   readonly hostname: string;
   /** PRETTY_HOSTNAME from /etc/machine-info; %q falls back to the hostname. */
   readonly prettyHostname?: string;
@@ -29,7 +29,7 @@ export interface HostFacts {
 
 export const ROOT_USER: UserRecord = { name: 'root', uid: 0, group: 'root', gid: 0, home: '/root', shell: '/bin/sh' };
 
-export const defaultHostFacts: HostFacts = {
+export const defaultUnitHostFacts: UnitHostFacts = {
   hostname: 'localhost',
   architecture: 'x86-64',
   kernelRelease: '',
@@ -41,7 +41,7 @@ export interface SpecifierContext {
   readonly unitName: string;
   /** The unit file (the template's file for an instance); %y and %Y. */
   readonly fragmentPath?: string;
-  readonly host: HostFacts;
+  readonly host: UnitHostFacts;
 }
 
 function resolveOne(c: string, ctx: SpecifierContext): string | undefined {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expandSpecifiers, type HostFacts } from '../../../src/unit/specifiers.js';
+import { expandSpecifiers, type UnitHostFacts } from '../../../src/unit/specifiers.js';
 
-export const host: HostFacts = {
+export const host: UnitHostFacts = {
   hostname: 'vm.example.org',
   machineId: '0123456789abcdef0123456789abcdef',
   bootId: 'fedcba9876543210fedcba9876543210',
