@@ -3,7 +3,7 @@
 // environment, the EnvironmentFile= contents and a seccomp compiler.
 import type { Capabilities, NamespaceKind, Op, Plan, ProcessSettings } from '../plan/types.js';
 import type { ExecSettings } from './exec-settings.js';
-import type { ExecCommand } from './command.js';
+import type { ExecCommand } from '../unit/exec-command.js';
 import { EnvironmentFileMissingError, type SandboxDiagnostic } from './errors.js';
 import { collectMountEntries, dropMountedApiEntries, needsMountNamespace, normalizeMountList, type PrivateTmpDirs } from './mount-list.js';
 import { mountListOps } from './mount-ops.js';

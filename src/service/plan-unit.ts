@@ -5,7 +5,7 @@
 import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plan } from '../plan/types.js';
-import type { CommandKind, ExecCommand } from '../sandbox/command.js';
+import { COMMAND_KINDS, type CommandKind, type ExecCommand } from '../unit/exec-command.js';
 import { EnvironmentFileMissingError, ExecSetupError, type SandboxDiagnostic } from '../sandbox/errors.js';
 import type { ExecSettings } from '../sandbox/exec-settings.js';
 import type { PrivateTmpDirs } from '../sandbox/mount-list.js';
@@ -29,10 +29,7 @@ export interface PlanUnitOptions {
   readonly privateTmpDirs?: PrivateTmpDirs;
 }
 
-/** Exec*= settings in the order systemd runs them. */
-export const COMMAND_KINDS: readonly CommandKind[] = [
-  'ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost',
-];
+export { COMMAND_KINDS };
 
 export interface PlannedCommand {
   readonly command: ExecCommand;

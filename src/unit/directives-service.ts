@@ -1,5 +1,5 @@
 // [Service] directives (systemd.service(5)) other than the exec context.
-import type { CommandKind, ExecCommand } from '../sandbox/command.js';
+import type { CommandKind, ExecCommand } from './exec-command.js';
 import { UnitValueError } from './errors.js';
 import { bool, on, scalar, type AnyDirective, type DirectiveContext } from './directive.js';
 import { parseExecLine } from './exec-line.js';

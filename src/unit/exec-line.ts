@@ -1,6 +1,6 @@
 // Exec*= lines (systemd.service(5) "Command lines"): several commands separated by a lone `;`,
 // special prefixes on the executable, quoting and C escapes, specifiers resolved per word.
-import type { CommandKind, CommandPrefixes, ExecCommand } from '../sandbox/command.js';
+import type { CommandKind, CommandPrefixes, ExecCommand } from './exec-command.js';
 import { UnitValueError } from './errors.js';
 import { nextWord, type WordCursor } from './words.js';
 

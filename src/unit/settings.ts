@@ -1,7 +1,7 @@
 // The typed model of a loaded unit: [Unit], [Service], [Install] and the exec context (the
 // sandbox's ExecSettings). Directives systemd knows but nsbox does not model are kept verbatim in
 // `other`, so nothing is lost and `analyze verify` stays quiet about them.
-import type { ExecCommand } from '../sandbox/command.js';
+import type { ExecCommand } from './exec-command.js';
 import { defaultExecSettings, type ExecSettings } from '../sandbox/exec-settings.js';
 import type { Usec } from './values.js';
 

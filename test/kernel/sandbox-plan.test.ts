@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { run } from '../../src/executor/run.js';
 import { planCommand, type PlanFacts } from '../../src/sandbox/plan-command.js';
 import { defaultExecSettings, type ExecSettings } from '../../src/sandbox/exec-settings.js';
-import { noPrefixes } from '../../src/sandbox/command.js';
+import { noPrefixes } from '../../src/unit/exec-command.js';
 import type { UserDatabase } from '../../src/sandbox/credentials.js';
 import { SandboxSetupError } from '../../src/errors.js';
 import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { run } from '../../src/executor/run.js';
 import { planCommand } from '../../src/sandbox/plan-command.js';
 import { defaultExecSettings, type ExecSettings } from '../../src/sandbox/exec-settings.js';
-import { noPrefixes } from '../../src/sandbox/command.js';
+import { noPrefixes } from '../../src/unit/exec-command.js';
 import { compileSeccompFilters } from '../../src/seccomp/compile.js';
 import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';

@@ -12,7 +12,7 @@ import { loadUnit, readHostFacts, type LoadedUnit } from '../../src/unit/index.j
 import { effectiveServiceType } from '../../src/unit/settings.js';
 import { formatTimeSpan } from '../../src/unit/values.js';
 import { capabilityName } from '../../src/plan/capabilities.js';
-import type { ExecCommand } from '../../src/sandbox/command.js';
+import type { ExecCommand } from '../../src/unit/exec-command.js';
 
 const isRoot = process.getuid?.() === 0;
 const SYSTEMD = '/lib/systemd/systemd';

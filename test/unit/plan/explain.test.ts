@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { explainPlan } from '../../../src/plan/explain.js';
 import { planCommand } from '../../../src/sandbox/plan-command.js';
 import { defaultExecSettings } from '../../../src/sandbox/exec-settings.js';
-import { noPrefixes } from '../../../src/sandbox/command.js';
+import { noPrefixes } from '../../../src/unit/exec-command.js';
 
 const db = { user: () => undefined, group: () => undefined, memberships: () => [] };
 const explain = (over: Partial<typeof defaultExecSettings>): string =>

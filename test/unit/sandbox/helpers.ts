@@ -1,6 +1,6 @@
 // Shared builders for the sandbox unit tests.
 import { defaultExecSettings, type ExecSettings, type PathSetting } from '../../../src/sandbox/exec-settings.js';
-import { noPrefixes, type CommandKind, type CommandPrefixes, type ExecCommand } from '../../../src/sandbox/command.js';
+import { noPrefixes, type CommandKind, type CommandPrefixes, type ExecCommand } from '../../../src/unit/exec-command.js';
 import type { UserDatabase, UserRecord, GroupRecord } from '../../../src/sandbox/credentials.js';
 
 export const settings = (over: Partial<ExecSettings> = {}): ExecSettings => ({ ...defaultExecSettings, ...over });

@@ -1,10 +1,11 @@
 // The command the planner builds a plan for: one Exec*= line as the unit parser read it.
 // Kept minimal and structural so the parser's own exec-line type can be passed as is.
 
+/** The Exec*= settings, in the order systemd runs them. */
+export const COMMAND_KINDS = ['ExecCondition', 'ExecStartPre', 'ExecStart', 'ExecStartPost', 'ExecReload', 'ExecStop', 'ExecStopPost'] as const;
+
 /** Which Exec*= setting the command came from; RootDirectoryStartOnly= depends on it. */
-export type CommandKind =
-  | 'ExecCondition' | 'ExecStartPre' | 'ExecStart' | 'ExecStartPost'
-  | 'ExecReload' | 'ExecStop' | 'ExecStopPost';
+export type CommandKind = (typeof COMMAND_KINDS)[number];
 
 /** The prefixes of an Exec line (systemd.service(5), "Table 1. Special executable prefixes"). */
 export interface CommandPrefixes {
