@@ -9,6 +9,7 @@ const LOADERS: Readonly<Record<Verb, () => Promise<VerbMain>>> = {
   nspawn: async () => (await import('./nspawn.js')).main,
   demo: async () => (await import('./demo.js')).main,
   analyze: async () => (await import('./analyze.js')).main,
+  'detect-virt': async () => (await import('./detect-virt.js')).main,
 };
 
 const isVerb = (word: string): word is Verb => Object.hasOwn(LOADERS, word);

@@ -4,6 +4,7 @@ export const VERBS = {
   nspawn: 'Spawn a command or boot an OS tree in a container',
   demo: 'Build a small busybox tree and run it in a container',
   analyze: 'Check unit files (verify) or show what a service\'s commands will see (plan)',
+  'detect-virt': 'Detect whether this runs in a container, a VM or a chroot',
 } as const;
 
 export type Verb = keyof typeof VERBS;
