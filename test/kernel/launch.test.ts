@@ -78,7 +78,8 @@ describe('the launch layer', { skip: needsRoot }, () => {
 
   test('a service command: runs in the service\'s own cgroup; kill(…, "all") reaches what it left running', async () => {
     const unitDir = mkdtempSync(join(tmpdir(), 'nsbox-launch-units-'));
-    const unit = 'nsbox-launch-test.service';
+    // Named per run: another checkout's suite may run this same test at the same time.
+    const unit = `nsbox-launch-${process.pid}.service`;
     writeFileSync(join(unitDir, unit), `[Service]\nRootDirectory=${tree.root}\nPrivateTmp=yes\nExecStart=/bin/sh -c 'sleep 300 & echo $$; cat /proc/self/cgroup; sleep 300'\n`);
     const privateTmp = createPrivateTmp(unit);
     const cgroup = createServiceCgroup(unit);
