@@ -17,7 +17,7 @@ if [ -n "$missing" ]; then
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2
 fi
-if [ ! -d node_modules/typescript ] || [ ! -d node_modules/koffi ] || [ ! -d node_modules/esbuild ]; then
+if [ ! -d node_modules/typescript ] || [ ! -d node_modules/koffi ] || [ ! -d node_modules/esbuild ] || [ ! -d node_modules/better-sqlite3 ]; then
   echo "bootstrap: installing npm packages" >&2
   npm install --no-audit --no-fund >&2
 fi

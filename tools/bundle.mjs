@@ -23,7 +23,7 @@ const common = {
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: ['koffi'],
+  external: ['koffi', 'better-sqlite3'],
   // import() of a verb becomes require(): a dynamic import would start the ESM loader.
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': META_URL },

@@ -1,0 +1,89 @@
+// The journal's store: entries survive a reopen, queries filter as journalctl's options do, the
+// size stays bounded, and nothing is lost in a burst.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JournalStore } from '../../../src/journal/store.js';
+import { formatCat, formatJson, formatShort } from '../../../src/journal/format.js';
+import type { NewJournalEntry } from '../../../src/journal/types.js';
+
+const entry = (message: string, over: Partial<NewJournalEntry> = {}): NewJournalEntry => ({
+  realtimeUs: 1_700_000_000_000_000, monotonicUs: 5, bootId: 'b1', priority: 6, message, ...over,
+});
+
+function withStore(fn: (path: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'nsbox-journal-'));
+  try {
+    fn(join(dir, 'journal.sqlite'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('entries survive closing and reopening, in order, with their fields', () => {
+  withStore((path) => {
+    const a = new JournalStore(path);
+    a.append([entry('one', { unit: 'a.service', pid: 10, invocationId: 'inv', identifier: 'sh' }), entry('two')]);
+    a.close();
+    const b = new JournalStore(path);
+    const all = b.query();
+    assert.deepEqual(all.map((e) => e.message), ['one', 'two']);
+    assert.deepEqual({ ...all[0], cursor: 0 }, { ...entry('one', { unit: 'a.service', pid: 10, invocationId: 'inv', identifier: 'sh' }), cursor: 0 });
+    assert.ok(all[1]!.cursor > all[0]!.cursor);
+    b.close();
+  });
+});
+
+test('queries: unit, priority, time range, boot, the last N, after a cursor', () => {
+  withStore((path) => {
+    const j = new JournalStore(path);
+    j.append([
+      entry('a1', { unit: 'a.service', priority: 3, realtimeUs: 100 }), entry('b1', { unit: 'b.service', realtimeUs: 200 }),
+      entry('a2', { unit: 'a.service', realtimeUs: 300, bootId: 'b2' }), entry('a3', { unit: 'a.service', priority: 7, realtimeUs: 400, bootId: 'b2' }),
+    ]);
+    const msgs = (q: Parameters<JournalStore['query']>[0]): string[] => j.query(q).map((e) => e.message);
+    assert.deepEqual(msgs({ unit: 'a.service' }), ['a1', 'a2', 'a3']);
+    assert.deepEqual(msgs({ unit: 'a.service', maxPriority: 6 }), ['a1', 'a2']);
+    assert.deepEqual(msgs({ sinceUs: 200, untilUs: 300 }), ['b1', 'a2']);
+    assert.deepEqual(msgs({ bootId: 'b2' }), ['a2', 'a3']);
+    assert.deepEqual(msgs({ unit: 'a.service', last: 2 }), ['a2', 'a3']);
+    const cursor = j.query({ last: 3 })[0]!.cursor;
+    assert.deepEqual(msgs({ afterCursor: cursor }), ['a2', 'a3']);
+    j.close();
+  });
+});
+
+test('the size stays bounded: the oldest entries go first', () => {
+  withStore((path) => {
+    const j = new JournalStore(path, 64 * 1024);
+    for (let batch = 0; batch < 20; batch++) j.append(Array.from({ length: 50 }, (_, i) => entry(`${batch}-${i}-${'x'.repeat(100)}`)));
+    assert.ok(j.sizeBytes <= 64 * 1024, `${j.sizeBytes}`);
+    const kept = j.query();
+    assert.ok(kept.length > 100 && kept.length < 1000, `${kept.length}`);
+    assert.match(kept.at(-1)!.message, /^19-49-/, 'the newest is kept');
+    j.close();
+  });
+});
+
+test('a burst of 20,000 lines in batches loses none', () => {
+  withStore((path) => {
+    const j = new JournalStore(path);
+    for (let batch = 0; batch < 40; batch++) j.append(Array.from({ length: 500 }, (_, i) => entry(`${batch * 500 + i}`, { unit: 'load.service' })));
+    const all = j.query({ unit: 'load.service' });
+    assert.equal(all.length, 20_000);
+    assert.ok(all.every((e, i) => e.message === String(i)));
+    j.close();
+  });
+});
+
+test('output modes: short, cat and json as journalctl prints them', () => {
+  const e = { ...entry('hello', { unit: 'a.service', pid: 42, identifier: 'greeter', invocationId: 'abc' }), cursor: 7 };
+  assert.match(formatShort(e, 'box'), /^[A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2} box greeter\[42\]: hello$/);
+  assert.equal(formatCat(e), 'hello');
+  assert.deepEqual(JSON.parse(formatJson(e, 'box')), {
+    __CURSOR: 'nsbox-7', __REALTIME_TIMESTAMP: '1700000000000000', __MONOTONIC_TIMESTAMP: '5', _BOOT_ID: 'b1', _HOSTNAME: 'box',
+    PRIORITY: '6', MESSAGE: 'hello', SYSLOG_IDENTIFIER: 'greeter', _PID: '42', _SYSTEMD_UNIT: 'a.service', _SYSTEMD_INVOCATION_ID: 'abc',
+  });
+});
