@@ -20,6 +20,10 @@ export interface KoffiLibrary {
 export interface Koffi {
   load(path: string): KoffiLibrary;
   readonly version: string;
+  /** The address of a Buffer's bytes, for a pointer inside a struct the kernel reads (bpf_attr). */
+  address(value: Uint8Array): bigint;
+  /** errno as the last foreign call left it. */
+  errno(): number;
 }
 
 const require = createRequire(import.meta.url);
