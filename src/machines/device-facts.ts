@@ -6,8 +6,8 @@ import type { BindSpec } from '../nspawn/options.js';
 import { ptsMajors, type BoundDevice } from '../nspawn/device-policy.js';
 
 /** glibc's gnu_dev_major/gnu_dev_minor on a 64-bit dev_t. */
-const major = (rdev: bigint): number => Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
-const minor = (rdev: bigint): number => Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
+export const major = (rdev: bigint): number => Number(((rdev >> 8n) & 0xfffn) | ((rdev >> 32n) & ~0xfffn));
+export const minor = (rdev: bigint): number => Number((rdev & 0xffn) | ((rdev >> 12n) & ~0xffn));
 
 function boundDevice(bind: BindSpec): BoundDevice | undefined {
   // A source inside the tree is the tree's own node: the tree cannot grant itself a device.

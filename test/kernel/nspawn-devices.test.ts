@@ -13,11 +13,12 @@ import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
 import { startNsbox } from './nspawn-cli.js';
+import { major, minor } from '../../src/machines/device-facts.js';
 
 /** The block device holding the host's root file system: "a disk". */
 function rootDisk(): [number, number] {
   const dev = statSync('/', { bigint: true }).dev;
-  return [Number(((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn)), Number((dev & 0xffn) | ((dev >> 12n) & ~0xffn))];
+  return [major(dev), minor(dev)];
 }
 
 /** Nodes the tree brings along: name, type, major, minor. */
