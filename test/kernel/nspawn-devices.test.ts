@@ -13,6 +13,7 @@ import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
 import { startNsbox } from './nspawn-cli.js';
+import { haveNspawn, nspawn } from './nspawn-reference.js';
 import { major, minor } from '../../src/machines/device-facts.js';
 
 /** The block device holding the host's root file system: "a disk". */
@@ -126,5 +127,13 @@ describe('the device policy, attacked from inside', { skip: needsRoot }, () => {
     assert.match(ro.stdout, /^read-open\n.*Operation not permitted\n$/);
     const rw = await run(open, {}, ['-P', '--bind=/dev/loop-control:/dev/extra']);
     assert.equal(rw.stdout, 'read-open\nwrite-open\n', rw.stderr);
+  });
+
+  test('systemd-nspawn 252 with --register=no --keep-unit sets no policy of its own (where nsbox is stricter)', { skip: !haveNspawn && 'systemd-nspawn not installed' }, async () => {
+    // nspawn leaves the policy to its scope or systemd-nspawn@.service; without either it has none.
+    const script = 'cat /sys/fs/cgroup/devices/devices.list; head -c1 /srv/nodes/loop0 >/dev/null && echo "read loop0: opened"; (exec 3>/srv/nodes/loop-control) && echo "open loop-control: opened"';
+    const r = await nspawn(tree.root, script, []);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'a *:* rwm\nread loop0: opened\nopen loop-control: opened\n');
   });
 });
