@@ -33,15 +33,19 @@ export class DevicePolicyError extends NsboxError {
 
 /** "a" denied, then the allow list, one rule per write (the kernel parses one per write). */
 export function applyV1DevicePolicy(dir: string, rules: readonly DeviceRule[]): string {
-  const write = (file: string, line: string): void => {
+  const write = (file: string, line: string, mayRefuse = false): void => {
     try {
       writeFileSync(`${dir}/${file}`, line);
     } catch (err) {
+      // A parent that does not allow a node itself (nsbox run from a unit with a DevicePolicy= of
+      // its own) refuses to pass it on: the container could not use it anyway, and the rest of the
+      // list still holds, as systemd goes on past such a line. Anything else fails the start.
+      if (mayRefuse && (err as NodeJS.ErrnoException).code === 'EPERM') return;
       throw new DevicePolicyError(dir, file, `"${line}": ${(err as Error).message}`);
     }
   };
   write('devices.deny', 'a');
-  for (const line of devicesAllowLines(rules)) write('devices.allow', line);
+  for (const line of devicesAllowLines(rules)) write('devices.allow', line, true);
   const payload = `${dir}/${DEVICES_PAYLOAD}`;
   try {
     mkdirSync(payload);

@@ -2,7 +2,7 @@
 // a cgroup2 directory of the test's own, and the typed errors when a step fails.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { needsRoot } from '../fixtures/plans.js';
@@ -55,5 +55,21 @@ describe('device policy at the edge', { skip: needsRoot }, () => {
       removeCgroupTree(dir);
     }
     assert.equal(existsSync(dir), false);
+  });
+
+  test('v1 under a parent with a policy of its own: the nodes it refuses are left out, the rest holds', { skip: !v1Devices && 'no v1 devices controller' }, () => {
+    const parent = join(v1Devices!, `nsbox-devtest-parent-${process.pid}`);
+    mkdirSync(parent);
+    try {
+      writeFileSync(`${parent}/devices.deny`, 'a');
+      writeFileSync(`${parent}/devices.allow`, 'c 1:3 rwm');
+      writeFileSync(`${parent}/devices.allow`, 'c 136:* rw');
+      mkdirSync(`${parent}/child`);
+      const payload = applyV1DevicePolicy(`${parent}/child`, containerDeviceRules([136]));
+      assert.equal(readFileSync(`${payload}/devices.list`, 'utf8'), 'c 1:3 rwm\nc 136:* rw\n');
+    } finally {
+      removeCgroupTree(parent);
+    }
+    assert.equal(existsSync(parent), false);
   });
 });
