@@ -12,6 +12,7 @@ import { MachineBusyError } from './machines/registry.js';
 import { NotAServiceError, UnitNotLoadedError } from './service/errors.js';
 import { UnknownSyscallGroupError } from './seccomp/groups.js';
 import { SeccompCompileError } from './seccomp/libseccomp.js';
+import { DevicePolicyError } from './cgroups/device-policy.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ErrorClass = abstract new (...args: any[]) => NsboxError;
@@ -39,6 +40,7 @@ export const ERROR_CLASSES = {
   NOT_A_SERVICE: NotAServiceError,
   UNKNOWN_SYSCALL_GROUP: UnknownSyscallGroupError,
   SECCOMP_COMPILE: SeccompCompileError,
+  DEVICE_POLICY: DevicePolicyError,
 } as const satisfies Record<string, ErrorClass>;
 
 export type ErrorCode = keyof typeof ERROR_CLASSES;

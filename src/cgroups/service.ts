@@ -18,7 +18,8 @@ export function createServiceCgroup(unitName: string): ServiceCgroup {
   // A valid unit name has no '/', so it is one directory, never a path out of the parent.
   if (parseUnitName(unitName) === undefined) throw new UnitValueError(`not a valid unit name: ${unitName}`, unitName);
   const host = detectCgroups();
-  const dirs = containerCgroupDirs(host, host.mode, unitName).map((d) => d.path);
+  // Tracking hierarchies only: a service's device access is DevicePolicy='s, not nspawn's list.
+  const dirs = containerCgroupDirs(host, host.mode, unitName).filter((d) => d.hierarchy !== 'devices').map((d) => d.path);
   createCgroupDirs(dirs);
   return { dirs, remove: () => removeCgroupDirs([...dirs].reverse()) };
 }

@@ -19,9 +19,11 @@ export interface KoffiLibrary {
 
 export interface Koffi {
   load(path: string): KoffiLibrary;
-  /** The errno of the last foreign call on this thread. */
-  errno(): number;
   readonly version: string;
+  /** The address of a Buffer's bytes, for a pointer inside a struct the kernel reads (bpf_attr). */
+  address(value: Uint8Array): bigint;
+  /** errno as the last foreign call left it. */
+  errno(): number;
 }
 
 const require = createRequire(import.meta.url);

@@ -11,9 +11,11 @@ import type { NspawnOptions } from '../nspawn/options.js';
 import { machineName, planNspawn, type NspawnPlan } from '../nspawn/plan.js';
 import { probePaths, treeHasSystemd } from '../nspawn/tree.js';
 import { createCgroupDirs, removeCgroupDirs } from '../cgroups/container.js';
+import { applyDevicePolicy } from '../cgroups/device-policy.js';
 import { detectCgroups } from '../cgroups/detect.js';
 import { compileCached } from '../seccomp/cache.js';
 import { compileSeccomp } from '../seccomp/compile.js';
+import { gatherDeviceFacts } from './device-facts.js';
 import { gatherHostFacts, gatherTreeFacts, newUuid } from './facts.js';
 import { findImage } from './images.js';
 import { MACHINES_DIR, registerMachine, unregisterMachine } from './registry.js';
@@ -70,6 +72,7 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     randomUuid: newUuid(),
     bootId: newUuid(),
     credentials: readCredentials(options.credentials),
+    devices: gatherDeviceFacts(options.binds),
     ...(registrationFile !== undefined ? { registrationFile } : {}),
   };
   // Plan first (it validates the tree and the user), so a refusal leaves nothing behind.
@@ -84,6 +87,8 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     removeCgroupDirs([...cgroupDirs].reverse());
   };
   try {
+    // Before the helper starts, so the payload never runs without it.
+    applyDevicePolicy(planned.devicePolicy.target, planned.devicePolicy.rules);
     if (registrationFile !== undefined) {
       registerMachine(
         { name: machine, class: 'container', directory, supervisorPid: p.supervisorPid, boot: options.boot, uuid: planned.containerUuid, cgroups: cgroupDirs, startedAt: new Date().toISOString() },

@@ -22,6 +22,17 @@ export const percent = (total: number, p: number): number => Math.floor((total *
 const ensureDir = (path: string): Op => ({ kind: 'mkdir', path: rootPath(path), mode: 0o755, parents: true });
 
 /**
+ * nspawn 252's mount table hides these behind an empty, mode-000, read-only file: they show the
+ * kernel's internals (symbol addresses, memory, timers, every key's description) or act on the
+ * whole host (sysrq-trigger). nspawn 252 binds /run/systemd/inaccessible/reg inside the container,
+ * which does not exist yet when it mounts /proc, so there the masks silently fail (seen on this
+ * machine: its containers read the host's /proc/keys); nsbox applies them (docs/compatibility.md).
+ */
+export const PROC_HIDDEN_FILES = ['kallsyms', 'kcore', 'keys', 'sysrq-trigger', 'timer_list'] as const;
+/** Hardware information and tunables, read-only (nspawn 252 does apply these). */
+export const PROC_READ_ONLY_DIRS = ['acpi', 'apm', 'asound', 'bus', 'fs', 'irq', 'scsi'] as const;
+
+/**
  * /proc, with the kernel's knobs read-only; /proc/sys/net stays writable in a private network.
  * /proc/kmsg becomes a FIFO the supervisor holds open (kmsgFifo, on the host), as nspawn does, so
  * a syslog daemon inside reads nothing rather than the host kernel's log (or an error).
@@ -36,7 +47,8 @@ export function procOps(privateNetwork: boolean, bootId?: string, kmsgFifo?: str
     ops.push({ kind: 'bind-content', target: rootPath('/proc/sys/kernel/random/boot_id'), content, mode: 0o444, flags: { ...API, readOnly: true } });
   }
   if (privateNetwork) ops.push({ kind: 'bind', source: rootPath('/proc/sys/net'), target: rootPath('/proc/sys/net'), recursive: false, flags: API, optional: true, create: 'no' });
-  for (const dir of ['acpi', 'apm', 'asound', 'bus', 'fs', 'irq', 'scsi']) ops.push(ro(`/proc/${dir}`));
+  for (const file of PROC_HIDDEN_FILES) ops.push({ kind: 'inaccessible', target: rootPath(`/proc/${file}`), optional: true });
+  for (const dir of PROC_READ_ONLY_DIRS) ops.push(ro(`/proc/${dir}`));
   if (kmsgFifo !== undefined) {
     ops.push({ kind: 'bind', source: hostPath(kmsgFifo), target: rootPath('/proc/kmsg'), recursive: false, flags: { nosuid: true, nodev: true }, optional: true, create: 'no' });
   }

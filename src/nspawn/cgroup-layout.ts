@@ -36,37 +36,76 @@ export function containerCgroupMode(host: HostCgroups, treeHasSystemd: boolean, 
   return 'legacy';
 }
 
-export type WritableHierarchy = 'systemd' | 'unified';
+/**
+ * Hierarchies the container gets a directory of its own in: name=systemd and cgroup2 (writable
+ * inside), and the v1 devices controller, whose directory holds the device policy.
+ */
+export type OwnHierarchy = 'systemd' | 'unified' | 'devices';
+export interface OwnCgroupDir {
+  readonly hierarchy: OwnHierarchy;
+  readonly path: string;
+}
+
+/**
+ * The child of the v1 devices directory that the container joins: the policy sits on its parent,
+ * beyond what the container can widen (src/cgroups/device-policy.ts says why).
+ */
+export const DEVICES_PAYLOAD = 'payload';
+
+const isDevices = (h: V1Hierarchy): boolean => h.name.split(',').includes('devices');
 
 /** The host directories a container named `leaf` owns, by hierarchy; created by cgroups/. */
-export function containerCgroupDirs(host: HostCgroups, mode: CgroupMode, leaf: string): { readonly hierarchy: WritableHierarchy; readonly path: string }[] {
+export function containerCgroupDirs(host: HostCgroups, mode: CgroupMode, leaf: string): OwnCgroupDir[] {
   const join = (mount: string, own: string): string => `${mount}${own === '/' ? '' : own}/${leaf}`;
-  const out: { hierarchy: WritableHierarchy; path: string }[] = [];
+  const out: OwnCgroupDir[] = [];
   const systemd = host.v1.find((h) => h.name === 'systemd');
+  const devices = host.v1.find(isDevices);
   if (mode !== 'unified' && systemd) out.push({ hierarchy: 'systemd', path: join(systemd.mountPoint, systemd.ownPath) });
   if (mode !== 'legacy' && host.unified) out.push({ hierarchy: 'unified', path: join(host.unified.mountPoint, host.unified.ownPath) });
+  // A cgroup2-only view keeps the container out of the v1 hierarchies; its program does the job.
+  if (mode !== 'unified' && devices) out.push({ hierarchy: 'devices', path: join(devices.mountPoint, devices.ownPath) });
   return out;
+}
+
+/** Where the container's processes go: its own directories, the devices one's payload child. */
+export const cgroupJoinPath = (d: OwnCgroupDir): string => (d.hierarchy === 'devices' ? `${d.path}/${DEVICES_PAYLOAD}` : d.path);
+
+/**
+ * How the device policy is enforced, as systemd picks: the v1 devices controller where the
+ * container is in one, else a device program on its cgroup2 directory (a cgroup2-only host, or
+ * SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1), else nothing (a v1 host without a devices controller).
+ */
+export type DevicePolicyTarget = { readonly kind: 'v1-devices' | 'cgroup2-program'; readonly dir: string } | { readonly kind: 'none' };
+
+export function devicePolicyTarget(dirs: readonly OwnCgroupDir[]): DevicePolicyTarget {
+  const devices = dirs.find((d) => d.hierarchy === 'devices');
+  if (devices) return { kind: 'v1-devices', dir: devices.path };
+  const unified = dirs.find((d) => d.hierarchy === 'unified');
+  if (unified) return { kind: 'cgroup2-program', dir: unified.path };
+  return { kind: 'none' };
 }
 
 const API = { nosuid: true, nodev: true, noexec: true } as const;
 
 /** Ops that build /sys/fs/cgroup inside (after /sys is mounted). `dirs` from containerCgroupDirs. */
-export function cgroupOps(host: HostCgroups, mode: CgroupMode, dirs: readonly { readonly hierarchy: WritableHierarchy; readonly path: string }[]): Op[] {
+export function cgroupOps(host: HostCgroups, mode: CgroupMode, dirs: readonly OwnCgroupDir[]): Op[] {
   const target = '/sys/fs/cgroup';
   if (mode === 'unified') return [{ kind: 'cgroup2', target: rootPath(target), flags: API }];
   const ops: Op[] = [
     { kind: 'tmpfs', target: rootPath(target), mode: 0o755, sizeBytes: 4 * 1024 * 1024, nrInodes: 1024, flags: API, create: 'no' },
   ];
-  const own = (hierarchy: WritableHierarchy): string | undefined => dirs.find((d) => d.hierarchy === hierarchy)?.path;
+  const own = (hierarchy: OwnHierarchy): OwnCgroupDir | undefined => dirs.find((d) => d.hierarchy === hierarchy);
   for (const h of host.v1) {
     const inside = rootPath(`${target}/${h.name}`);
     if (h.name === 'systemd') {
       const dir = own('systemd');
-      if (dir !== undefined) ops.push({ kind: 'bind', source: hostPath(dir), target: inside, recursive: false, flags: API, optional: false, create: 'dir' });
+      if (dir !== undefined) ops.push({ kind: 'bind', source: hostPath(dir.path), target: inside, recursive: false, flags: API, optional: false, create: 'dir' });
       continue;
     }
-    // Controllers stay read-only, as nspawn mounts them: the payload is where the host put it.
-    const source = `${h.mountPoint}${h.ownPath === '/' ? '' : h.ownPath}`;
+    // Controllers stay read-only, as nspawn mounts them: the payload is where the host put it,
+    // or in its own devices directory, whose list it may read there.
+    const devices = isDevices(h) ? own('devices') : undefined;
+    const source = devices ? cgroupJoinPath(devices) : `${h.mountPoint}${h.ownPath === '/' ? '' : h.ownPath}`;
     ops.push({ kind: 'bind', source: hostPath(source), target: inside, recursive: false, flags: { ...API, readOnly: true }, optional: false, create: 'dir' });
   }
   if (mode === 'hybrid' && own('unified') !== undefined) {

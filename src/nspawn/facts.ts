@@ -2,7 +2,8 @@
 // (src/machines/facts.ts) so the planner stays pure: same options + same facts = same plan.
 import type { Rlimit } from '../plan/types.js';
 import type { Credential } from './credentials.js';
-import type { CgroupMode, HostCgroups, WritableHierarchy } from './cgroup-layout.js';
+import type { CgroupMode, HostCgroups, OwnCgroupDir } from './cgroup-layout.js';
+import type { BoundDevice } from './device-policy.js';
 
 export interface TreeFacts {
   /** Absolute host path of the tree. */
@@ -45,7 +46,7 @@ export interface CgroupFacts {
   readonly host: HostCgroups;
   readonly mode: CgroupMode;
   /** Directories created for this container (cgroups/), joined before the cgroup namespace. */
-  readonly dirs: readonly { readonly hierarchy: WritableHierarchy; readonly path: string }[];
+  readonly dirs: readonly OwnCgroupDir[];
 }
 
 export interface NspawnFacts {
@@ -58,6 +59,8 @@ export interface NspawnFacts {
   readonly bootId?: string;
   /** Registration file under /run/nsbox/machines, unlinked by the supervisor after exit. */
   readonly registrationFile?: string;
+  /** For the device policy: the pty majors of /proc/devices, and the device nodes --bind puts in. */
+  readonly devices?: { readonly ptsMajors: readonly number[]; readonly bound: readonly BoundDevice[] };
   /** The credentials of --set-credential/--load-credential with their bytes (files read by the edge). */
   readonly credentials?: readonly Credential[];
 }

@@ -3,7 +3,8 @@
 import type { CleanupStep, ConsoleMode, Op, Plan } from '../plan/types.js';
 import { rootPath } from '../plan/types.js';
 import { capabilityName } from '../plan/capabilities.js';
-import { cgroupOps } from './cgroup-layout.js';
+import { cgroupJoinPath, cgroupOps, devicePolicyTarget, type DevicePolicyTarget } from './cgroup-layout.js';
+import { containerDeviceRules, type DeviceRule } from './device-policy.js';
 import { containerCapabilities, processCapabilities } from './capabilities.js';
 import { planCustomMounts } from './custom-mounts.js';
 import { CREDENTIALS_DIRECTORY } from './credentials.js';
@@ -28,6 +29,8 @@ export interface NspawnPlan {
   readonly console: Exclude<ConsoleOption, 'autopipe'>;
   /** The system-call filter to compile (src/seccomp/) into plan.process.seccompFilters. */
   readonly seccomp?: NspawnSeccompPolicy;
+  /** nspawn's DevicePolicy=closed and its allow list, and where the edge puts it before the start. */
+  readonly devicePolicy: { readonly target: DevicePolicyTarget; readonly rules: readonly DeviceRule[] };
   /** Things nspawn would warn about too (printed unless -q). */
   readonly warnings: readonly string[];
 }
@@ -140,7 +143,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     root: tree.directory,
     // --volatile=yes wins over -x (nspawn then takes /usr from the throwaway copy: the same files).
     ...(volatileYes ? { rootLayer: volatileYes } : options.ephemeral || options.volatile === 'overlay' ? { rootLayer: { kind: 'ephemeral' } as const } : {}),
-    cgroups: facts.cgroups.dirs.map((d) => d.path),
+    cgroups: facts.cgroups.dirs.map(cgroupJoinPath),
     console: PLAN_CONSOLE[console],
     supervisor: {
       ...supervisorSettings({ boot: options.boot, ...(options.killSignal !== undefined ? { killSignal: options.killSignal } : {}), cleanup }),
@@ -181,5 +184,11 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       seccompTiming: 'before-credentials',
     },
   };
-  return { plan, machine, containerUuid: uuid, console, seccomp: nspawnSeccompPolicy(caps.retained, { allow: options.systemCallAllow, deny: options.systemCallDeny }, options.suppressSync), warnings };
+  const devicePolicy = {
+    target: devicePolicyTarget(facts.cgroups.dirs),
+    // Without /proc/devices to read, 136 is where Linux puts the pty slaves.
+    rules: containerDeviceRules(facts.devices?.ptsMajors ?? [136], facts.devices?.bound ?? []),
+  };
+  if (devicePolicy.target.kind === 'none') warnings.push('The host has neither a devices cgroup controller nor cgroup2: the container gets no device policy.');
+  return { plan, machine, containerUuid: uuid, console, devicePolicy, seccomp: nspawnSeccompPolicy(caps.retained, { allow: options.systemCallAllow, deny: options.systemCallDeny }, options.suppressSync), warnings };
 }
