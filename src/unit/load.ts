@@ -24,6 +24,12 @@ export interface LoadOptions {
   readonly extraSearchPath?: readonly string[];
   /** Facts for specifiers; gathered from the root (or host) when absent. */
   readonly host?: HostFacts;
+  /**
+   * Drop-ins from outside the search path, as if in a directory searched last (so one of the
+   * same name in the search path wins): systemd-analyze security --profile adds the portable
+   * profile this way, named profile.conf. The file itself is read from `path`.
+   */
+  readonly extraDropIns?: readonly { readonly name: string; readonly path: string }[];
 }
 
 export type LoadState = 'loaded' | 'not-found' | 'masked' | 'bad-setting' | 'invalid-name';
@@ -130,7 +136,9 @@ async function canonicalInRoot(path: string, root: string | undefined): Promise<
   return join(top, ...done);
 }
 
-async function readDropIns(unit: UnitName, aliases: readonly UnitName[], dirs: readonly string[], root: string | undefined) {
+type ExtraDropIns = LoadOptions['extraDropIns'];
+
+async function readDropIns(unit: UnitName, aliases: readonly UnitName[], dirs: readonly string[], root: string | undefined, extra: ExtraDropIns = []) {
   const listed = [];
   const seen = new Set<string>();
   for (const candidate of dropInDirectories(unit, aliases, dirs)) {
@@ -142,8 +150,11 @@ async function readDropIns(unit: UnitName, aliases: readonly UnitName[], dirs: r
     const names = await readdir(directory).catch(() => [] as string[]);
     if (names.length > 0) listed.push({ directory, names: names.sort() });
   }
+  const selected = selectDropIns(listed);
+  const taken = new Set(selected.map((d) => d.name));
+  const all = [...selected, ...extra.filter((d) => !taken.has(d.name))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: string[] = [];
-  for (const { path } of selectDropIns(listed)) {
+  for (const { path } of all) {
     // A drop-in linked to /dev/null (or empty) masks the same name in lower directories.
     if ((await resolveLink(path, root)).kind === 'file') files.push(path);
   }
@@ -173,7 +184,7 @@ export async function loadUnit(name: string, opts: LoadOptions = {}): Promise<Lo
   const aliasNames = await findAliases(fragmentPath, real.name, dirs, opts.root);
   if (unit.name !== real.name && !aliasNames.includes(unit.name)) aliasNames.push(unit.name);
   const aliases = aliasNames.map((n) => parseUnitName(n)).filter((u): u is UnitName => u !== undefined);
-  const dropInPaths = await readDropIns(real, aliases, dirs, opts.root);
+  const dropInPaths = await readDropIns(real, aliases, dirs, opts.root, opts.extraDropIns);
   const files = [await lexFile(fragmentPath, real.type)];
   for (const p of dropInPaths) files.push(await lexFile(p, real.type));
   const host = opts.host ?? (await readHostFacts(opts.root));
