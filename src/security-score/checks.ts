@@ -158,7 +158,8 @@ function ipAddresses(i: SecurityInfo): Grade {
 
 function devices(i: SecurityInfo): Grade {
   if (i.devicePolicy === 'strict' || i.devicePolicy === 'closed') {
-    return i.deviceAllowNonEmpty ? grade(5, 'Service has a device ACL with some special devices') : grade(0, 'Service has a minimal device ACL');
+    if (i.deviceAllow.length === 0) return grade(0, 'Service has a minimal device ACL');
+    return grade(5, `Service has a device ACL with some special devices: ${i.deviceAllow.map((d) => `${d.path}:${d.access}`).join(' ')}`);
   }
   return grade(10, 'Service has no device ACL');
 }

@@ -9,7 +9,8 @@ import type { RestrictableNamespace } from '../sandbox/exec-settings.js';
 import { addressFamilies, type AddressFamilyRestrictions } from './address-families.js';
 import { ipAccess, type IpAccess } from './ip-access.js';
 import { effectiveSyscallFilter, type SyscallFilterSet } from './syscall-filter.js';
-import { lastBoolean, lastValue, valuesAfterReset } from './other-values.js';
+import { lastBoolean, lastValue } from './other-values.js';
+import { deviceFacts, type DeviceRule } from './devices.js';
 
 export interface SecurityInfo {
   readonly id: string;
@@ -52,7 +53,8 @@ export interface SecurityInfo {
   readonly rootImage?: string;
   readonly delegate: boolean;
   readonly devicePolicy: string;
-  readonly deviceAllowNonEmpty: boolean;
+  /** DeviceAllow= rules, newest first, with those the manager adds. */
+  readonly deviceAllow: readonly DeviceRule[];
   readonly systemCallArchitectures: readonly string[];
   readonly systemCallFilter: SyscallFilterSet;
   readonly umask: number;
@@ -79,7 +81,10 @@ function dynamicUserName(unitName: string): string {
 
 export function securityInfo(unit: ScoredUnit, resolves: SyscallResolves): SecurityInfo {
   const { exec, other, unit: unitSection, service } = unit.settings;
-  const svc = (key: string): readonly string[] => other[`Service.${key}`] ?? [];
+  // Exec and cgroup settings live in the unit type's own section ([Service], [Socket], ...).
+  const type = unit.name.slice(unit.name.lastIndexOf('.') + 1);
+  const section = `${type.charAt(0).toUpperCase()}${type.slice(1)}`;
+  const svc = (key: string): readonly string[] => other[`${section}.${key}`] ?? [];
   const dynamicUser = lastBoolean(svc('DynamicUser')) ?? false;
   const privateDevices = exec.privateDevices;
   const protectClock = exec.protectClock;
@@ -91,13 +96,15 @@ export function securityInfo(unit: ScoredUnit, resolves: SyscallResolves): Secur
   if (exec.protectKernelLogs) drop('CAP_SYSLOG');
   if (protectClock) drop('CAP_SYS_TIME', 'CAP_WAKE_ALARM');
 
-  let devicePolicy = lastValue(svc('DevicePolicy')) ?? 'auto';
-  if (privateDevices && devicePolicy === 'auto') devicePolicy = 'closed';
   const rootImage = lastValue(svc('RootImage'));
-  const deviceAllow = valuesAfterReset(svc('DeviceAllow')).length > 0;
-  // The manager adds rules only where a device ACL is in force already.
-  const addedDevices = (devicePolicy !== 'auto' || deviceAllow) && (protectClock || rootImage !== undefined);
+  const devicePolicy = lastValue(svc('DevicePolicy'));
+  const devices = deviceFacts({
+    ...(devicePolicy !== undefined ? { devicePolicy } : {}), deviceAllow: svc('DeviceAllow'), privateDevices, protectClock,
+    rootImage: rootImage !== undefined,
+  });
 
+  // Units without an exec context (targets, timers, ...) keep systemd-analyze's blank defaults.
+  const hasExecContext = ['service', 'socket', 'mount', 'swap'].includes(type);
   return {
     id: unit.name,
     ...(unit.fragmentPath !== undefined ? { fragmentPath: unit.fragmentPath } : {}),
@@ -108,7 +115,7 @@ export function securityInfo(unit: ScoredUnit, resolves: SyscallResolves): Secur
     supplementaryGroups: exec.supplementaryGroups,
     dynamicUser,
     ip: ipAccess(svc('IPAddressAllow'), svc('IPAddressDeny'), svc('IPIngressFilterPath'), svc('IPEgressFilterPath')),
-    keyringMode: lastValue(svc('KeyringMode')) ?? 'private',
+    keyringMode: hasExecContext ? lastValue(svc('KeyringMode')) ?? 'private' : '',
     protectProc: exec.protectProc,
     procSubset: exec.procSubset,
     lockPersonality: exec.lockPersonality,
@@ -136,11 +143,11 @@ export function securityInfo(unit: ScoredUnit, resolves: SyscallResolves): Secur
     ...(exec.rootDirectory !== undefined ? { rootDirectory: exec.rootDirectory } : {}),
     ...(rootImage !== undefined ? { rootImage } : {}),
     delegate: delegates(svc('Delegate')),
-    devicePolicy,
-    deviceAllowNonEmpty: deviceAllow || addedDevices,
+    devicePolicy: devices.policy,
+    deviceAllow: devices.allow,
     systemCallArchitectures: exec.systemCallArchitectures,
     systemCallFilter: effectiveSyscallFilter(exec.systemCallFilter, resolves),
-    umask: exec.umask,
+    umask: hasExecContext ? exec.umask : 0o002,
   };
 }
 
