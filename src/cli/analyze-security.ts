@@ -9,7 +9,7 @@ import { isTemplate } from '../unit/unit-name.js';
 import { securityInfo, type SyscallResolves } from '../security-score/info.js';
 import { scoreSecurity, type SecurityScore } from '../security-score/score.js';
 import { policyFromJson, type SecurityPolicy } from '../security-score/policy.js';
-import { formatSecurityJson, formatSecurityTable } from '../security-score/format.js';
+import { formatSecurityJson, formatSecurityTable, type Glyphs } from '../security-score/format.js';
 import { libseccomp } from '../seccomp/libseccomp.js';
 import { parseSecurityArgs, SecurityUsageError, type SecurityArgs } from './analyze-security-args.js';
 import { explainSecurity, suggestSecurity } from './analyze-security-advice.js';
@@ -33,6 +33,21 @@ export function hostSyscallResolver(): SyscallResolves {
     if (hit === undefined) known.set(name, (hit = resolveName ? resolveName(name) >= 0 : true));
     return hit;
   };
+}
+
+const envBoolean = (value: string | undefined): boolean | undefined =>
+  value === undefined ? undefined : ['1', 'yes', 'y', 'true', 't', 'on'].includes(value) ? true : ['0', 'no', 'n', 'false', 'f', 'off'].includes(value) ? false : undefined;
+
+/**
+ * systemd's is_locale_utf8() and emoji_enabled(): a UTF-8 locale, or no locale set at all (an
+ * explicit C or POSIX is ASCII); emoji also need a TERM that is set and neither dumb nor linux.
+ */
+export function hostGlyphs(env: NodeJS.ProcessEnv): Glyphs {
+  const locale = [env['LC_ALL'], env['LC_CTYPE'], env['LANG']].find((v) => v !== undefined && v !== '');
+  const utf8 = envBoolean(env['SYSTEMD_UTF8']) ?? (locale === undefined || /\.utf-?8(@|$)/i.test(locale));
+  const term = env['TERM'];
+  const emoji = envBoolean(env['SYSTEMD_EMOJI']) ?? (utf8 && term !== undefined && term !== 'dumb' && term !== 'linux');
+  return { utf8, emoji };
 }
 
 // CONF_PATHS("systemd"): where systemd-analyze looks for a default policy and portable profiles.
@@ -125,7 +140,7 @@ export async function analyzeSecurity(argv: readonly string[], out: SecurityOutp
   let aboveThreshold = false;
   for (const { unit, score } of scored) {
     if (args.json !== 'off') out.stdout(formatSecurityJson(score, args.json));
-    else out.stdout(formatSecurityTable(score));
+    else out.stdout(formatSecurityTable(score, hostGlyphs(process.env)));
     if (args.explain) out.stdout(explainSecurity(unit, score, resolves, policy));
     if (args.suggest) out.stdout(await suggestSecurity(unit, score, resolves, policy, args));
     if (score.exposure > args.threshold) aboveThreshold = true;

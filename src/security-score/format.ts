@@ -3,16 +3,26 @@
 // systemd's short and pretty styles (its pretty style puts " : " after keys and indents by tabs).
 import { formatTenths, sortedRows, type ExposureLevel, type SecurityScore } from './score.js';
 
-const SMILEY: Readonly<Record<ExposureLevel, string>> = {
+/** systemd's special glyphs: UTF-8 ones, emoji only where the terminal can show them, else ASCII. */
+export interface Glyphs {
+  readonly utf8: boolean;
+  readonly emoji: boolean;
+}
+
+const EMOJI: Readonly<Record<ExposureLevel, string>> = {
   DANGEROUS: '🤢', UNSAFE: '😨', EXPOSED: '🙁', MEDIUM: '😐', OK: '🙂', SAFE: '😀', PERFECT: '😇',
 };
+const ASCII_SMILEY: Readonly<Record<ExposureLevel, string>> = {
+  DANGEROUS: ':-[', UNSAFE: ':-{', EXPOSED: ':-(', MEDIUM: ':-|', OK: ':-)', SAFE: ':-}', PERFECT: ':-]',
+};
+const UTF8_EMOJI: Glyphs = { utf8: true, emoji: true };
 
 /** Display width of a cell: every character systemd-analyze puts in the table is one column. */
 const width = (s: string): number => [...s].length;
 
-export function formatSecurityTable(score: SecurityScore): string {
+export function formatSecurityTable(score: SecurityScore, glyphs: Glyphs = UTF8_EMOJI): string {
   const rows = sortedRows(score.rows).map((r) => [
-    r.set === null ? '' : r.set ? '✓' : '✗',
+    r.set === null ? '' : r.set ? (glyphs.utf8 ? '✓' : '+') : glyphs.utf8 ? '✗' : '-',
     r.check.id,
     r.description ?? '',
     r.exposure === null ? '' : formatTenths(r.exposure),
@@ -27,7 +37,9 @@ export function formatSecurityTable(score: SecurityScore): string {
       return cell + pad;
     }).join(' ');
   const out = [line(header), ...rows.map(line)];
-  out.push('', `→ Overall exposure level for ${score.unit}: ${formatTenths(score.exposure)} ${score.level} ${SMILEY[score.level]}`);
+  const arrow = glyphs.utf8 ? '→' : '->';
+  const smiley = (glyphs.emoji ? EMOJI : ASCII_SMILEY)[score.level];
+  out.push('', `${arrow} Overall exposure level for ${score.unit}: ${formatTenths(score.exposure)} ${score.level} ${smiley}`);
   return `${out.join('\n')}\n`;
 }
 
