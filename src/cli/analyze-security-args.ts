@@ -52,6 +52,7 @@ export function parseSecurityArgs(argv: readonly string[]): SecurityArgs {
   const json = values['json'] ?? 'off';
   if (json !== 'off' && json !== 'short' && json !== 'pretty') throw new SecurityUsageError(`--json= takes short, pretty or off, not "${json}"`);
   if (values['root'] === '') throw new SecurityUsageError('--root needs a directory');
+  if (json !== 'off' && (flags.has('explain') || flags.has('suggest'))) throw new SecurityUsageError('--explain and --suggest print text, not JSON');
   if (values['write'] !== undefined && !flags.has('suggest')) throw new SecurityUsageError('--write only goes with --suggest');
   const write = values['write'];
   return {

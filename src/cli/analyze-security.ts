@@ -141,7 +141,7 @@ export async function analyzeSecurity(argv: readonly string[], out: SecurityOutp
   for (const { unit, score } of scored) {
     if (args.json !== 'off') out.stdout(formatSecurityJson(score, args.json));
     else out.stdout(formatSecurityTable(score, hostGlyphs(process.env)));
-    if (args.explain) out.stdout(explainSecurity(unit, score, resolves, policy));
+    if (args.explain) out.stdout(await explainSecurity(unit, score, resolves, policy, args));
     if (args.suggest) out.stdout(await suggestSecurity(unit, score, resolves, policy, args));
     if (score.exposure > args.threshold) aboveThreshold = true;
   }

@@ -83,9 +83,7 @@ export function scoreSecurity(info: SecurityInfo, resolves: SyscallResolves, pol
 
 const utf8 = new TextEncoder();
 /** strcmp() on UTF-8 bytes, as systemd's table sorts strings. */
-function strcmp(a: string, b: string): number {
-  const x = utf8.encode(a);
-  const y = utf8.encode(b);
+function strcmp(x: Uint8Array, y: Uint8Array): number {
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
   return x.length - y.length;
 }
@@ -99,14 +97,15 @@ function strcmp(a: string, b: string): number {
 const HEADER = -1;
 
 export function sortedRows(rows: readonly ScoredCheck[]): ScoredCheck[] {
+  const keys = rows.map((r) => ({ description: r.description === null ? null : utf8.encode(r.description), name: utf8.encode(r.check.id) }));
   const compare = (a: number, b: number): number => {
     if (a === HEADER || b === HEADER) return a === b ? 0 : a === HEADER ? -1 : 1;
-    const da = rows[a]!.description;
-    const db = rows[b]!.description;
+    const da = keys[a]!.description;
+    const db = keys[b]!.description;
     if (da === null || db === null) return -(a - b);
     const byDescription = strcmp(da, db);
     if (byDescription !== 0) return -byDescription;
-    return strcmp(rows[a]!.check.id, rows[b]!.check.id) || a - b;
+    return strcmp(keys[a]!.name, keys[b]!.name) || a - b;
   };
   const mergeSort = (items: number[]): number[] => {
     if (items.length <= 1) return items;

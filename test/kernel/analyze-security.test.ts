@@ -4,8 +4,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debianTree } from '../fixtures/debian-tree.js';
 import { NSBOX_BIN } from './nspawn-cli.js';
@@ -61,6 +61,11 @@ describe('analyze security matches systemd-analyze security --offline=yes', { sk
     symlinkSync('static-user.service', join(unitDir, 'alias-of-static.service'));
     mkdirSync(join(unitDir, 'static-user.service.d'));
     writeFileSync(join(unitDir, 'static-user.service.d/50-harden.conf'), '[Service]\nPrivateTmp=yes\nNoNewPrivileges=yes\n');
+    // A service whose command reads below /home and writes below /var/lib: --suggest must keep both.
+    writeFileSync(join(unitDir, 'needs-home.service'), '[Service]\nExecStart=/bin/cat /home/app/data\nWorkingDirectory=/home/app\nReadWritePaths=/var/lib/app\n');
+    for (const dir of ['home/app', 'var/lib/app', 'bin']) mkdirSync(join(fixtureRoot, dir), { recursive: true });
+    writeFileSync(join(fixtureRoot, 'home/app/data'), 'data\n');
+    copyFileSync('/bin/cat', join(fixtureRoot, 'bin/cat'));
     fixtureUnits = services(fixtureRoot, 'etc/systemd/system');
   });
   after(() => {
@@ -138,5 +143,45 @@ describe('analyze security matches systemd-analyze security --offline=yes', { sk
     }
     const strict = assertSame([`--root=${debian}`, `--profile=${profileDir}/strict/service.conf`, 'dbus.service'], 'strict profile on the Debian tree');
     assert.deepEqual(overall(strict.stdout), ['dbus.service: 1.0 OK']);
+  });
+
+  test('--explain: each setting\'s score is the one systemd-analyze gives the unit with that setting', () => {
+    const r = nsbox([`--root=${fixtureRoot}`, '--explain', 'nobody-mixed.service']);
+    assert.equal(r.status, 0);
+    const lines = [...r.stdout.matchAll(/^ {2}(\S+) +(\S.*?) +-> (\d+\.\d) (\w+)$/gm)];
+    assert.ok(lines.length > 30, `only ${lines.length} explained rows`);
+    const dropIn = join(fixtureRoot, 'etc/systemd/system/nobody-mixed.service.d/zz-explain.conf');
+    mkdirSync(dirname(dropIn), { recursive: true });
+    try {
+      for (const m of [lines[0]!, lines[Math.floor(lines.length / 2)]!, lines[lines.length - 1]!]) {
+        writeFileSync(dropIn, `[Service]\n${m[2]!.split('; ').join('\n')}\n`);
+        const check = assertSame([`--root=${fixtureRoot}`, 'nobody-mixed.service'], `explained ${m[2]}`);
+        assert.deepEqual(overall(check.stdout), [`nobody-mixed.service: ${m[3]} ${m[4]}`], m[2]);
+      }
+    } finally {
+      rmSync(dirname(dropIn), { recursive: true, force: true });
+    }
+  });
+
+  test('--suggest keeps the paths a command needs, writes only with --write, and scores as systemd-analyze does', () => {
+    const dropIn = join(fixtureRoot, 'etc/systemd/system/needs-home.service.d/nsbox-security.conf');
+    try {
+      const shown = nsbox([`--root=${fixtureRoot}`, '--suggest', 'needs-home.service']);
+      assert.equal(shown.status, 0);
+      assert.equal(existsSync(dropIn), false, 'written without --write');
+      assert.match(shown.stdout, /^# Left out: ProtectHome=yes \(\/home\/app\/data would be hidden from ExecStart\)$/m);
+      const [, before, after] = /exposure (\d+\.\d \w+) -> (\d+\.\d \w+)\./.exec(shown.stdout) ?? [];
+      assert.ok(before && after && parseFloat(after) < parseFloat(before), shown.stdout);
+      const written = nsbox([`--root=${fixtureRoot}`, '--suggest', '--write', 'needs-home.service']);
+      assert.equal(written.status, 0, written.stderr);
+      assert.doesNotMatch(readFileSync(dropIn, 'utf8'), /^ProtectHome=/m);
+      // The drop-in as installed gives systemd-analyze the score --suggest announced.
+      const check = assertSame([`--root=${fixtureRoot}`, 'needs-home.service'], 'after --suggest --write');
+      assert.deepEqual(overall(check.stdout), [`needs-home.service: ${after}`]);
+      // An existing drop-in is never overwritten.
+      assert.equal(nsbox([`--root=${fixtureRoot}`, '--suggest', '--write', 'needs-home.service']).status, 1);
+    } finally {
+      rmSync(dirname(dropIn), { recursive: true, force: true });
+    }
   });
 });
