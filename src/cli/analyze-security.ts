@@ -4,7 +4,8 @@
 // system calls exist here; the grading itself is pure (src/security-score/).
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { formatDiagnostic, loadUnit, loadUnitFile, parseUnitName, type LoadedUnit, type LoadOptions } from '../unit/index.js';
+import { createLoadCache, formatDiagnostic, loadUnit, loadUnitFile, parseUnitName, readHostFacts, type LoadCache, type LoadedUnit, type LoadOptions } from '../unit/index.js';
+import type { HostFacts } from '../unit/specifiers.js';
 import { isTemplate } from '../unit/unit-name.js';
 import { securityInfo, type SyscallResolves } from '../security-score/info.js';
 import { scoreSecurity, type SecurityScore } from '../security-score/score.js';
@@ -91,13 +92,15 @@ async function profilePath(profile: string, unitName: string): Promise<string> {
 }
 
 /** The operand as systemd-analyze loads it: a path is read inside --root; a template gets instance "i". */
-async function loadOperand(operand: string, args: SecurityArgs): Promise<LoadedUnit> {
+interface Batch { readonly cache: LoadCache; readonly host: HostFacts }
+
+async function loadOperand(operand: string, args: SecurityArgs, batch: Batch): Promise<LoadedUnit> {
   const isPath = operand.includes('/');
   let name = basename(operand);
   const parsed = parseUnitName(name);
   if (parsed && isTemplate(parsed)) name = name.replace('@.', '@i.');
   const extraDropIns = args.profile !== undefined ? [{ name: 'profile.conf', path: await profilePath(args.profile, name) }] : [];
-  const opts: LoadOptions = { ...(args.root !== undefined ? { root: args.root } : {}), extraDropIns };
+  const opts: LoadOptions = { ...(args.root !== undefined ? { root: args.root } : {}), extraDropIns, cache: batch.cache, host: batch.host };
   if (!isPath) return loadUnit(name, opts);
   const file = args.root !== undefined ? join(args.root, resolve(operand)) : resolve(operand);
   return loadUnitFile(join(file, '..', name), opts);
@@ -114,8 +117,9 @@ const LOAD_FAILURES: Readonly<Record<string, (name: string) => string>> = {
 export async function scoreOperands(args: SecurityArgs, out: SecurityOutput, resolves: SyscallResolves, policy: SecurityPolicy | undefined) {
   const scored: { unit: LoadedUnit; score: SecurityScore }[] = [];
   let failed = false;
+  const batch: Batch = { cache: createLoadCache(), host: await readHostFacts(args.root) };
   for (const operand of args.operands) {
-    const unit = await loadOperand(operand, args);
+    const unit = await loadOperand(operand, args, batch);
     for (const d of unit.diagnostics) out.stderr(`${formatDiagnostic(d)}\n`);
     const failure = LOAD_FAILURES[unit.loadState];
     if (failure) {
