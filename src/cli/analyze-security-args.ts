@@ -1,4 +1,6 @@
 // The command line of `nsbox analyze security`, with systemd-analyze's option names and forms.
+import { parseBoolean } from '../unit/values.js';
+
 export class SecurityUsageError extends Error {}
 
 export interface SecurityArgs {
@@ -16,7 +18,6 @@ export interface SecurityArgs {
   readonly operands: readonly string[];
 }
 
-const BOOLEAN: Readonly<Record<string, boolean>> = { yes: true, y: true, true: true, t: true, on: true, 1: true, no: false, n: false, false: false, f: false, off: false, 0: false };
 
 export function parseSecurityArgs(argv: readonly string[]): SecurityArgs {
   const values: Record<string, string | undefined> = {};
@@ -44,8 +45,12 @@ export function parseSecurityArgs(argv: readonly string[]): SecurityArgs {
     else if (key === 'explain' || key === 'suggest') flags.add(key);
     else throw new SecurityUsageError(`unknown option --${key}`);
   }
-  const offline = values['offline'] === undefined ? false : BOOLEAN[values['offline']];
-  if (offline === undefined) throw new SecurityUsageError(`--offline= takes a boolean, not "${values['offline']}"`);
+  let offline = false;
+  try {
+    offline = values['offline'] === undefined ? false : parseBoolean(values['offline']);
+  } catch {
+    throw new SecurityUsageError(`--offline= takes a boolean, not "${values['offline']}"`);
+  }
   const thresholdText = values['threshold'] ?? '100';
   const threshold = /^\d+$/.test(thresholdText) ? Number(thresholdText) : NaN;
   if (!(threshold >= 0 && threshold <= 100)) throw new SecurityUsageError(`--threshold= takes 0..100, not "${thresholdText}"`);

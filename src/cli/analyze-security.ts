@@ -4,7 +4,7 @@
 // system calls exist here; the grading itself is pure (src/security-score/).
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { createLoadCache, formatDiagnostic, loadUnit, loadUnitFile, parseUnitName, readHostFacts, type LoadCache, type LoadedUnit, type LoadOptions } from '../unit/index.js';
+import { createLoadCache, formatDiagnostic, parseBoolean, loadUnit, loadUnitFile, parseUnitName, readHostFacts, type LoadCache, type LoadedUnit, type LoadOptions } from '../unit/index.js';
 import type { HostFacts } from '../unit/specifiers.js';
 import { isTemplate } from '../unit/unit-name.js';
 import { securityInfo, type SyscallResolves } from '../security-score/info.js';
@@ -36,8 +36,13 @@ export function hostSyscallResolver(): SyscallResolves {
   };
 }
 
-const envBoolean = (value: string | undefined): boolean | undefined =>
-  value === undefined ? undefined : ['1', 'yes', 'y', 'true', 't', 'on'].includes(value) ? true : ['0', 'no', 'n', 'false', 'f', 'off'].includes(value) ? false : undefined;
+function envBoolean(value: string | undefined): boolean | undefined {
+  try {
+    return value === undefined ? undefined : parseBoolean(value);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * systemd's is_locale_utf8() and emoji_enabled(): a UTF-8 locale, or no locale set at all (an
