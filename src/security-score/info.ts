@@ -142,7 +142,8 @@ export function securityInfo(unit: ScoredUnit, resolves: SyscallResolves): Secur
     restrictSUIDSGID: exec.restrictSUIDSGID || dynamicUser,
     ...(exec.rootDirectory !== undefined ? { rootDirectory: exec.rootDirectory } : {}),
     ...(rootImage !== undefined ? { rootImage } : {}),
-    delegate: delegates(svc('Delegate')),
+    // An empty Delegate= means yes; the model keeps it as an empty list with a location.
+    delegate: delegates(svc('Delegate')) || (svc('Delegate').length === 0 && unit.settings.otherAt[`${section}.Delegate`] !== undefined),
     devicePolicy: devices.policy,
     deviceAllow: devices.allow,
     systemCallArchitectures: exec.systemCallArchitectures,

@@ -52,6 +52,8 @@ function capabilities(unset: readonly number[]) {
 const NAMESPACES: readonly RestrictableNamespace[] = ['cgroup', 'ipc', 'net', 'mnt', 'pid', 'user', 'uts'];
 
 function restrictNamespaces(current: readonly RestrictableNamespace[] | undefined, value: string) {
+  // Empty: back to the default, no restriction (systemd 252's NAMESPACE_FLAGS_INITIAL).
+  if (value === '') return undefined;
   try {
     // yes: nothing allowed; no: everything allowed (no restriction).
     return parseBoolean(value) ? [] : undefined;

@@ -102,6 +102,15 @@ test('RestrictNamespaces=: each type bad until restricted', () => {
   assert.equal(badness('RestrictNamespaces_net', 'RestrictNamespaces=~user'), 1);
   assert.equal(badness('RestrictNamespaces_mnt', 'RestrictNamespaces=mnt'), 1);
   assert.equal(badness('RestrictNamespaces_ipc', 'RestrictNamespaces=mnt'), 0);
+  // An empty assignment goes back to no restriction at all.
+  assert.equal(badness('RestrictNamespaces_user', 'RestrictNamespaces=yes\nRestrictNamespaces='), 1);
+});
+
+test('Delegate=: yes, a controller list, and an empty assignment all delegate', () => {
+  assert.equal(badness('Delegate', 'Delegate=yes'), 1);
+  assert.equal(badness('Delegate', 'Delegate=cpu memory'), 1);
+  assert.equal(badness('Delegate', 'Delegate=no\nDelegate='), 1);
+  assert.equal(badness('Delegate', 'Delegate=yes\nDelegate=no'), 0);
 });
 
 test('RestrictAddressFamilies=: allow and deny lists, none, and a reset', () => {
