@@ -52,12 +52,13 @@ export async function explainSecurity(unit: LoadedUnit, score: SecurityScore, re
 // paths, so --suggest never proposes them.
 const IDENTITY = new Set(['UserOrDynamicUser', 'SupplementaryGroups']);
 
-/** Paths a command needs to see (its program, absolute arguments), and those it needs to write. */
+/** Paths a command needs to see (its program, absolute arguments, working directory), and to write. */
 function neededPaths(unit: LoadedUnit, argv: readonly string[], executable: string): { see: string[]; write: string[] } {
   const exec = unit.settings.exec;
   const wd = exec.workingDirectory?.kind === 'path' ? [exec.workingDirectory.path] : [];
-  const writes = [...wd, ...exec.readWritePaths.filter((p) => !p.ignoreMissing).map((p) => p.path)];
-  return { see: [executable, ...argv.filter((a) => a.startsWith('/')), ...writes], write: writes };
+  // ReadWritePaths= says what the service writes; nothing else does, so only those must stay writable.
+  const writes = exec.readWritePaths.filter((p) => !p.ignoreMissing).map((p) => p.path);
+  return { see: [executable, ...argv.filter((a) => a.startsWith('/')), ...wd, ...writes], write: writes };
 }
 
 /** Why `after` breaks what `before` allowed, or undefined when every command stays as usable. */
@@ -92,20 +93,28 @@ export async function suggestSecurity(unit: LoadedUnit, score: SecurityScore, re
       skipped.push(`${c.lines.join('; ')} (changes the identity the service runs as)`);
       continue;
     }
-    const lines = [...accepted, ...c.lines];
-    const next = scoreWith(source, resolves, policy, dropInText('Service', lines));
-    if (next.exposure >= current.exposure) continue;
-    const broken = breakage(unit, before, await planWith(lines));
-    if (broken) {
-      skipped.push(`${c.lines.join('; ')} (${broken})`);
-      continue;
+    // The fixing setting first, then weaker ones that may leave the paths alone.
+    let firstBreak: string | undefined;
+    let taken: readonly string[] | undefined;
+    for (const option of [c.lines, ...(c.row.check.fallbacks ?? [])]) {
+      const lines = [...accepted, ...option];
+      const next = scoreWith(source, resolves, policy, dropInText('Service', lines));
+      if (next.exposure >= current.exposure) continue;
+      const broken = breakage(unit, before, await planWith(lines));
+      if (broken) {
+        firstBreak ??= broken;
+        continue;
+      }
+      accepted.push(...option);
+      current = next;
+      taken = option;
+      break;
     }
-    accepted.push(...c.lines);
-    current = next;
+    if (firstBreak !== undefined) skipped.push(`${c.lines.join('; ')} (${firstBreak})${taken ? `; ${taken.join('; ')} instead` : ''}`);
   }
   const text = [
     `# Suggested by nsbox analyze security for ${unit.name}: exposure ${level(score)} -> ${level(current)}.`,
-    '# Every command still plans, and no path a command needs is hidden or loses write access (analyze plan).',
+    '# Every command still plans, no path a command needs is hidden, none it writes turns read-only (analyze plan).',
     '# That is all nsbox checks: run the service with it before relying on it.',
     ...skipped.map((s) => `# Left out: ${s}`),
     dropInText('Service', accepted).trimEnd(),

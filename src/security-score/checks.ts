@@ -27,6 +27,8 @@ export interface SecurityCheck {
   readonly assess: (info: SecurityInfo, resolves: (name: string) => boolean) => Grade;
   /** The directive (and value) that makes this check good, for --explain and --suggest. */
   readonly fix?: readonly string[];
+  /** Weaker settings that still lower the badness, for --suggest when `fix` would break the service. */
+  readonly fallbacks?: readonly (readonly string[])[];
 }
 
 const MAN = 'https://www.freedesktop.org/software/systemd/man/systemd.exec.html#';
@@ -181,9 +183,9 @@ export const SECURITY_CHECKS: readonly SecurityCheck[] = [
   flag('ProtectKernelTunables=', 'protectKernelTunables', 1000, 'Service cannot alter kernel tunables (/proc/sys, …)', 'Service may alter kernel tunables'),
   flag('ProtectKernelLogs=', 'protectKernelLogs', 1000, 'Service cannot read from or write to the kernel log ring buffer', 'Service may read from or write to the kernel log ring buffer'),
   flag('ProtectClock=', 'protectClock', 1000, 'Service cannot write to the hardware clock or system clock', 'Service may write to the hardware clock or system clock'),
-  { id: 'ProtectHome=', jsonField: 'ProtectHome', url: `${MAN}ProtectHome=`, weight: 1000, range: 10, defaultDependenciesOnly: true, assess: protectHome, fix: ['ProtectHome=yes'] },
+  { id: 'ProtectHome=', jsonField: 'ProtectHome', url: `${MAN}ProtectHome=`, weight: 1000, range: 10, defaultDependenciesOnly: true, assess: protectHome, fix: ['ProtectHome=yes'], fallbacks: [['ProtectHome=read-only']] },
   flag('ProtectHostname=', 'protectHostname', 50, 'Service cannot change system host/domainname', 'Service may change system host/domainname'),
-  { id: 'ProtectSystem=', jsonField: 'ProtectSystem', url: `${MAN}ProtectSystem=`, weight: 1000, range: 10, defaultDependenciesOnly: true, assess: protectSystem, fix: ['ProtectSystem=strict'] },
+  { id: 'ProtectSystem=', jsonField: 'ProtectSystem', url: `${MAN}ProtectSystem=`, weight: 1000, range: 10, defaultDependenciesOnly: true, assess: protectSystem, fix: ['ProtectSystem=strict'], fallbacks: [['ProtectSystem=full'], ['ProtectSystem=yes']] },
   {
     id: 'RootDirectory=/RootImage=', jsonField: 'RootDirectoryOrRootImage', url: `${MAN}RootDirectory=`, weight: 200, range: 1, defaultDependenciesOnly: true,
     good: 'Service has its own root directory/image', bad: "Service runs within the host's root directory",

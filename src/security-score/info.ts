@@ -9,7 +9,7 @@ import type { RestrictableNamespace } from '../sandbox/exec-settings.js';
 import { addressFamilies, type AddressFamilyRestrictions } from './address-families.js';
 import { ipAccess, type IpAccess } from './ip-access.js';
 import { effectiveSyscallFilter, type SyscallFilterSet } from './syscall-filter.js';
-import { lastBoolean, lastValue } from './other-values.js';
+import { lastBoolean, lastOf, lastValue } from './other-values.js';
 import { deviceFacts, type DeviceRule } from './devices.js';
 
 export interface SecurityInfo {
@@ -97,7 +97,7 @@ export function securityInfo(unit: ScoredUnit, resolves: SyscallResolves): Secur
   if (protectClock) drop('CAP_SYS_TIME', 'CAP_WAKE_ALARM');
 
   const rootImage = lastValue(svc('RootImage'));
-  const devicePolicy = lastValue(svc('DevicePolicy'));
+  const devicePolicy = lastOf(svc('DevicePolicy'), ['auto', 'closed', 'strict']);
   const devices = deviceFacts({
     ...(devicePolicy !== undefined ? { devicePolicy } : {}), deviceAllow: svc('DeviceAllow'), privateDevices, protectClock,
     rootImage: rootImage !== undefined,
@@ -115,7 +115,7 @@ export function securityInfo(unit: ScoredUnit, resolves: SyscallResolves): Secur
     supplementaryGroups: exec.supplementaryGroups,
     dynamicUser,
     ip: ipAccess(svc('IPAddressAllow'), svc('IPAddressDeny'), svc('IPIngressFilterPath'), svc('IPEgressFilterPath')),
-    keyringMode: hasExecContext ? lastValue(svc('KeyringMode')) ?? 'private' : '',
+    keyringMode: hasExecContext ? lastOf(svc('KeyringMode'), ['inherit', 'private', 'shared']) ?? 'private' : '',
     protectProc: exec.protectProc,
     procSubset: exec.procSubset,
     lockPersonality: exec.lockPersonality,

@@ -5,6 +5,10 @@ import { parseBoolean } from '../unit/values.js';
 
 export const lastValue = (values: readonly string[]): string | undefined => values[values.length - 1];
 
+/** The last value that is one of `allowed` (an invalid one is ignored, as systemd does). */
+export const lastOf = (values: readonly string[], allowed: readonly string[]): string | undefined =>
+  values.map((v) => v.trim()).filter((v) => allowed.includes(v)).at(-1);
+
 export function lastBoolean(values: readonly string[]): boolean | undefined {
   let result: boolean | undefined;
   for (const v of values) {

@@ -169,12 +169,14 @@ describe('analyze security matches systemd-analyze security --offline=yes', { sk
       const shown = nsbox([`--root=${fixtureRoot}`, '--suggest', 'needs-home.service']);
       assert.equal(shown.status, 0);
       assert.equal(existsSync(dropIn), false, 'written without --write');
-      assert.match(shown.stdout, /^# Left out: ProtectHome=yes \(\/home\/app\/data would be hidden from ExecStart\)$/m);
+      // ProtectHome=yes would hide the file the command reads; the read-only form keeps it.
+      assert.match(shown.stdout, /^# Left out: ProtectHome=yes \(\/home\/app\/data would be hidden from ExecStart\); ProtectHome=read-only instead$/m);
+      assert.match(shown.stdout, /^ProtectSystem=strict$/m);
       const [, before, after] = /exposure (\d+\.\d \w+) -> (\d+\.\d \w+)\./.exec(shown.stdout) ?? [];
       assert.ok(before && after && parseFloat(after) < parseFloat(before), shown.stdout);
       const written = nsbox([`--root=${fixtureRoot}`, '--suggest', '--write', 'needs-home.service']);
       assert.equal(written.status, 0, written.stderr);
-      assert.doesNotMatch(readFileSync(dropIn, 'utf8'), /^ProtectHome=/m);
+      assert.match(readFileSync(dropIn, 'utf8'), /^ProtectHome=read-only$/m);
       // The drop-in as installed gives systemd-analyze the score --suggest announced.
       const check = assertSame([`--root=${fixtureRoot}`, 'needs-home.service'], 'after --suggest --write');
       assert.deepEqual(overall(check.stdout), [`needs-home.service: ${after}`]);
