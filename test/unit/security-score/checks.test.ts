@@ -91,6 +91,9 @@ test('CapabilityBoundingSet= checks, and the capabilities other settings drop', 
   assert.equal(badness('CapabilityBoundingSet_CAP_SYS_MODULE', 'ProtectKernelModules=yes'), 0);
   assert.equal(badness('CapabilityBoundingSet_CAP_SYSLOG', 'ProtectKernelLogs=yes'), 0);
   assert.equal(badness('CapabilityBoundingSet_CAP_WAKE_ALARM', 'ProtectClock=yes'), 0);
+  // A first `~` line of AmbientCapabilities= means "every capability but": systemd 252 replaces the empty set.
+  assert.equal(badness('AmbientCapabilities', 'AmbientCapabilities=~CAP_NET_RAW'), 1);
+  assert.equal(badness('AmbientCapabilities', 'AmbientCapabilities=CAP_NET_RAW\nAmbientCapabilities=~CAP_NET_RAW'), 0);
   const all = scoreOf('CapabilityBoundingSet=');
   assert.ok(all.rows.filter((r) => r.check.jsonField.startsWith('CapabilityBoundingSet_')).every((r) => r.badness === 0));
 });
