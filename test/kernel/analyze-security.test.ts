@@ -8,6 +8,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debianTree } from '../fixtures/debian-tree.js';
+import { randomSecurityUnits } from '../fixtures/security-random-units.js';
 import { NSBOX_BIN } from './nspawn-cli.js';
 
 const fixtures = fileURLToPath(new URL('../../../test/fixtures/units/security', import.meta.url));
@@ -96,6 +97,18 @@ describe('analyze security matches systemd-analyze security --offline=yes', { sk
     assertSame([`--root=${fixtureRoot}`, ...fixtureUnits], 'fixtures');
     for (const unit of fixtureUnits) assertSame([`--root=${fixtureRoot}`, '--json=short', unit], `${unit} --json=short`);
     assertSame([`--root=${fixtureRoot}`, '--json=pretty', ...fixtureUnits], 'fixtures --json=pretty');
+  });
+
+  test('300 random units (seeded) combining every graded setting: same --json=short', () => {
+    const root = join(fixtureRoot, 'random');
+    const unitDir = join(root, 'etc/systemd/system');
+    mkdirSync(unitDir, { recursive: true });
+    for (const seed of [1, 2, 3]) {
+      const units = randomSecurityUnits(seed, 100);
+      for (const [name, text] of units) writeFileSync(join(unitDir, name), text);
+      assertSame([`--root=${root}`, '--json=short', ...units.keys()], `random units, seed ${seed}`);
+      for (const name of units.keys()) rmSync(join(unitDir, name));
+    }
   });
 
   test('the fixtures grade most checks both ways', () => {
