@@ -6,6 +6,7 @@ import type { Slots } from './slots.js';
 import { sequentialSpawn, throughput } from './spawn-cases.js';
 import { bootPoweroff } from './boot-case.js';
 import { cliTrue } from './cli-case.js';
+import { securityScore } from './security-case.js';
 
 export interface ToolSamples {
   readonly tool: string;
@@ -39,4 +40,4 @@ export function caseLabel(c: BenchCase, settings: BenchSettings): string {
   return c.perSandbox ? `${c.name} ${settings.batch}x, ${settings.concurrency} at once` : `${c.name} (sequential)`;
 }
 
-export const CASES: readonly BenchCase[] = [sequentialSpawn, throughput, cliTrue, bootPoweroff];
+export const CASES: readonly BenchCase[] = [sequentialSpawn, throughput, cliTrue, bootPoweroff, securityScore];

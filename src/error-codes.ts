@@ -13,6 +13,8 @@ import { NotAServiceError, UnitNotLoadedError } from './service/errors.js';
 import { UnknownSyscallGroupError } from './seccomp/groups.js';
 import { SeccompCompileError } from './seccomp/libseccomp.js';
 import { DevicePolicyError } from './cgroups/device-policy.js';
+import { SecurityInputError } from './security-score/errors.js';
+import { SecurityPolicyError } from './security-score/score.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ErrorClass = abstract new (...args: any[]) => NsboxError;
@@ -41,6 +43,8 @@ export const ERROR_CLASSES = {
   UNKNOWN_SYSCALL_GROUP: UnknownSyscallGroupError,
   SECCOMP_COMPILE: SeccompCompileError,
   DEVICE_POLICY: DevicePolicyError,
+  SECURITY_INPUT: SecurityInputError,
+  SECURITY_POLICY: SecurityPolicyError,
 } as const satisfies Record<string, ErrorClass>;
 
 export type ErrorCode = keyof typeof ERROR_CLASSES;

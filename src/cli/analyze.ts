@@ -6,6 +6,7 @@ import { isSystemError } from './system-error.js';
 import { explainPlan, formatDiagnostic, NsboxError } from '../index.js';
 import { planUnit, type PlannedCommand, type UnitPlans } from '../service/index.js';
 import { analyzeVerify } from './analyze-verify.js';
+import { analyzeSecurity, SecurityUsageError } from './analyze-security.js';
 
 export interface AnalyzeOutput {
   readonly stdout: (s: string) => void;
@@ -14,10 +15,16 @@ export interface AnalyzeOutput {
 
 const USAGE = `usage: nsbox analyze verify [--root=DIR] FILE...
        nsbox analyze plan [--root=DIR] UNIT|PATH
+       nsbox analyze security --offline=yes [--root=DIR] [--profile=NAME|PATH] [--threshold=N]
+                              [--json=short|pretty] [--security-policy=FILE]
+                              [--explain] [--suggest [--write[=PATH]]] UNIT|PATH...
 
   verify   load unit files and report what systemd-analyze verify would
   plan     print, for every Exec*= command of a service, the file system it will see
            (read-only, read-write, inaccessible, tmpfs, bind from where) and how it runs
+  security the exposure score of services as systemd-analyze security (systemd 252) gives it;
+           --explain names the setting that fixes each bad row and the score it would give,
+           --suggest prints a drop-in that keeps the service's plan valid (--write installs it)
 `;
 
 class UsageError extends Error {}
@@ -93,12 +100,13 @@ export async function analyzeMain(argv: string[], out: AnalyzeOutput): Promise<n
       (verb === undefined ? out.stderr : out.stdout)(USAGE);
       return verb === undefined ? 2 : 0;
     }
+    if (verb === 'security') return await analyzeSecurity(rest, out);
     const args = parseArgs(rest);
     if (verb === 'plan') return await plan(args, out);
     if (verb === 'verify') return await verify(args, out);
     throw new UsageError(`unknown command "${verb}"`);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof SecurityUsageError) {
       out.stderr(`nsbox analyze: ${e.message}\n${USAGE}`);
       return 2;
     }

@@ -185,3 +185,24 @@ export function explainPlan(plan: Plan): string {
   lines.push('', 'Process:', ...processLines(plan));
   return `${lines.join('\n')}\n`;
 }
+
+/** What a command would find at `path` in the plan's end state (--suggest checks paths a service needs). */
+export interface PathAccess {
+  /** Made inaccessible, or covered by a fresh file system that replaces what was there. */
+  readonly hidden: boolean;
+  readonly readOnly: boolean;
+}
+
+const FRESH = /^(tmpfs|INACCESSIBLE)/;
+
+export function pathAccess(plan: Plan, path: string): PathAccess {
+  const nodes = replay(plan);
+  let nearest: [string, Node] | undefined;
+  for (const entry of nodes) {
+    const [p, n] = entry;
+    if (isUnder(path, p) && (n.mount || p === path) && (!nearest || p.length > nearest[0].length)) nearest = entry;
+  }
+  const [at, node] = nearest ?? ['/', { what: 'host /', mount: true, flags: noFlags() }];
+  const hidden = node.what === 'INACCESSIBLE' || (node.mount && at !== path && FRESH.test(node.what));
+  return { hidden, readOnly: node.flags?.ro ?? inheritedFlags(nodes, path).ro };
+}

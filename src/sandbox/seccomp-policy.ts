@@ -3,6 +3,8 @@
 import type { ExecSettings, SystemCallAction, SystemCallFilterLine } from './exec-settings.js';
 
 const EPERM = 1;
+/** cgroup, ipc, net, mnt, pid, user, uts. */
+const ALL_NAMESPACE_TYPES = 7;
 
 export interface SeccompDeny {
   readonly names: readonly string[];
@@ -42,7 +44,8 @@ export function seccompPolicy(s: ExecSettings): SeccompPolicy | undefined {
     defaultAction: s.systemCallErrorNumber ?? { kind: 'kill' },
     architectures: s.systemCallArchitectures,
     denies,
-    ...(s.restrictNamespaces ? { restrictNamespaces: s.restrictNamespaces } : {}),
+    // Every type allowed (RestrictNamespaces=no) restricts nothing: no filter for it.
+    ...(s.restrictNamespaces && s.restrictNamespaces.length < ALL_NAMESPACE_TYPES ? { restrictNamespaces: s.restrictNamespaces } : {}),
     lockPersonality: s.lockPersonality,
     restrictRealtime: s.restrictRealtime,
     restrictSUIDSGID: s.restrictSUIDSGID,

@@ -35,26 +35,32 @@ function boolOrWord<W extends string>(words: readonly W[], what: string) {
 }
 
 /**
- * CapabilityBoundingSet=/AmbientCapabilities= (systemd 252): the first non-empty line sets the
- * list, later lines add to it, a `~` line removes from it, and an empty line resets to empty.
+ * CapabilityBoundingSet=/AmbientCapabilities= (systemd 252): a line replaces the set while the set
+ * is still at its initial value (all for the bounding set, none for ambient) or when it names no
+ * capability ("", "~"), `~` meaning every capability but those listed; otherwise a line adds to
+ * the set and a `~` line removes from it.
  */
-function capabilities(unset: readonly number[]) {
+function capabilities(initial: readonly number[]) {
   return (current: readonly number[] | undefined, value: string): readonly number[] => {
-    if (value === '') return [];
     const invert = value.startsWith('~');
     const listed = parseCapabilityList(invert ? value.slice(1) : value);
-    const base = current ?? unset;
+    const base = current ?? initial;
+    const atInitial = base.length === initial.length && base.every((c, i) => c === initial[i]);
+    if (listed.length === 0 || atInitial) return invert ? ALL_CAPABILITIES.filter((c) => !listed.includes(c)) : listed;
     if (invert) return base.filter((c) => !listed.includes(c));
-    return current === undefined ? listed : [...new Set([...base, ...listed])].sort((a, b) => a - b);
+    return [...new Set([...base, ...listed])].sort((a, b) => a - b);
   };
 }
 
 const NAMESPACES: readonly RestrictableNamespace[] = ['cgroup', 'ipc', 'net', 'mnt', 'pid', 'user', 'uts'];
 
 function restrictNamespaces(current: readonly RestrictableNamespace[] | undefined, value: string) {
+  // Empty: back to the default, no restriction (systemd 252's NAMESPACE_FLAGS_INITIAL).
+  if (value === '') return undefined;
   try {
-    // yes: nothing allowed; no: everything allowed (no restriction).
-    return parseBoolean(value) ? [] : undefined;
+    // yes: nothing allowed; no: everything allowed, listed (unlike the unset default, a later list
+    // adds to it rather than replacing it, as systemd 252 merges into NAMESPACE_FLAGS_ALL).
+    return parseBoolean(value) ? [] : [...NAMESPACES];
   } catch { /* a list */ }
   const invert = value.startsWith('~');
   const listed = splitWords(invert ? value.slice(1) : value).map((w) => parseEnum(w, NAMESPACES, 'namespace type'));

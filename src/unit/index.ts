@@ -4,7 +4,7 @@ export { formatDiagnostic } from './diagnostics.js';
 export { UnitValueError } from './errors.js';
 export { lexUnitFile, type Assignment, type LexedFile } from './lexer.js';
 export { applyAssignments, type ParseResult } from './parse.js';
-export { loadUnit, loadUnitFile, readHostFacts, TEST_INSTANCE, type LoadedUnit, type LoadOptions, type LoadState } from './load.js';
+export { createLoadCache, loadUnit, loadUnitFile, readHostFacts, TEST_INSTANCE, type LoadCache, type LoadedUnit, type LoadOptions, type LoadState } from './load.js';
 export { unitSearchPath, dropInDirectories, SYSTEM_UNIT_PATH } from './search-path.js';
 export { expandSpecifiers, defaultUnitHostFacts, type UnitHostFacts, type SpecifierContext } from './specifiers.js';
 export { parseExecLine, resolveCommandPath, DEFAULT_EXEC_SEARCH_PATH } from './exec-line.js';

@@ -24,6 +24,14 @@ export interface LoadOptions {
   readonly extraSearchPath?: readonly string[];
   /** Facts for specifiers; gathered from the root (or host) when absent. */
   readonly host?: UnitHostFacts;
+  /**
+   * Drop-ins from outside the search path, as if in a directory searched last (so one of the
+   * same name in the search path wins): systemd-analyze security --profile adds the portable
+   * profile this way, named profile.conf. The file itself is read from `path`.
+   */
+  readonly extraDropIns?: readonly { readonly name: string; readonly path: string }[];
+  /** Directory listings shared by the loads of one batch (see createLoadCache()). */
+  readonly cache?: LoadCache;
 }
 
 export type LoadState = 'loaded' | 'not-found' | 'masked' | 'bad-setting' | 'invalid-name';
@@ -44,8 +52,16 @@ export const TEST_INSTANCE = 'test_instance';
 
 const rooted = (root: string | undefined, p: string): string => (root ? join(root, p) : p);
 
-async function exists(p: string): Promise<boolean> {
-  return lstat(p).then(() => true, () => false);
+async function exists(p: string, cache?: LoadCache): Promise<boolean> {
+  if (!cache) return lstat(p).then(() => true, () => false);
+  // One readdir per directory answers every lookup in it for the rest of the batch.
+  const dir = dirname(p);
+  let names = cache.entries.get(dir);
+  if (!names) {
+    names = readdir(dir).then((n) => new Set(n), () => new Set<string>());
+    cache.entries.set(dir, names);
+  }
+  return (await names).has(basename(p));
 }
 
 type Resolved = { kind: 'file'; path: string } | { kind: 'masked'; path: string } | { kind: 'missing' };
@@ -69,12 +85,12 @@ async function resolveLink(path: string, root: string | undefined): Promise<Reso
 
 interface Fragment { readonly resolved: Resolved; readonly realName: string; readonly requestedPath: string }
 
-async function findFragment(unit: UnitName, dirs: readonly string[], root: string | undefined): Promise<Fragment | undefined> {
+async function findFragment(unit: UnitName, dirs: readonly string[], root: string | undefined, cache?: LoadCache): Promise<Fragment | undefined> {
   const candidates = [unit.name, templateOf(unit)].filter((n): n is string => n !== undefined);
   for (const candidate of candidates) {
     for (const dir of dirs) {
       const requestedPath = `${dir}/${candidate}`;
-      if (!(await exists(requestedPath))) continue;
+      if (!(await exists(requestedPath, cache))) continue;
       const resolved = await resolveLink(requestedPath, root);
       if (resolved.kind === 'missing') continue;
       let realName = unit.name;
@@ -90,17 +106,40 @@ async function findFragment(unit: UnitName, dirs: readonly string[], root: strin
   return undefined;
 }
 
-/** Names in the search path whose symlinks lead to the same fragment. */
-async function findAliases(fragmentPath: string, realName: string, dirs: readonly string[], root: string | undefined): Promise<string[]> {
-  const aliases = new Set<string>();
+/** Every unit-name symlink in the search path with the fragment it leads to, directory order kept. */
+async function listUnitSymlinks(dirs: readonly string[], root: string | undefined): Promise<{ name: string; target: string }[]> {
+  const links: { name: string; target: string }[] = [];
   for (const dir of dirs) {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const e of entries) {
-      if (!e.isSymbolicLink() || e.name === realName || !parseUnitName(e.name)) continue;
+      if (!e.isSymbolicLink() || !parseUnitName(e.name)) continue;
       const r = await resolveLink(`${dir}/${e.name}`, root);
-      if (r.kind === 'file' && r.path === fragmentPath) aliases.add(e.name);
+      if (r.kind === 'file') links.push({ name: e.name, target: r.path });
     }
   }
+  return links;
+}
+
+/**
+ * Reuses directory listings across loads (systemd-analyze security scores many units in one run).
+ * Only for a batch that reads a tree nobody changes meanwhile: results are never invalidated.
+ */
+export interface LoadCache {
+  readonly unitSymlinks: Map<string, Promise<{ name: string; target: string }[]>>;
+  readonly entries: Map<string, Promise<Set<string>>>;
+}
+export const createLoadCache = (): LoadCache => ({ unitSymlinks: new Map(), entries: new Map() });
+
+/** Names in the search path whose symlinks lead to the same fragment. */
+async function findAliases(fragmentPath: string, realName: string, dirs: readonly string[], root: string | undefined, cache?: LoadCache): Promise<string[]> {
+  const key = JSON.stringify([root, dirs]);
+  let links = cache?.unitSymlinks.get(key);
+  if (!links) {
+    links = listUnitSymlinks(dirs, root);
+    cache?.unitSymlinks.set(key, links);
+  }
+  const aliases = new Set<string>();
+  for (const { name, target } of await links) if (target === fragmentPath && name !== realName) aliases.add(name);
   return [...aliases];
 }
 
@@ -130,20 +169,27 @@ async function canonicalInRoot(path: string, root: string | undefined): Promise<
   return join(top, ...done);
 }
 
-async function readDropIns(unit: UnitName, aliases: readonly UnitName[], dirs: readonly string[], root: string | undefined) {
+type ExtraDropIns = LoadOptions['extraDropIns'];
+
+async function readDropIns(unit: UnitName, aliases: readonly UnitName[], dirs: readonly string[], root: string | undefined, extra: ExtraDropIns = [], cache?: LoadCache) {
   const listed = [];
   const seen = new Set<string>();
   for (const candidate of dropInDirectories(unit, aliases, dirs)) {
     // systemd reports drop-ins by canonical directory (on Debian /lib/… shows as /usr/lib/…), and
     // one directory reached through two search-path entries counts once.
+    // Most candidates do not exist; one lstat rules them out before the component-wise walk.
+    if (!(await exists(candidate, cache))) continue;
     const directory = await canonicalInRoot(candidate, root);
     if (directory === undefined || seen.has(directory)) continue;
     seen.add(directory);
     const names = await readdir(directory).catch(() => [] as string[]);
     if (names.length > 0) listed.push({ directory, names: names.sort() });
   }
+  const selected = selectDropIns(listed);
+  const taken = new Set(selected.map((d) => d.name));
+  const all = [...selected, ...extra.filter((d) => !taken.has(d.name))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: string[] = [];
-  for (const { path } of selectDropIns(listed)) {
+  for (const { path } of all) {
     // A drop-in linked to /dev/null (or empty) masks the same name in lower directories.
     if ((await resolveLink(path, root)).kind === 'file') files.push(path);
   }
@@ -163,17 +209,17 @@ export async function loadUnit(name: string, opts: LoadOptions = {}): Promise<Lo
   if (!unit) return { name, loadState: 'invalid-name', ...empty, diagnostics: [{ severity: 'error', file: name, line: 0, message: 'Unit name is not valid.' }] };
   if (isTemplate(unit)) unit = parseUnitName(instantiate(unit, TEST_INSTANCE))!;
   const dirs = [...(opts.extraSearchPath ?? []), ...unitSearchPath(opts.unitPath).map((d) => rooted(opts.root, d))];
-  const fragment = await findFragment(unit, dirs, opts.root);
+  const fragment = await findFragment(unit, dirs, opts.root, opts.cache);
   if (!fragment) return { name: unit.name, loadState: 'not-found', ...empty, diagnostics: [] };
   if (fragment.resolved.kind === 'masked') {
     return { name: unit.name, loadState: 'masked', ...empty, fragmentPath: fragment.resolved.path, diagnostics: [] };
   }
   const fragmentPath = (fragment.resolved as { path: string }).path;
   const real = parseUnitName(fragment.realName)!;
-  const aliasNames = await findAliases(fragmentPath, real.name, dirs, opts.root);
+  const aliasNames = await findAliases(fragmentPath, real.name, dirs, opts.root, opts.cache);
   if (unit.name !== real.name && !aliasNames.includes(unit.name)) aliasNames.push(unit.name);
   const aliases = aliasNames.map((n) => parseUnitName(n)).filter((u): u is UnitName => u !== undefined);
-  const dropInPaths = await readDropIns(real, aliases, dirs, opts.root);
+  const dropInPaths = await readDropIns(real, aliases, dirs, opts.root, opts.extraDropIns, opts.cache);
   const files = [await lexFile(fragmentPath, real.type)];
   for (const p of dropInPaths) files.push(await lexFile(p, real.type));
   const host = opts.host ?? (await readHostFacts(opts.root));

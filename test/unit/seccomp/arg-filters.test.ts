@@ -55,3 +55,7 @@ test('lockPersonalityRules() and argumentFilters() pick the programs a policy ne
   const policy = seccompPolicy({ ...defaultExecSettings, lockPersonality: true, restrictSUIDSGID: true, restrictNamespaces: ['net'] });
   assert.deepEqual(argumentFilters(policy!).map((f) => f.origin), ['RestrictNamespaces=', 'RestrictSUIDSGID=yes', 'LockPersonality=yes']);
 });
+
+test('seccompPolicy(): RestrictNamespaces=no (every type allowed) asks for no filter', () => {
+  assert.equal(seccompPolicy({ ...defaultExecSettings, restrictNamespaces: ['cgroup', 'ipc', 'net', 'mnt', 'pid', 'user', 'uts'] }), undefined);
+});

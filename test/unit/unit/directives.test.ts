@@ -69,7 +69,11 @@ test('applyAssignments() merges capability lines like systemd 252', () => {
 test('applyAssignments() reads RestrictNamespaces= lists with ~ removing', () => {
   assert.deepEqual(parse('[Service]\nRestrictNamespaces=ipc net\nRestrictNamespaces=~net\n').settings.exec.restrictNamespaces, ['ipc']);
   assert.deepEqual(parse('[Service]\nRestrictNamespaces=yes\n').settings.exec.restrictNamespaces, []);
-  assert.equal(parse('[Service]\nRestrictNamespaces=no\n').settings.exec.restrictNamespaces, undefined);
+  assert.deepEqual(parse('[Service]\nRestrictNamespaces=no\n').settings.exec.restrictNamespaces, ['cgroup', 'ipc', 'net', 'mnt', 'pid', 'user', 'uts']);
+  // After =no a list adds to "everything" (systemd merges), after nothing it replaces it; empty resets.
+  assert.equal(parse('[Service]\nRestrictNamespaces=no\nRestrictNamespaces=pid\n').settings.exec.restrictNamespaces?.length, 7);
+  assert.deepEqual(parse('[Service]\nRestrictNamespaces=pid\n').settings.exec.restrictNamespaces, ['pid']);
+  assert.equal(parse('[Service]\nRestrictNamespaces=yes\nRestrictNamespaces=\n').settings.exec.restrictNamespaces, undefined);
 });
 
 test('applyAssignments() reads bind paths, temporary file systems and limits', () => {
