@@ -3,6 +3,8 @@
 #include "mountfs.h"
 #include "ops.h"
 
+int op_bind(struct op_ctx *c, const struct record *r);
+int op_mount_point(struct op_ctx *c, const struct record *r);
 int op_bind_content(struct op_ctx *c, const struct record *r);
 int op_inaccessible(struct op_ctx *c, const struct record *r);
 int op_mkdir(struct op_ctx *c, const struct record *r);

@@ -26,7 +26,7 @@ export interface MountListInput {
 
 /** systemd's exec_needs_mount_namespace(): any of these asks for a private mount table. */
 export function needsMountNamespace(s: ExecSettings): boolean {
-  return s.rootDirectory !== undefined || s.mountAPIVFS === true || s.privateMounts || s.privateTmp ||
+  return s.rootDirectory !== undefined || s.mountAPIVFS === true || s.privateMounts || s.mountPropagation !== undefined || s.privateTmp ||
     s.privateDevices || s.protectSystem !== 'no' || s.protectHome !== 'no' || s.protectKernelTunables ||
     s.protectKernelModules || s.protectKernelLogs || s.protectControlGroups ||
     s.protectProc !== 'default' || s.procSubset !== 'all' ||

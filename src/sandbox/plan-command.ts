@@ -1,7 +1,7 @@
 // planCommand(): one Exec*= command of a unit + its ExecSettings + injected facts -> a Plan,
 // with systemd 252's semantics. Pure: the edge supplies the user database of the tree, the host
 // environment, the EnvironmentFile= contents and a seccomp compiler.
-import type { Capabilities, NamespaceKind, Op, Plan, ProcessSettings } from '../plan/types.js';
+import { rootPath, type Capabilities, type NamespaceKind, type Op, type Plan, type ProcessSettings } from '../plan/types.js';
 import type { ExecSettings } from './exec-settings.js';
 import type { ExecCommand } from '../unit/exec-command.js';
 import { EnvironmentFileMissingError, type SandboxDiagnostic } from './errors.js';
@@ -133,6 +133,10 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
       }
     }
     if (root !== undefined) ops.push({ kind: 'switch-root' });
+    // Last, as systemd (MS_MOVE refuses shared mounts): the helper made every copied mount a slave
+    // first, so even `shared` propagates nothing back to the host; it makes the service's own
+    // mounts peers of each other (mountinfo's shared:N), which is systemd's default.
+    ops.push({ kind: 'propagation', target: rootPath('/'), mode: settings.mountPropagation ?? 'shared', recursive: true });
   }
   if (sandboxed && settings.privateNetwork) namespaces.push('net');
   if (sandboxed && settings.privateIPC) namespaces.push('ipc');

@@ -37,7 +37,18 @@ test('RootDirectoryStartOnly= keeps ExecStartPre= outside the root', () => {
   assert.equal(effectiveRoot(s, cmd(['/x'], 'ExecStart')), '/r');
   const { plan } = planCommand(s, cmd(['/x']), facts);
   assert.equal(plan.root, '/r');
-  assert.equal(plan.ops[plan.ops.length - 1]?.kind, 'switch-root');
+  assert.deepEqual(plan.ops.slice(-2).map((o) => o.kind), ['switch-root', 'propagation']);
+});
+
+test('MountFlags=: the last op sets the propagation, shared when unset; setting it asks for a mount namespace', () => {
+  const last = (over: Parameters<typeof settings>[0]) => planCommand(settings(over), cmd(['/x']), facts).plan.ops.at(-1);
+  assert.deepEqual(last({ privateTmp: false, protectSystem: 'yes' }), { kind: 'propagation', target: { in: 'root', path: '/' }, mode: 'shared', recursive: true });
+  for (const mode of ['shared', 'slave', 'private'] as const) {
+    const { plan } = planCommand(settings({ mountPropagation: mode }), cmd(['/x']), facts);
+    assert.deepEqual(plan.namespaces, ['mount']);
+    assert.deepEqual(plan.ops, [{ kind: 'propagation', target: { in: 'root', path: '/' }, mode, recursive: true }]);
+  }
+  assert.deepEqual(planCommand(settings({}), cmd(['/x']), facts).plan.ops, []);
 });
 
 test('EnvironmentFile= overrides Environment= whatever the order', () => {
@@ -125,7 +136,7 @@ test('a seccomp program implies no_new_privs when the payload will lack CAP_SYS_
 
 test('MountAPIVFS= leaves /dev, /sys and /run alone where they are mount points already', () => {
   const targets = (mountPoints?: string[]) => planCommand(settings({ mountAPIVFS: true }), cmd(['/x']), { ...facts, ...(mountPoints ? { mountPoints } : {}) })
-    .plan.ops.flatMap((o) => ('target' in o ? [`${o.kind} ${o.target.path}`] : []));
+    .plan.ops.flatMap((o) => ('target' in o && o.kind !== 'propagation' ? [`${o.kind} ${o.target.path}`] : []));
   assert.deepEqual(targets(['/', '/dev', '/sys', '/run']), ['proc /proc']);
   assert.ok(targets(['/', '/dev', '/sys']).includes('tmpfs /run'));
 });

@@ -1,0 +1,297 @@
+// Every sandbox directive run for real twice: on the host's own root (no RootDirectory=, as most
+// units are written) and inside a tree (RootDirectory=). The expectations are what systemd 252
+// does with the same settings (docs/compatibility.md): bind sources come from the view before any
+// mount of the sandbox was made, existing mount points are made read-only in place, and the
+// service's mounts end shared unless MountFlags= says otherwise.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/executor/run.js';
+import { planCommand, type PlanFacts } from '../../src/sandbox/plan-command.js';
+import { defaultExecSettings, type ExecSettings, type PathSetting } from '../../src/sandbox/exec-settings.js';
+import { noPrefixes } from '../../src/unit/exec-command.js';
+import { parseUserDatabase } from '../../src/sandbox/passwd.js';
+import { compileSeccompFilters } from '../../src/seccomp/compile.js';
+import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
+import { needsRoot } from '../fixtures/plans.js';
+
+/** Shell helpers every probe starts with: a mount's first option (ro/rw), how often a path is listed. */
+const PRELUDE = [
+  'opt() { awk -v p="$1" \'$5==p{o=$6} END{print o}\' /proc/self/mountinfo | cut -d, -f1; }',
+  'cnt() { awk -v p="$1" \'$5==p\' /proc/self/mountinfo | wc -l; }',
+  'w() { if touch "$1/.nsbox-probe" 2>/dev/null; then rm -f "$1/.nsbox-probe"; echo rw; else echo ro; fi; }',
+  'seen() { if ls "$1" >/dev/null 2>&1; then echo visible; else echo hidden; fi; }',
+].join('\n');
+
+/** The same layout on the host (scratch directory) and in the tree. */
+const LAYOUT = ['srv/ro', 'srv/rw', 'srv/secret/inner', 'srv/noexec/sub', 'd', 'var/cache', 'usr/lib/modules', 'home/someone'];
+
+/** How often the test's own mount table lists a mount point. */
+const listedAt = (path: string): number =>
+  readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4] === path).length;
+
+interface View {
+  readonly name: string;
+  /** RootDirectory=, or undefined for the host's root. */
+  readonly root: string | undefined;
+  /** A layout path as the service sees it. */
+  inside(p: string): string;
+  /** A layout path as ReadOnlyPaths= and friends take it (`+` with a root: a host path would be dropped). */
+  setting(p: string, ignoreMissing?: boolean): PathSetting;
+  /** A system path (/dev/shm, /root) as those settings take it. */
+  system(p: string): PathSetting;
+}
+
+interface Case {
+  readonly name: string;
+  settings(v: View): Partial<ExecSettings>;
+  script(v: View): string;
+  expect: readonly string[] | (() => readonly string[]);
+}
+
+describe('sandbox directives with and without RootDirectory=', { skip: needsRoot }, () => {
+  let tree: BusyboxTree;
+  let scratch: string;
+  let homeDir: string;
+  let unitTmp: string;
+  let facts: PlanFacts;
+  const views: View[] = [];
+
+  before(() => {
+    tree = makeBusyboxTree();
+    scratch = mkdtempSync(join(tmpdir(), 'nsbox-views-'));
+    for (const base of [tree.root, scratch]) {
+      for (const d of LAYOUT) mkdirSync(join(base, d), { recursive: true });
+      writeFileSync(join(base, 'srv/secret/key'), 'k\n');
+      writeFileSync(join(base, 'srv/noexec/run.sh'), '#!/bin/sh\necho ran\n', { mode: 0o755 });
+      writeFileSync(join(base, 'srv/noexec/sub/run.sh'), '#!/bin/sh\necho ran\n', { mode: 0o755 });
+      writeFileSync(join(base, 'var/cache/old'), '');
+    }
+    // Bind sources are host paths in both views.
+    mkdirSync(join(scratch, 'd/keep'));
+    writeFileSync(join(scratch, 'd/keep/file'), 'kept\n');
+    mkdirSync(join(scratch, 'src'));
+    writeFileSync(join(scratch, 'src/file'), 'src\n');
+    // The issue's own case needs a source below /home, which ProtectHome=tmpfs covers.
+    homeDir = mkdtempSync('/home/nsbox-views-');
+    writeFileSync(join(homeDir, 'file'), 'home\n');
+    unitTmp = mkdtempSync(join(tmpdir(), 'nsbox-unit-'));
+    mkdirSync(join(unitTmp, 'tmp'), { mode: 0o1777 });
+    mkdirSync(join(unitTmp, 'var-tmp'), { mode: 0o1777 });
+    const capPrm = /CapPrm:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
+    const held = [...Array(64).keys()].filter((i) => (BigInt(`0x${capPrm}`) >> BigInt(i)) & 1n);
+    facts = {
+      userDatabase: parseUserDatabase(readFileSync(join(tree.root, 'etc/passwd'), 'utf8'), readFileSync(join(tree.root, 'etc/group'), 'utf8')),
+      availableCapabilities: held, compileSeccomp: compileSeccompFilters,
+      privateTmpDirs: { tmp: join(unitTmp, 'tmp'), varTmp: join(unitTmp, 'var-tmp') },
+      mountPoints: readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter(Boolean),
+    };
+    views.push({
+      name: 'no RootDirectory=', root: undefined,
+      inside: (p) => join(scratch, p),
+      setting: (p, ignoreMissing = false) => ({ path: join(scratch, p), ignoreMissing, relativeToRoot: false }),
+      system: (p) => ({ path: p, ignoreMissing: false, relativeToRoot: false }),
+    }, {
+      name: 'RootDirectory=', root: tree.root,
+      inside: (p) => join('/', p),
+      setting: (p, ignoreMissing = false) => ({ path: join('/', p), ignoreMissing, relativeToRoot: true }),
+      system: (p) => ({ path: p, ignoreMissing: false, relativeToRoot: true }),
+    });
+  });
+  after(() => {
+    tree.remove();
+    rmSync(scratch, { recursive: true, force: true });
+    rmSync(homeDir, { recursive: true, force: true });
+    rmSync(unitTmp, { recursive: true, force: true });
+  });
+
+  const sh = (v: View, over: Partial<ExecSettings>, script: string) =>
+    run(planCommand({ ...defaultExecSettings, ...(v.root ? { rootDirectory: v.root } : {}), ...over },
+      { kind: 'ExecStart', path: '/bin/sh', argv: ['/bin/sh', '-c', `${PRELUDE}\n${script}`], prefixes: noPrefixes }, facts).plan);
+
+  const bind = (source: string, destination: string) => ({ source, destination, ignoreMissing: false, recursive: true });
+
+  const cases: Case[] = [
+    {
+      // The issue: the tmpfs on /dev hid /dev/pts before the bind that names it ran.
+      name: 'PrivateDevices=yes alone binds /dev/pts and /dev/shm from the host',
+      settings: () => ({ privateDevices: true }),
+      script: () => 'opt /dev; grep -q " /dev/pts .* - devpts " /proc/self/mountinfo && echo pts; ' +
+        'grep -q " /dev/shm .* - tmpfs " /proc/self/mountinfo && echo shm; test -c /dev/null && echo null; seen /dev/kmsg',
+      expect: ['ro', 'pts', 'shm', 'null', 'hidden'],
+    },
+    {
+      name: 'ProtectHome=tmpfs + BindReadOnlyPaths= of a path below /home',
+      settings: () => ({ protectHome: 'tmpfs', bindReadOnlyPaths: [bind(homeDir, homeDir)] }),
+      script: () => `cat ${homeDir}/file; w ${homeDir}; ls /home | wc -l; seen /root/.`,
+      expect: ['home', 'ro', '1', 'visible'],
+    },
+    {
+      name: 'TemporaryFileSystem=:ro + BindReadOnlyPaths= below it',
+      settings: () => ({ temporaryFileSystem: [{ path: join(scratch, 'd'), options: 'ro' }], bindReadOnlyPaths: [bind(join(scratch, 'd/keep'), join(scratch, 'd/keep'))] }),
+      script: () => `cat ${scratch}/d/keep/file; ls ${scratch}/d; w ${scratch}/d; w ${scratch}/d/keep`,
+      expect: ['kept', 'keep', 'ro', 'ro'],
+    },
+    {
+      name: 'BindPaths= binds a host path writable, created where missing',
+      settings: () => ({ bindPaths: [bind(join(scratch, 'src'), '/mnt/nsbox-bound')] }),
+      script: () => 'cat /mnt/nsbox-bound/file; w /mnt/nsbox-bound',
+      expect: ['src', 'rw'],
+    },
+    {
+      // systemd 252: the existing mounts are made read-only where they are; nothing is stacked.
+      name: 'ProtectControlGroups=yes remounts /sys/fs/cgroup read-only in place, with its submounts',
+      settings: () => ({ protectControlGroups: true }),
+      script: () => 'cnt /sys/fs/cgroup; opt /sys/fs/cgroup; ' +
+        'awk \'$5 ~ "^/sys/fs/cgroup/" {print $5}\' /proc/self/mountinfo | sort | uniq -d | wc -l; ' +
+        'awk \'$5 ~ "^/sys/fs/cgroup/" && $6 !~ /^ro/\' /proc/self/mountinfo | wc -l',
+      expect: ['1', 'ro', '0', '0'],
+    },
+    {
+      name: 'ReadOnlyPaths= on a mount point (/dev/shm) remounts it in place',
+      settings: (v) => ({ readOnlyPaths: [v.system('/dev/shm')] }),
+      script: () => 'cnt /dev/shm; opt /dev/shm; w /dev/shm',
+      // As often as outside (this host stacks two tmpfs there): no read-only copy on top.
+      expect: () => [String(listedAt('/dev/shm')), 'ro', 'ro'],
+    },
+    {
+      name: 'ReadOnlyPaths= on a plain directory makes it a read-only mount of its own',
+      settings: (v) => ({ readOnlyPaths: [v.setting('srv/ro')] }),
+      script: (v) => `w ${v.inside('srv/ro')}; w ${v.inside('srv/rw')}; cnt ${v.inside('srv/ro')}`,
+      expect: ['ro', 'rw', '1'],
+    },
+    {
+      name: 'ProtectSystem=strict + ReadWritePaths= + PrivateTmp=yes',
+      settings: (v) => ({ protectSystem: 'strict', readWritePaths: [v.setting('srv/rw')] }),
+      script: (v) => `w ${v.inside('srv/ro')}; w ${v.inside('srv/rw')}; opt /`,
+      expect: ['ro', 'rw', 'ro'],
+    },
+    {
+      // The scratch directory is below /tmp, which PrivateTmp= covers: a case of its own.
+      name: 'PrivateTmp=yes gives the unit\'s own /tmp and /var/tmp',
+      settings: () => ({ privateTmp: true }),
+      script: () => 'echo t > /tmp/mark && echo tmp; ls -A /tmp | wc -l; ls -A /var/tmp | wc -l',
+      expect: ['tmp', '1', '0'],
+    },
+    {
+      name: 'ProtectSystem=full makes /usr and /etc read-only',
+      settings: () => ({ protectSystem: 'full' }),
+      script: () => 'opt /usr; opt /etc',
+      expect: ['ro', 'ro'],
+    },
+    {
+      name: 'InaccessiblePaths= hides the path and what is listed below it',
+      settings: (v) => ({ inaccessiblePaths: [v.setting('srv/secret')], readWritePaths: [v.setting('srv/secret/inner')] }),
+      script: (v) => `cat ${v.inside('srv/secret/key')} 2>/dev/null || echo hidden; seen ${v.inside('srv/secret/inner')}/.`,
+      expect: ['hidden', 'hidden'],
+    },
+    {
+      name: 'NoExecPaths= and ExecPaths= below it',
+      settings: (v) => ({ noExecPaths: [v.setting('srv/noexec')], execPaths: [v.setting('srv/noexec/sub')] }),
+      script: (v) => `${v.inside('srv/noexec/run.sh')} 2>/dev/null || echo denied; ${v.inside('srv/noexec/sub/run.sh')}`,
+      expect: ['denied', 'ran'],
+    },
+    {
+      name: 'TemporaryFileSystem= gives an empty tmpfs of mode 0755',
+      settings: (v) => ({ temporaryFileSystem: [{ path: v.inside('var/cache'), options: '' }] }),
+      script: (v) => `ls -A ${v.inside('var/cache')} | wc -l; stat -c %a ${v.inside('var/cache')}; w ${v.inside('var/cache')}`,
+      expect: ['0', '755', 'rw'],
+    },
+    {
+      name: 'ProtectHome=yes hides /root',
+      settings: () => ({ protectHome: 'yes' }),
+      // Root may list a mode-000 directory: what proves it hidden is that it is empty.
+      script: () => 'ls -A /root | wc -l; ls -A /home | wc -l; stat -c %a /root',
+      expect: ['0', '0', '0'],
+    },
+    {
+      name: 'ProtectHome=read-only',
+      settings: () => ({ protectHome: 'read-only' }),
+      script: () => 'opt /root',
+      expect: ['ro'],
+    },
+    {
+      name: 'ProtectKernelTunables=yes makes /proc/sys and /sys read-only',
+      settings: () => ({ protectKernelTunables: true }),
+      script: () => 'opt /proc/sys; opt /sys',
+      expect: ['ro', 'ro'],
+    },
+    {
+      name: 'ProtectKernelModules=yes hides /usr/lib/modules and drops CAP_SYS_MODULE',
+      settings: () => ({ protectKernelModules: true }),
+      script: () => 'ls -A /usr/lib/modules 2>/dev/null | wc -l; grep CapBnd /proc/self/status | cut -f2',
+      expect: ['0', 'CAP_SYS_MODULE'],
+    },
+    {
+      name: 'ProtectKernelLogs=yes covers /proc/kmsg',
+      settings: () => ({ protectKernelLogs: true }),
+      script: () => 'cnt /proc/kmsg; stat -c %a /proc/kmsg',
+      expect: ['1', '0'],
+    },
+    {
+      name: 'ProtectProc=invisible and ProcSubset=pid mount a fresh /proc',
+      settings: () => ({ protectProc: 'invisible', procSubset: 'pid' }),
+      script: () => 'grep " /proc " /proc/self/mountinfo | grep -o "hidepid=[a-z0-9]*" | tail -n1; seen /proc/sys',
+      expect: [['hidepid=invisible', 'hidepid=2'].join('|'), 'hidden'],
+    },
+    {
+      name: 'MountAPIVFS=yes gives /proc, /dev and /sys',
+      settings: () => ({ mountAPIVFS: true }),
+      script: () => 'test -r /proc/self/status && echo proc; test -c /dev/null && echo dev; test -d /sys/class && echo sys',
+      expect: ['proc', 'dev', 'sys'],
+    },
+    {
+      name: 'PrivateNetwork=yes, PrivateIPC=yes and ProtectHostname=yes',
+      settings: () => ({ privateNetwork: true, privateIPC: true, protectHostname: true }),
+      script: () => `ip -o link | wc -l; test "$(readlink /proc/self/ns/ipc)" != "${readlinkSync('/proc/self/ns/ipc')}" && echo ipc; ` +
+        'hostname nsbox-probe 2>/dev/null && echo set || echo denied',
+      expect: ['1', 'ipc', 'denied'],
+    },
+  ];
+
+  for (const c of cases) {
+    for (const which of [0, 1]) {
+      test(`${c.name} (${which === 0 ? 'no RootDirectory=' : 'RootDirectory='})`, async () => {
+        const v = views[which] as View;
+        const r = await sh(v, c.settings(v), c.script(v));
+        assert.deepEqual(r.status, { kind: 'exited', code: 0 }, r.stderr);
+        const want = typeof c.expect === 'function' ? c.expect() : c.expect;
+        const got = r.stdout.trim().split('\n');
+        assert.equal(got.length, want.length, r.stdout);
+        want.forEach((w, i) => {
+          const line = got[i] as string;
+          if (w === 'CAP_SYS_MODULE') assert.equal((BigInt(`0x${line}`) >> 16n) & 1n, 0n, `CAP_SYS_MODULE in ${line}`);
+          else assert.ok(w.split('|').includes(line), `line ${i + 1}: ${line}, expected ${w}\n${r.stdout}`);
+        });
+      });
+    }
+  }
+
+  for (const which of [0, 1]) {
+    const label = which === 0 ? 'no RootDirectory=' : 'RootDirectory=';
+    test(`MountFlags= unset: the service's mounts are shared, as systemd's default (${label})`, async () => {
+      const v = views[which] as View;
+      const rootLine = 'awk \'$5=="/"\' /proc/self/mountinfo | grep -o "shared:[0-9]*" | head -n1 | cut -d: -f1';
+      const unset = await sh(v, { privateTmp: true }, rootLine);
+      assert.equal(unset.stdout.trim(), 'shared', unset.stderr);
+      const shared = await sh(v, { mountPropagation: 'shared' }, rootLine);
+      assert.equal(shared.stdout.trim(), 'shared', shared.stderr);
+      const priv = await sh(v, { mountPropagation: 'private' }, 'awk \'$5=="/"\' /proc/self/mountinfo | grep -c "shared:\\|master:"');
+      assert.equal(priv.stdout.trim(), '0', priv.stderr);
+      const slave = await sh(v, { mountPropagation: 'slave' }, 'awk \'$5=="/"\' /proc/self/mountinfo | grep -c "shared:"');
+      assert.equal(slave.stdout.trim(), '0', slave.stderr);
+    });
+
+    test(`MountFlags=shared: a mount made inside never reaches the host (${label})`, async () => {
+      const v = views[which] as View;
+      const target = v.inside('srv/rw');
+      const r = await sh(v, { mountPropagation: 'shared' }, `mount -t tmpfs nsbox-probe ${target} && cnt ${target}`);
+      assert.equal(r.stdout.trim(), '1', r.stderr);
+      const ours = readFileSync('/proc/self/mountinfo', 'utf8');
+      assert.ok(!ours.includes('nsbox-probe'), 'the service\'s tmpfs propagated out');
+      assert.ok(existsSync(join(v.root ?? scratch, 'srv/rw')));
+    });
+  }
+});
