@@ -140,6 +140,18 @@ export function dropDuplicates(sorted: readonly MountEntry[]): MountEntry[] {
 export const dropOutsideRoot = (entries: readonly MountEntry[], root: string): MountEntry[] =>
   entries.filter((e) => pathIsUnder(e.path, root));
 
+/**
+ * What dropOutsideRoot() will drop, said aloud: systemd drops these silently, but whoever wrote
+ * InaccessiblePaths=/home for a RootDirectory= service believes the tree's /home is hidden.
+ */
+export function outsideRootDiagnostics(entries: readonly MountEntry[], root: string): SandboxDiagnostic[] {
+  return prefixWhereNeeded(entries, root).filter((e) => !pathIsUnder(e.path, root)).map((e) => ({
+    level: 'warning', setting: e.origin,
+    message: `${e.path} lies outside RootDirectory=${root} and is dropped, as systemd does: without a "+" prefix ` +
+      `the path names a host path; "+${e.path}" names it inside the root`,
+  }));
+}
+
 /** Anything listed below an inaccessible path stays hidden: its entry is dropped. */
 export function dropBelowInaccessible(sorted: readonly MountEntry[]): MountEntry[] {
   const out: MountEntry[] = [];

@@ -5,7 +5,9 @@ import { rootPath, type Capabilities, type NamespaceKind, type Op, type Plan, ty
 import type { ExecSettings } from './exec-settings.js';
 import type { ExecCommand } from '../unit/exec-command.js';
 import { EnvironmentFileMissingError, type SandboxDiagnostic } from './errors.js';
-import { collectMountEntries, dropMountedApiEntries, needsMountNamespace, normalizeMountList, type PrivateTmpDirs } from './mount-list.js';
+import {
+  collectMountEntries, dropMountedApiEntries, needsMountNamespace, normalizeMountList, outsideRootDiagnostics, type PrivateTmpDirs,
+} from './mount-list.js';
 import { mountListOps } from './mount-ops.js';
 import { resolveCredentials, lookupUser, type UserDatabase, type ResolvedCredentials } from './credentials.js';
 import { DEFAULT_PATH_ASSIGNMENT, mergeEnvironment, passEnvironment, unsetEnvironment, userEnvironment } from './environment.js';
@@ -121,6 +123,7 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
       ...(facts.privateTmpDirs ? { privateTmpDirs: facts.privateTmpDirs } : {}),
     });
     diagnostics.push(...collected.diagnostics);
+    if (root !== undefined) diagnostics.push(...outsideRootDiagnostics(collected.entries, root));
     const list = dropMountedApiEntries(normalizeMountList(collected.entries, root ?? '/'), new Set(facts.mountPoints ?? []));
     ops.push(...mountListOps(list, {
       root: root ?? '/', protectProc: settings.protectProc, procSubset: settings.procSubset,

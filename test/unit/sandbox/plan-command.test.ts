@@ -140,3 +140,16 @@ test('MountAPIVFS= leaves /dev, /sys and /run alone where they are mount points 
   assert.deepEqual(targets(['/', '/dev', '/sys', '/run']), ['proc /proc']);
   assert.ok(targets(['/', '/dev', '/sys']).includes('tmpfs /run'));
 });
+
+test('entries outside RootDirectory= are dropped, and analyze plan is told why', () => {
+  const { plan, diagnostics } = planCommand(settings({
+    rootDirectory: '/r', inaccessiblePaths: [p('/home')], readOnlyPaths: [p('/r/etc'), { path: '/srv', ignoreMissing: false, relativeToRoot: true }],
+  }), cmd(['/x']), facts);
+  assert.deepEqual(diagnostics.map((d) => [d.level, d.setting, d.message]), [[
+    'warning', 'InaccessiblePaths=',
+    '/home lies outside RootDirectory=/r and is dropped, as systemd does: without a "+" prefix the path names a host path; "+/home" names it inside the root',
+  ]]);
+  assert.ok(!plan.ops.some((o) => o.kind === 'inaccessible'));
+  assert.ok(plan.ops.some((o) => o.kind === 'mount-point' && o.target.path === '/etc'));
+  assert.ok(plan.ops.some((o) => o.kind === 'mount-point' && o.target.path === '/srv'));
+});
