@@ -4,7 +4,7 @@
 import { rootPath, type Capabilities, type NamespaceKind, type Op, type Plan, type ProcessSettings } from '../plan/types.js';
 import type { ExecSettings } from './exec-settings.js';
 import type { ExecCommand } from '../unit/exec-command.js';
-import { EnvironmentFileMissingError, type SandboxDiagnostic } from './errors.js';
+import { EnvironmentFileMissingError, ExecSetupError, type SandboxDiagnostic } from './errors.js';
 import {
   collectMountEntries, dropMountedApiEntries, needsMountNamespace, normalizeMountList, outsideRootDiagnostics, type PrivateTmpDirs,
 } from './mount-list.js';
@@ -76,6 +76,8 @@ function workingDirectory(s: ExecSettings, creds: ResolvedCredentials | undefine
   if (!wd) return { cwd: '/' };
   // `~` without User= is root's home, as systemd resolves it.
   const home = creds?.user?.home ?? lookupUser(db, 'root')?.home ?? '/root';
+  // nobody has no home at all: systemd fails such a start with 200/CHDIR (ENXIO).
+  if (wd.kind === 'home' && home === '') throw new ExecSetupError('CHDIR', 'WorkingDirectory=', `~: user ${creds?.user?.name ?? ''} has no home directory`);
   const cwd = wd.kind === 'home' ? home : wd.path;
   return wd.ignoreMissing ? { cwd, cwdOptional: true } : { cwd };
 }

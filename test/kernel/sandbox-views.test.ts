@@ -83,7 +83,7 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
     const capPrm = /CapPrm:\s*([0-9a-f]+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '0';
     const held = [...Array(64).keys()].filter((i) => (BigInt(`0x${capPrm}`) >> BigInt(i)) & 1n);
     facts = {
-      userDatabase: parseUserDatabase(readFileSync(join(tree.root, 'etc/passwd'), 'utf8'), readFileSync(join(tree.root, 'etc/group'), 'utf8')),
+      userDatabase: parseUserDatabase('', ''),
       availableCapabilities: held, compileSeccomp: compileSeccompFilters,
       privateTmpDirs: { tmp: join(unitTmp, 'tmp'), varTmp: join(unitTmp, 'var-tmp') },
       mountPoints: readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')[4] ?? '').filter(Boolean),
@@ -107,9 +107,12 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
     rmSync(unitTmp, { recursive: true, force: true });
   });
 
+  // systemd asks the manager's (host's) user database, also for a RootDirectory= service.
+  const hostDb = () => parseUserDatabase(readFileSync('/etc/passwd', 'utf8'), readFileSync('/etc/group', 'utf8'));
   const sh = (v: View, over: Partial<ExecSettings>, script: string) =>
     run(planCommand({ ...defaultExecSettings, ...(v.root ? { rootDirectory: v.root } : {}), ...over },
-      { kind: 'ExecStart', path: '/bin/sh', argv: ['/bin/sh', '-c', `${PRELUDE}\n${script}`], prefixes: noPrefixes }, facts).plan);
+      { kind: 'ExecStart', path: '/bin/sh', argv: ['/bin/sh', '-c', `${PRELUDE}\n${script}`], prefixes: noPrefixes },
+      { ...facts, userDatabase: hostDb() }).plan);
 
   const bind = (source: string, destination: string) => ({ source, destination, ignoreMissing: false, recursive: true });
 
@@ -267,6 +270,22 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
         });
       });
     }
+  }
+
+  for (const which of [0, 1]) {
+    const label = which === 0 ? 'no RootDirectory=' : 'RootDirectory=';
+    test(`User=nobody and User=root are synthesized before the user database is asked (${label})`, async () => {
+      const v = views[which] as View;
+      const env = 'echo "[$HOME][$SHELL][$USER][$LOGNAME]"; id -u';
+      const nobody = await sh(v, { user: 'nobody' }, env);
+      // This host's passwd says /nonexistent and /usr/sbin/nologin; systemd 252 sets neither.
+      assert.deepEqual(nobody.stdout.trim().split('\n'), ['[][][nobody][nobody]', '65534'], nobody.stderr);
+      const byId = await sh(v, { user: '65534' }, env);
+      assert.equal(byId.stdout, nobody.stdout);
+      // passwd says /bin/bash for root here; systemd 252 says /bin/sh.
+      const root = await sh(v, { user: 'root' }, env);
+      assert.deepEqual(root.stdout.trim().split('\n'), ['[/root][/bin/sh][root][root]', '0'], root.stderr);
+    });
   }
 
   for (const which of [0, 1]) {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planCommand, effectiveRoot } from '../../../src/sandbox/plan-command.js';
-import { EnvironmentFileMissingError } from '../../../src/sandbox/errors.js';
+import { EnvironmentFileMissingError, ExecSetupError } from '../../../src/sandbox/errors.js';
+import { parseUserDatabase } from '../../../src/sandbox/passwd.js';
 import { capabilityNumber } from '../../../src/plan/capabilities.js';
 import { cmd, p, settings, userDb } from './helpers.js';
 
@@ -152,4 +153,15 @@ test('entries outside RootDirectory= are dropped, and analyze plan is told why',
   assert.ok(!plan.ops.some((o) => o.kind === 'inaccessible'));
   assert.ok(plan.ops.some((o) => o.kind === 'mount-point' && o.target.path === '/etc'));
   assert.ok(plan.ops.some((o) => o.kind === 'mount-point' && o.target.path === '/srv'));
+});
+
+test('User=nobody and User=root are synthesized before the database: no HOME/SHELL for nobody, /root and /bin/sh for root', () => {
+  const db = parseUserDatabase('root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n', 'nogroup:x:65534:\n');
+  const envOf = (user: string) => planCommand(settings({ user }), cmd(['/x']), { ...facts, userDatabase: db }).plan.process.env.filter((e) => !e.startsWith('PATH='));
+  assert.deepEqual(envOf('nobody'), ['USER=nobody', 'LOGNAME=nobody']);
+  assert.deepEqual(envOf('65534'), ['USER=nobody', 'LOGNAME=nobody']);
+  assert.deepEqual(envOf('root'), ['HOME=/root', 'USER=root', 'LOGNAME=root', 'SHELL=/bin/sh']);
+  assert.deepEqual(envOf('0'), envOf('root'));
+  assert.throws(() => planCommand(settings({ user: 'nobody', workingDirectory: { kind: 'home', ignoreMissing: false } }), cmd(['/x']), { ...facts, userDatabase: db }),
+    (e: unknown) => e instanceof ExecSetupError && e.status === 'CHDIR');
 });
