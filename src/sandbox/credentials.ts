@@ -26,12 +26,14 @@ export interface UserDatabase {
 }
 
 /**
- * systemd 252's synthesize_user_creds(), asked before the user database: root always has /root
- * and /bin/sh, whatever passwd says; nobody has neither home nor shell ('' here: no HOME=, no
- * SHELL=), though Debian's passwd gives it /nonexistent.
+ * systemd 252's synthesized records, which win over the user database: root always has /root and
+ * the build's default user shell (/bin/bash in Debian's build), whatever passwd says; nobody has
+ * neither home nor shell ('' here: no HOME=, no SHELL=), though Debian's passwd gives it
+ * /nonexistent. Measured with User= services under Debian 12's systemd 252 (passwd edited to
+ * other homes and shells): HOME=/root SHELL=/bin/bash, and no HOME/SHELL for nobody.
  */
 const SYNTHESIZED_USERS: readonly UserRecord[] = [
-  { name: 'root', uid: 0, gid: 0, home: '/root', shell: '/bin/sh' },
+  { name: 'root', uid: 0, gid: 0, home: '/root', shell: '/bin/bash' },
   { name: 'nobody', uid: 65534, gid: 65534, home: '', shell: '' },
 ];
 const SYNTHESIZED_GROUPS: readonly GroupRecord[] = [

@@ -109,10 +109,10 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
 
   // systemd asks the manager's (host's) user database, also for a RootDirectory= service.
   const hostDb = () => parseUserDatabase(readFileSync('/etc/passwd', 'utf8'), readFileSync('/etc/group', 'utf8'));
-  const sh = (v: View, over: Partial<ExecSettings>, script: string) =>
+  const sh = (v: View, over: Partial<ExecSettings>, script: string, userDatabase = hostDb()) =>
     run(planCommand({ ...defaultExecSettings, ...(v.root ? { rootDirectory: v.root } : {}), ...over },
       { kind: 'ExecStart', path: '/bin/sh', argv: ['/bin/sh', '-c', `${PRELUDE}\n${script}`], prefixes: noPrefixes },
-      { ...facts, userDatabase: hostDb() }).plan);
+      { ...facts, userDatabase }).plan);
 
   const bind = (source: string, destination: string) => ({ source, destination, ignoreMissing: false, recursive: true });
 
@@ -277,14 +277,21 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
     test(`User=nobody and User=root are synthesized before the user database is asked (${label})`, async () => {
       const v = views[which] as View;
       const env = 'echo "[$HOME][$SHELL][$USER][$LOGNAME]"; id -u';
-      const nobody = await sh(v, { user: 'nobody' }, env);
       // This host's passwd says /nonexistent and /usr/sbin/nologin; systemd 252 sets neither.
+      const nobody = await sh(v, { user: 'nobody' }, env);
       assert.deepEqual(nobody.stdout.trim().split('\n'), ['[][][nobody][nobody]', '65534'], nobody.stderr);
       const byId = await sh(v, { user: '65534' }, env);
       assert.equal(byId.stdout, nobody.stdout);
-      // passwd says /bin/bash for root here; systemd 252 says /bin/sh.
-      const root = await sh(v, { user: 'root' }, env);
-      assert.deepEqual(root.stdout.trim().split('\n'), ['[/root][/bin/sh][root][root]', '0'], root.stderr);
+      // The passwd of the reference run: systemd 252 kept /root and /bin/bash for root, and
+      // nothing for nobody, while a user of its own with /nonexistent got HOME=/nonexistent.
+      const edited = parseUserDatabase('root:x:0:0:root:/srv:/bin/dash\nnobody:x:65534:65534:nobody:/srv:/bin/sh\n' +
+        'ghost:x:1234:1234:ghost:/nonexistent:/bin/sh\n', 'root:x:0:\nnogroup:x:65534:\nghost:x:1234:\n');
+      const root = await sh(v, { user: 'root' }, env, edited);
+      assert.deepEqual(root.stdout.trim().split('\n'), ['[/root][/bin/bash][root][root]', '0'], root.stderr);
+      const nobodyEdited = await sh(v, { user: 'nobody' }, env, edited);
+      assert.equal(nobodyEdited.stdout, nobody.stdout);
+      const ghost = await sh(v, { user: 'ghost' }, env, edited);
+      assert.deepEqual(ghost.stdout.trim().split('\n'), ['[/nonexistent][/bin/sh][ghost][ghost]', '1234'], ghost.stderr);
     });
   }
 

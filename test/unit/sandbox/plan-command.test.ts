@@ -155,12 +155,13 @@ test('entries outside RootDirectory= are dropped, and analyze plan is told why',
   assert.ok(plan.ops.some((o) => o.kind === 'mount-point' && o.target.path === '/srv'));
 });
 
-test('User=nobody and User=root are synthesized before the database: no HOME/SHELL for nobody, /root and /bin/sh for root', () => {
-  const db = parseUserDatabase('root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n', 'nogroup:x:65534:\n');
+test('User=nobody and User=root are synthesized before the database: no HOME/SHELL for nobody, /root and /bin/bash for root', () => {
+  // Homes and shells systemd 252 was seen to ignore (docs/compatibility.md).
+  const db = parseUserDatabase('root:x:0:0:root:/srv:/bin/dash\nnobody:x:65534:65534:nobody:/srv:/bin/sh\n', 'nogroup:x:65534:\n');
   const envOf = (user: string) => planCommand(settings({ user }), cmd(['/x']), { ...facts, userDatabase: db }).plan.process.env.filter((e) => !e.startsWith('PATH='));
   assert.deepEqual(envOf('nobody'), ['USER=nobody', 'LOGNAME=nobody']);
   assert.deepEqual(envOf('65534'), ['USER=nobody', 'LOGNAME=nobody']);
-  assert.deepEqual(envOf('root'), ['HOME=/root', 'USER=root', 'LOGNAME=root', 'SHELL=/bin/sh']);
+  assert.deepEqual(envOf('root'), ['HOME=/root', 'USER=root', 'LOGNAME=root', 'SHELL=/bin/bash']);
   assert.deepEqual(envOf('0'), envOf('root'));
   assert.throws(() => planCommand(settings({ user: 'nobody', workingDirectory: { kind: 'home', ignoreMissing: false } }), cmd(['/x']), { ...facts, userDatabase: db }),
     (e: unknown) => e instanceof ExecSetupError && e.status === 'CHDIR');
