@@ -16,14 +16,10 @@ import { parseUserDatabase } from '../../src/sandbox/passwd.js';
 import { compileSeccompFilters } from '../../src/seccomp/compile.js';
 import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
-
-/** Shell helpers every probe starts with: a mount's first option (ro/rw), how often a path is listed. */
-const PRELUDE = [
-  'opt() { awk -v p="$1" \'$5==p{o=$6} END{print o}\' /proc/self/mountinfo | cut -d, -f1; }',
-  'cnt() { awk -v p="$1" \'$5==p\' /proc/self/mountinfo | wc -l; }',
-  'w() { if touch "$1/.nsbox-probe" 2>/dev/null; then rm -f "$1/.nsbox-probe"; echo rw; else echo ro; fi; }',
-  'seen() { if ls "$1" >/dev/null 2>&1; then echo visible; else echo hidden; fi; }',
-].join('\n');
+import {
+  EDITED_PASSWD, PRELUDE, USER_EXPECTATIONS, privateDevicesProbe, protectControlGroupsProbe, protectHomeBindProbe,
+  readOnlyMountPointProbe, rootPropagationProbe, temporaryFileSystemBindProbe, type Probe,
+} from './sandbox-probes.js';
 
 /** The same layout on the host (scratch directory) and in the tree. */
 const LAYOUT = ['srv/ro', 'srv/rw', 'srv/secret/inner', 'srv/noexec/sub', 'd', 'var/cache', 'usr/lib/modules', 'home/someone'];
@@ -116,26 +112,25 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
 
   const bind = (source: string, destination: string) => ({ source, destination, ignoreMissing: false, recursive: true });
 
+  /** A shared probe as a case's script and expectation (built when the test runs: paths exist then). */
+  const fromProbe = (probe: () => Probe): Pick<Case, 'script' | 'expect'> => ({ script: () => probe().script, expect: () => probe().expect });
+
   const cases: Case[] = [
     {
       // The issue: the tmpfs on /dev hid /dev/pts before the bind that names it ran.
       name: 'PrivateDevices=yes alone binds /dev/pts and /dev/shm from the host',
       settings: () => ({ privateDevices: true }),
-      script: () => 'opt /dev; grep -q " /dev/pts .* - devpts " /proc/self/mountinfo && echo pts; ' +
-        'grep -q " /dev/shm .* - tmpfs " /proc/self/mountinfo && echo shm; test -c /dev/null && echo null; seen /dev/kmsg',
-      expect: ['ro', 'pts', 'shm', 'null', 'hidden'],
+      ...fromProbe(() => privateDevicesProbe),
     },
     {
       name: 'ProtectHome=tmpfs + BindReadOnlyPaths= of a path below /home',
       settings: () => ({ protectHome: 'tmpfs', bindReadOnlyPaths: [bind(homeDir, homeDir)] }),
-      script: () => `cat ${homeDir}/file; w ${homeDir}; ls /home | wc -l; seen /root/.`,
-      expect: ['home', 'ro', '1', 'visible'],
+      ...fromProbe(() => protectHomeBindProbe(homeDir)),
     },
     {
       name: 'TemporaryFileSystem=:ro + BindReadOnlyPaths= below it',
       settings: () => ({ temporaryFileSystem: [{ path: join(scratch, 'd'), options: 'ro' }], bindReadOnlyPaths: [bind(join(scratch, 'd/keep'), join(scratch, 'd/keep'))] }),
-      script: () => `cat ${scratch}/d/keep/file; ls ${scratch}/d; w ${scratch}/d; w ${scratch}/d/keep`,
-      expect: ['kept', 'keep', 'ro', 'ro'],
+      ...fromProbe(() => temporaryFileSystemBindProbe(join(scratch, 'd'))),
     },
     {
       name: 'BindPaths= binds a host path writable, created where missing',
@@ -147,17 +142,13 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
       // systemd 252: the existing mounts are made read-only where they are; nothing is stacked.
       name: 'ProtectControlGroups=yes remounts /sys/fs/cgroup read-only in place, with its submounts',
       settings: () => ({ protectControlGroups: true }),
-      script: () => 'cnt /sys/fs/cgroup; opt /sys/fs/cgroup; ' +
-        'awk \'$5 ~ "^/sys/fs/cgroup/" {print $5}\' /proc/self/mountinfo | sort | uniq -d | wc -l; ' +
-        'awk \'$5 ~ "^/sys/fs/cgroup/" && $6 !~ /^ro/\' /proc/self/mountinfo | wc -l',
-      expect: ['1', 'ro', '0', '0'],
+      ...fromProbe(() => protectControlGroupsProbe),
     },
     {
       name: 'ReadOnlyPaths= on a mount point (/dev/shm) remounts it in place',
       settings: (v) => ({ readOnlyPaths: [v.system('/dev/shm')] }),
-      script: () => 'cnt /dev/shm; opt /dev/shm; w /dev/shm',
       // As often as outside (this host stacks two tmpfs there): no read-only copy on top.
-      expect: () => [String(listedAt('/dev/shm')), 'ro', 'ro'],
+      ...fromProbe(() => readOnlyMountPointProbe(listedAt('/dev/shm'))),
     },
     {
       name: 'ReadOnlyPaths= on a plain directory makes it a read-only mount of its own',
@@ -276,22 +267,18 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
     const label = which === 0 ? 'no RootDirectory=' : 'RootDirectory=';
     test(`User=nobody and User=root are synthesized before the user database is asked (${label})`, async () => {
       const v = views[which] as View;
-      const env = 'echo "[$HOME][$SHELL][$USER][$LOGNAME]"; id -u';
+      const nobodyProbe = USER_EXPECTATIONS.find((u) => u.user === 'nobody')?.probe as Probe;
       // This host's passwd says /nonexistent and /usr/sbin/nologin; systemd 252 sets neither.
-      const nobody = await sh(v, { user: 'nobody' }, env);
-      assert.deepEqual(nobody.stdout.trim().split('\n'), ['[][][nobody][nobody]', '65534'], nobody.stderr);
-      const byId = await sh(v, { user: '65534' }, env);
-      assert.equal(byId.stdout, nobody.stdout);
-      // The passwd of the reference run: systemd 252 kept /root and /bin/bash for root, and
-      // nothing for nobody, while a user of its own with /nonexistent got HOME=/nonexistent.
-      const edited = parseUserDatabase('root:x:0:0:root:/srv:/bin/dash\nnobody:x:65534:65534:nobody:/srv:/bin/sh\n' +
-        'ghost:x:1234:1234:ghost:/nonexistent:/bin/sh\n', 'root:x:0:\nnogroup:x:65534:\nghost:x:1234:\n');
-      const root = await sh(v, { user: 'root' }, env, edited);
-      assert.deepEqual(root.stdout.trim().split('\n'), ['[/root][/bin/bash][root][root]', '0'], root.stderr);
-      const nobodyEdited = await sh(v, { user: 'nobody' }, env, edited);
-      assert.equal(nobodyEdited.stdout, nobody.stdout);
-      const ghost = await sh(v, { user: 'ghost' }, env, edited);
-      assert.deepEqual(ghost.stdout.trim().split('\n'), ['[/nonexistent][/bin/sh][ghost][ghost]', '1234'], ghost.stderr);
+      for (const user of ['nobody', '65534']) {
+        const r = await sh(v, { user }, nobodyProbe.script);
+        assert.deepEqual(r.stdout.trim().split('\n'), nobodyProbe.expect, r.stderr);
+      }
+      // The passwd of the reference run (sandbox-reference.test.ts), with its results.
+      const edited = parseUserDatabase(EDITED_PASSWD, 'root:x:0:\nnogroup:x:65534:\nghost:x:1234:\n');
+      for (const { user, probe } of USER_EXPECTATIONS) {
+        const r = await sh(v, { user }, probe.script, edited);
+        assert.deepEqual(r.stdout.trim().split('\n'), probe.expect, `User=${user}: ${r.stderr}`);
+      }
     });
   }
 
@@ -299,13 +286,14 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
     const label = which === 0 ? 'no RootDirectory=' : 'RootDirectory=';
     test(`MountFlags= unset: the service's mounts are shared, as systemd's default (${label})`, async () => {
       const v = views[which] as View;
-      const rootLine = 'awk \'$5=="/"\' /proc/self/mountinfo | grep -o "shared:[0-9]*" | head -n1 | cut -d: -f1';
-      const unset = await sh(v, { privateTmp: true }, rootLine);
-      assert.equal(unset.stdout.trim(), 'shared', unset.stderr);
-      const shared = await sh(v, { mountPropagation: 'shared' }, rootLine);
-      assert.equal(shared.stdout.trim(), 'shared', shared.stderr);
-      const priv = await sh(v, { mountPropagation: 'private' }, 'awk \'$5=="/"\' /proc/self/mountinfo | grep -c "shared:\\|master:"');
-      assert.equal(priv.stdout.trim(), '0', priv.stderr);
+      const shared = rootPropagationProbe('shared');
+      for (const over of [{ privateTmp: true }, { mountPropagation: 'shared' as const }]) {
+        const r = await sh(v, over, shared.script);
+        assert.deepEqual(r.stdout.trim().split('\n'), shared.expect, r.stderr);
+      }
+      const none = rootPropagationProbe('none');
+      const priv = await sh(v, { mountPropagation: 'private' }, none.script);
+      assert.deepEqual(priv.stdout.trim().split('\n'), none.expect, priv.stderr);
       const slave = await sh(v, { mountPropagation: 'slave' }, 'awk \'$5=="/"\' /proc/self/mountinfo | grep -c "shared:"');
       assert.equal(slave.stdout.trim(), '0', slave.stderr);
     });
