@@ -65,7 +65,8 @@ function explainOp(
       // Already a mount in the model: nothing happens, the remount rounds change it in place.
       const n = nodes.get(op.target.path);
       if (n?.mount) return;
-      mount(op.target.path, 'bind from itself (with submounts)', inheritedFlags(nodes, op.target.path), op.optional);
+      // The model cannot know the host's own mount points: the helper binds only where none is.
+      mount(op.target.path, 'bind from itself (with submounts), unless a mount point already', inheritedFlags(nodes, op.target.path), op.optional);
       return;
     }
     case 'remount': {
