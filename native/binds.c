@@ -67,17 +67,22 @@ static char create_kind(int64_t create, int srcfd) {
   }
 }
 
-int op_bind(struct op_ctx *c, const struct record *r) {
-  int recursive = rec_int(r, 3) != 0, optional = rec_int(r, 6) != 0;
-  int tree = take_source(c->rootfd, r);
-  if (tree < 0) return optional && tree == -ENOENT ? 0 : tree;
-  int ret = set_attrs(tree, (uint64_t)rec_int(r, 4), (uint64_t)rec_int(r, 5), recursive);
-  int tfd = ret >= 0 ? in_root_create(c->rootfd, rec_str(r, 2), create_kind(rec_int(r, 7), tree)) : -1;
+int attach_tree(struct op_ctx *c, int tree, uint64_t set, uint64_t clr, int recursive, const char *target, char create) {
+  int ret = set_attrs(tree, set, clr, recursive);
+  int tfd = ret >= 0 ? in_root_create(c->rootfd, target, create) : -1;
   if (ret >= 0 && tfd < 0) ret = tfd;
   if (ret >= 0) ret = attach(tree, tfd);
   close_if(tfd);
   close(tree);
   return ret;
+}
+
+int op_bind(struct op_ctx *c, const struct record *r) {
+  int recursive = rec_int(r, 3) != 0, optional = rec_int(r, 6) != 0;
+  int tree = take_source(c->rootfd, r);
+  if (tree < 0) return optional && tree == -ENOENT ? 0 : tree;
+  return attach_tree(c, tree, (uint64_t)rec_int(r, 4), (uint64_t)rec_int(r, 5), recursive, rec_str(r, 2),
+                     create_kind(rec_int(r, 7), tree));
 }
 
 int op_mount_point(struct op_ctx *c, const struct record *r) {
