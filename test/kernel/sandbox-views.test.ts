@@ -44,7 +44,7 @@ interface Case {
   readonly name: string;
   settings(v: View): Partial<ExecSettings>;
   script(v: View): string;
-  expect: readonly string[] | (() => readonly string[]);
+  expect: readonly string[] | ((v: View) => readonly string[]);
 }
 
 describe('sandbox directives with and without RootDirectory=', { skip: needsRoot }, () => {
@@ -243,6 +243,29 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
         'hostname nsbox-probe 2>/dev/null && echo set || echo denied',
       expect: ['1', 'ipc', 'denied'],
     },
+    {
+      name: 'WorkingDirectory=, UMask=, Environment=',
+      settings: (v) => ({ workingDirectory: { kind: 'path', path: v.inside('srv/rw'), ignoreMissing: false }, umask: 0o077, environment: ['PROBE=yes'] }),
+      script: () => 'pwd; umask; echo $PROBE',
+      expect: (v) => [v.inside('srv/rw'), '0077', 'yes'],
+    },
+    {
+      name: 'NoNewPrivileges=yes, CapabilityBoundingSet=CAP_CHOWN',
+      settings: () => ({ noNewPrivileges: true, capabilityBoundingSet: [0] }),
+      script: () => 'grep NoNewPrivs /proc/self/status | cut -f2; grep CapBnd /proc/self/status | cut -f2',
+      expect: ['1', '0000000000000001'],
+    },
+    {
+      name: 'ProtectClock=yes, RestrictNamespaces=yes, RestrictSUIDSGID=yes',
+      settings: () => ({ protectClock: true, restrictNamespaces: [], restrictSUIDSGID: true }),
+      // Never try to set the clock: were the filter broken, every process on the machine would see it.
+      // A read-only adjtimex(2) (modes 0) is in @clock too.
+      script: (v) => 'bnd=$(grep CapBnd /proc/self/status | cut -f2); [ $(( 0x$bnd >> 25 & 1 )) = 0 ] && echo no-cap-sys-time; ' +
+        '/bin/busybox adjtimex >/dev/null 2>&1 && echo adjtimex || echo adjtimex-denied; ' +
+        'unshare -m true 2>/dev/null && echo unshared || echo unshare-denied; ' +
+        `f=${v.inside('srv/rw')}/suid; touch $f; chmod u+s $f 2>/dev/null && echo suid || echo suid-denied; rm -f $f`,
+      expect: ['no-cap-sys-time', 'adjtimex-denied', 'unshare-denied', 'suid-denied'],
+    },
   ];
 
   for (const c of cases) {
@@ -251,7 +274,7 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
         const v = views[which] as View;
         const r = await sh(v, c.settings(v), c.script(v));
         assert.deepEqual(r.status, { kind: 'exited', code: 0 }, r.stderr);
-        const want = typeof c.expect === 'function' ? c.expect() : c.expect;
+        const want = typeof c.expect === 'function' ? c.expect(v) : c.expect;
         const got = r.stdout.trim().split('\n');
         assert.equal(got.length, want.length, r.stdout);
         want.forEach((w, i) => {
