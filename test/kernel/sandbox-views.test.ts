@@ -134,8 +134,9 @@ describe('sandbox directives with and without RootDirectory=', { skip: needsRoot
     },
     {
       name: 'BindPaths= binds a host path writable, created where missing',
-      settings: () => ({ bindPaths: [bind(join(scratch, 'src'), '/mnt/nsbox-bound')] }),
-      script: () => 'cat /mnt/nsbox-bound/file; w /mnt/nsbox-bound',
+      // The missing destination is made where the service sees it: on the host without a root.
+      settings: (v) => ({ bindPaths: [bind(join(scratch, 'src'), v.inside('bound'))] }),
+      script: (v) => `cat ${v.inside('bound')}/file; w ${v.inside('bound')}`,
       expect: ['src', 'rw'],
     },
     {
