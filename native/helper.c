@@ -170,6 +170,7 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   }
   ret = root_open(&ctx, plan->root, plan->root_layer, plan->root_layer_size);
   if (ret < 0) fail(-1, STEP_OPEN_ROOT, -ret);
+  if ((ret = bind_sources_clone(ctx.rootfd, plan->ops, plan->n_ops)) < 0) fail(-1, STEP_OPEN_ROOT, -ret);
   for (size_t i = 0; i < plan->n_ops; i++)
     if ((ret = op_apply(&ctx, &plan->ops[i])) < 0) fail((int)i, STEP_OP, -ret);
   /* Only where the payload's "/" is the root the ops saw: else the path would name a host file. */

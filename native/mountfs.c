@@ -1,4 +1,5 @@
 #include "mountfs.h"
+#include <sys/stat.h>
 
 int new_fs(const char *type, const struct fs_opt *opts, size_t n, unsigned attrs) {
   int fs = k_fsopen(type, K_FSOPEN_CLOEXEC);
@@ -12,4 +13,11 @@ int new_fs(const char *type, const struct fs_opt *opts, size_t n, unsigned attrs
   if (ret == 0 && mnt < 0) ret = -errno;
   close(fs);
   return ret < 0 ? ret : mnt;
+}
+
+int is_mount_root(int fd) {
+  struct statx stx;
+  if (statx(fd, "", AT_EMPTY_PATH, 0, &stx) < 0) return -errno;
+  if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)) return 1; /* kernel < 5.8: trust the plan */
+  return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
 }

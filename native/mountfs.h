@@ -35,3 +35,6 @@ struct fs_opt {
 
 /* Creates a detached mount of a new file system instance; returns its fd or -errno. */
 int new_fs(const char *type, const struct fs_opt *opts, size_t n, unsigned attrs);
+
+/* 1 when fd is the root of a mount, 0 when not, or -errno. */
+int is_mount_root(int fd);

@@ -14,16 +14,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-static char create_kind(int64_t create, int srcfd) {
-  struct stat st;
-  switch (create) {
-  case CREATE_DIR: return 'd';
-  case CREATE_FILE: return 'f';
-  case CREATE_LIKE_SOURCE: return fstat(srcfd, &st) == 0 && S_ISDIR(st.st_mode) ? 'd' : 'f';
-  default: return 0;
-  }
-}
-
 static int mount_fs_at(struct op_ctx *c, const char *target, char create, const char *type, const struct fs_opt *opts,
                        size_t n, uint64_t set) {
   int tfd = in_root_create(c->rootfd, target, create);
@@ -33,30 +23,6 @@ static int mount_fs_at(struct op_ctx *c, const char *target, char create, const 
   close_if(mnt);
   close(tfd);
   return ret;
-}
-
-static int op_bind(struct op_ctx *c, const struct record *r) {
-  const char *src = rec_str(r, 1), *dst = rec_str(r, 2);
-  int recursive = rec_int(r, 3) != 0, optional = rec_int(r, 6) != 0;
-  int srcfd = rec_int(r, 0) == PATH_BASE_ROOT ? in_root(c->rootfd, src, O_PATH) : neg(open(src, O_PATH | O_CLOEXEC));
-  if (srcfd < 0) return optional && srcfd == -ENOENT ? 0 : srcfd;
-  int tree = neg(k_open_tree(srcfd, "", K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? K_AT_RECURSIVE : 0)));
-  int ret = tree;
-  if (ret >= 0) ret = set_attrs(tree, (uint64_t)rec_int(r, 4), (uint64_t)rec_int(r, 5), recursive);
-  int tfd = ret >= 0 ? in_root_create(c->rootfd, dst, create_kind(rec_int(r, 7), srcfd)) : -1;
-  if (ret >= 0 && tfd < 0) ret = tfd;
-  if (ret >= 0) ret = attach(tree, tfd);
-  close_if(tfd);
-  close_if(tree);
-  close(srcfd);
-  return ret;
-}
-
-static int is_mount_root(int fd) {
-  struct statx stx;
-  if (statx(fd, "", AT_EMPTY_PATH, 0, &stx) < 0) return -errno;
-  if (!(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)) return 1; /* kernel < 5.8: trust the plan */
-  return (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
 }
 
 static int op_remount(struct op_ctx *c, const struct record *r) {
@@ -285,6 +251,7 @@ int op_apply(struct op_ctx *c, const struct record *r) {
   if (!c->has_mount_ns) return -EINVAL;
   switch (r->tag) {
   case REC_OP_BIND: return op_bind(c, r);
+  case REC_OP_MOUNT_POINT: return op_mount_point(c, r);
   case REC_OP_REMOUNT: return op_remount(c, r);
   case REC_OP_TMPFS: return op_tmpfs(c, r);
   case REC_OP_PROC: return op_proc(c, r);

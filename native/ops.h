@@ -15,3 +15,6 @@ int op_apply(struct op_ctx *ctx, const struct record *op);
 extern int ops_legacy_clone;
 /* Binds the plan's root onto itself (pivot_root needs a mount point) and opens it. */
 int root_open(struct op_ctx *ctx, const char *root, int layer, uint64_t size);
+/* Clones, before the first op, the source of every bind op that asks for the original view
+ * (binds.c); each op takes its clone when it runs. 0 or -errno. */
+int bind_sources_clone(int rootfd, const struct record *ops, size_t n);

@@ -3,6 +3,11 @@
 #include "mountfs.h"
 #include "ops.h"
 
+int op_bind(struct op_ctx *c, const struct record *r);
+/* Sets flags on a detached tree and attaches it at target (made if missing, as `create` says:
+ * 'd', 'f' or 0); closes the tree either way. 0 or -errno. */
+int attach_tree(struct op_ctx *c, int tree, uint64_t set, uint64_t clr, int recursive, const char *target, char create);
+int op_mount_point(struct op_ctx *c, const struct record *r);
 int op_bind_content(struct op_ctx *c, const struct record *r);
 int op_inaccessible(struct op_ctx *c, const struct record *r);
 int op_mkdir(struct op_ctx *c, const struct record *r);

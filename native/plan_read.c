@@ -30,7 +30,8 @@ static const char *signature(uint32_t tag) {
   case REC_OP_LABELS: case REC_STEP_LABELS: return "|s";
   case REC_OP_BIND_CONSOLE: return "s";
   case REC_OP_BIND_CONTENT: return "sbiii";
-  case REC_OP_BIND: return "issiiiii";
+  case REC_OP_BIND: return "issiiiiii";
+  case REC_OP_MOUNT_POINT: return "si";
   case REC_OP_REMOUNT: return "siiii|s";
   case REC_OP_TMPFS: return "siiiiii";
   case REC_OP_PROC: return "siiii";
@@ -60,7 +61,7 @@ static const char *signature(uint32_t tag) {
   }
 }
 
-static int is_op(uint32_t tag) { return tag >= REC_OP_BIND && tag <= REC_OP_BIND_CONTENT; }
+static int is_op(uint32_t tag) { return (tag >= REC_OP_BIND && tag <= REC_OP_BIND_CONTENT) || tag == REC_OP_MOUNT_POINT; }
 static int is_process(uint32_t tag) { return tag >= REC_EXECUTABLE && tag <= REC_CPU_AFFINITY; }
 
 static int field_ok(char kind, const struct field *f) {

@@ -79,13 +79,7 @@ static int inaccessible_node(struct op_ctx *c, mode_t type) {
 int op_bind_content(struct op_ctx *c, const struct record *r) {
   int tree = content_node(c, &r->fields[1], (mode_t)rec_int(r, 2));
   if (tree < 0) return tree;
-  int ret = set_attrs(tree, (uint64_t)rec_int(r, 3), (uint64_t)rec_int(r, 4), 0);
-  int tfd = ret == 0 ? in_root_create(c->rootfd, rec_str(r, 0), 'f') : -1;
-  if (ret == 0 && tfd < 0) ret = tfd;
-  if (ret == 0) ret = attach(tree, tfd);
-  close_if(tfd);
-  close(tree);
-  return ret;
+  return attach_tree(c, tree, (uint64_t)rec_int(r, 3), (uint64_t)rec_int(r, 4), 0, rec_str(r, 0), 'f');
 }
 
 int op_inaccessible(struct op_ctx *c, const struct record *r) {

@@ -8,6 +8,7 @@ const where = (p: AnyPath): string => (p.in === 'host' ? p.path : `${p.path} (in
 export function describeOp(op: Op): string {
   switch (op.kind) {
     case 'bind': return `bind ${where(op.source)} -> ${op.target.path}`;
+    case 'mount-point': return `make ${op.target.path} a mount point`;
     case 'remount': return `remount ${op.target.path}`;
     case 'tmpfs': return `tmpfs ${op.target.path}`;
     case 'proc': return `mount proc on ${op.target.path}`;

@@ -61,6 +61,14 @@ function explainOp(
       mount(op.target.path, `bind from ${from}${op.recursive ? ' (with submounts)' : ''}`, flags, op.optional);
       return;
     }
+    case 'mount-point': {
+      // Already a mount in the model: nothing happens, the remount rounds change it in place.
+      const n = nodes.get(op.target.path);
+      if (n?.mount) return;
+      // The model cannot know the host's own mount points: the helper binds only where none is.
+      mount(op.target.path, 'bind from itself (with submounts), unless a mount point already', inheritedFlags(nodes, op.target.path), op.optional);
+      return;
+    }
     case 'remount': {
       // Excluded submounts (systemd's deny list) keep their flags, and so does all below them.
       const spared = (p: string): boolean => p !== op.target.path && (op.exclude ?? []).some((x) => isUnder(p, x.path));

@@ -49,6 +49,8 @@ export type CreateTarget = 'no' | 'dir' | 'file' | 'like-source';
 
 export type Propagation = 'private' | 'slave' | 'shared';
 
+export type SourceView = 'current' | 'original';
+
 export type Op =
   | {
       readonly kind: 'bind';
@@ -59,6 +61,23 @@ export type Op =
       /** A missing source is skipped instead of failing (systemd's `-` prefix). */
       readonly optional: boolean;
       readonly create: CreateTarget;
+      /**
+       * Where the source is looked up. 'current' (default): when the op runs, so it sees what
+       * earlier ops mounted (nspawn binds what it made itself). 'original': in the view before any
+       * op ran, as systemd takes a service's bind sources from the untouched host view; the helper
+       * clones such sources before the first op.
+       */
+      readonly sourceView?: SourceView;
+    }
+  | {
+      /**
+       * Makes target a mount point by binding it onto itself with its submounts, unless it is one
+       * already: then it is left as it is, so a later remount changes the existing mounts in place
+       * (systemd's ReadOnlyPaths= and friends, ProtectControlGroups=).
+       */
+      readonly kind: 'mount-point';
+      readonly target: RootPath;
+      readonly optional: boolean;
     }
   | {
       /** Changes flags of an existing mount, recursively over all its submounts if asked. */

@@ -8,6 +8,7 @@ const groups: ReadonlyArray<readonly [string, Readonly<Record<string, number>>]>
   ['MNT_FLAG', ids.MountFlagBit],
   ['CREATE', ids.CreateId],
   ['PROPAGATION', ids.PropagationId],
+  ['SOURCE_VIEW', ids.SourceViewId],
   ['NODE', ids.NodeTypeId],
   ['HIDEPID', ids.HidepidId],
   ['TERMINAL', ids.TerminalId],

@@ -52,6 +52,8 @@ export const RecordTag = {
   OP_SWITCH_ROOT: 36,
   OP_BIND_CONSOLE: 37,
   OP_BIND_CONTENT: 38,
+  /** s target, i optional. */
+  OP_MOUNT_POINT: 41,
   EXECUTABLE: 49,
   ARGV: 50,
   ENV: 51,
@@ -80,6 +82,8 @@ export const PidModeId = { NONE: 0, PAYLOAD_IS_PID1: 1, REAPER: 2 } as const;
 export const MountFlagBit = { RDONLY: 1, NOSUID: 2, NODEV: 4, NOEXEC: 8 } as const;
 
 export const CreateId = { NO: 0, DIR: 1, FILE: 2, LIKE_SOURCE: 3 } as const;
+
+export const SourceViewId = { CURRENT: 0, ORIGINAL: 1 } as const;
 
 export const PropagationId = { PRIVATE: 0, SLAVE: 1, SHARED: 2 } as const;
 

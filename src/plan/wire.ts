@@ -6,6 +6,7 @@ import { InvalidPlanError } from '../errors.js';
 import type { AnyPath, MountFlags, Op, Plan, CapSet, CreateTarget } from './types.js';
 import {
   CleanupId, ConsoleId, CreateId, HidepidId, MountFlagBit, NodeTypeId, NotifyReadyId, PathBase, RootLayerId, PidModeId, PropagationId, RecordTag,
+  SourceViewId,
   TerminalId, WIRE_MAGIC, WIRE_VERSION,
 } from './wire-ids.js';
 import { namespaceFlags, rlimitNumber } from './kernel-constants.js';
@@ -103,7 +104,10 @@ function encodeOp(w: RecordWriter, op: Op): void {
       return w.record(RecordTag.OP_BIND, [
         ...anyPath(op.source), str(op.target.path), int(op.recursive ? 1 : 0), ...mountFlags(op.flags),
         int(op.optional ? 1 : 0), int(createId(op.create)),
+        int(op.sourceView === 'original' ? SourceViewId.ORIGINAL : SourceViewId.CURRENT),
       ]);
+    case 'mount-point':
+      return w.record(RecordTag.OP_MOUNT_POINT, [str(op.target.path), int(op.optional ? 1 : 0)]);
     case 'remount':
       return w.record(RecordTag.OP_REMOUNT, [
         str(op.target.path), int(op.recursive ? 1 : 0), ...mountFlags(op.flags), int(op.optional ? 1 : 0),

@@ -25,9 +25,16 @@ export interface UserDatabase {
   memberships(userName: string): readonly number[];
 }
 
+/**
+ * systemd 252's synthesized records, which win over the user database: root always has /root and
+ * the build's default user shell (/bin/bash in Debian's build), whatever passwd says; nobody has
+ * neither home nor shell ('' here: no HOME=, no SHELL=), though Debian's passwd gives it
+ * /nonexistent. Measured with User= services under Debian 12's systemd 252 (passwd edited to
+ * other homes and shells): HOME=/root SHELL=/bin/bash, and no HOME/SHELL for nobody.
+ */
 const SYNTHESIZED_USERS: readonly UserRecord[] = [
-  { name: 'root', uid: 0, gid: 0, home: '/root', shell: '/bin/sh' },
-  { name: 'nobody', uid: 65534, gid: 65534, home: '/', shell: '/usr/sbin/nologin' },
+  { name: 'root', uid: 0, gid: 0, home: '/root', shell: '/bin/bash' },
+  { name: 'nobody', uid: 65534, gid: 65534, home: '', shell: '' },
 ];
 const SYNTHESIZED_GROUPS: readonly GroupRecord[] = [
   { name: 'root', gid: 0 }, { name: 'nobody', gid: 65534 },
@@ -35,9 +42,9 @@ const SYNTHESIZED_GROUPS: readonly GroupRecord[] = [
 
 const matches = (nameOrId: string, name: string, id: number): boolean => nameOrId === name || nameOrId === String(id);
 
-/** The database first (its root may have another shell), then systemd's synthesized records. */
+/** systemd's synthesized records first (root and nobody by name or id), then the database. */
 export function lookupUser(db: UserDatabase, nameOrId: string): UserRecord | undefined {
-  return db.user(nameOrId) ?? SYNTHESIZED_USERS.find((u) => matches(nameOrId, u.name, u.uid));
+  return SYNTHESIZED_USERS.find((u) => matches(nameOrId, u.name, u.uid)) ?? db.user(nameOrId);
 }
 
 export function lookupGroup(db: UserDatabase, nameOrId: string): GroupRecord | undefined {

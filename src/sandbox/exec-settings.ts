@@ -3,7 +3,7 @@
 // planner. Values are already lexically parsed (prefixes split off, booleans and numbers decoded),
 // but not yet interpreted: paths are not resolved, groups not expanded, users not looked up, since
 // those need facts (the root's user database, the host environment) only known at start time.
-import type { Rlimit, RlimitValue } from '../plan/types.js';
+import type { Propagation, Rlimit, RlimitValue } from '../plan/types.js';
 
 /** One entry of ReadOnlyPaths=, ReadWritePaths=, InaccessiblePaths=, ExecPaths=, NoExecPaths=. */
 export interface PathSetting {
@@ -88,6 +88,8 @@ export interface ExecSettings {
   readonly privateNetwork: boolean;
   readonly privateIPC: boolean;
   readonly privateMounts: boolean;
+  /** MountFlags=: the propagation the service's mounts end with; unset: systemd's default, shared. */
+  readonly mountPropagation?: Propagation;
   readonly protectSystem: ProtectSystem;
   readonly protectHome: ProtectHome;
   readonly protectKernelTunables: boolean;

@@ -26,7 +26,7 @@ export interface MountListInput {
 
 /** systemd's exec_needs_mount_namespace(): any of these asks for a private mount table. */
 export function needsMountNamespace(s: ExecSettings): boolean {
-  return s.rootDirectory !== undefined || s.mountAPIVFS === true || s.privateMounts || s.privateTmp ||
+  return s.rootDirectory !== undefined || s.mountAPIVFS === true || s.privateMounts || s.mountPropagation !== undefined || s.privateTmp ||
     s.privateDevices || s.protectSystem !== 'no' || s.protectHome !== 'no' || s.protectKernelTunables ||
     s.protectKernelModules || s.protectKernelLogs || s.protectControlGroups ||
     s.protectProc !== 'default' || s.procSubset !== 'all' ||
@@ -139,6 +139,18 @@ export function dropDuplicates(sorted: readonly MountEntry[]): MountEntry[] {
 /** With RootDirectory=, host paths outside it cannot matter to the sandbox and are dropped. */
 export const dropOutsideRoot = (entries: readonly MountEntry[], root: string): MountEntry[] =>
   entries.filter((e) => pathIsUnder(e.path, root));
+
+/**
+ * What dropOutsideRoot() will drop, said aloud: systemd drops these silently, but whoever wrote
+ * InaccessiblePaths=/home for a RootDirectory= service believes the tree's /home is hidden.
+ */
+export function outsideRootDiagnostics(entries: readonly MountEntry[], root: string): SandboxDiagnostic[] {
+  return prefixWhereNeeded(entries, root).filter((e) => !pathIsUnder(e.path, root)).map((e) => ({
+    level: 'warning', setting: e.origin,
+    message: `${e.path} lies outside RootDirectory=${root} and is dropped, as systemd does: without a "+" prefix ` +
+      `the path names a host path; "+${e.path}" names it inside the root`,
+  }));
+}
 
 /** Anything listed below an inaccessible path stays hidden: its entry is dropped. */
 export function dropBelowInaccessible(sorted: readonly MountEntry[]): MountEntry[] {

@@ -1,6 +1,8 @@
 // Normalized mount list -> plan ops, in systemd's rounds: first every mount (parents first, so
 // children land on top), then the read-only flips, then noexec, then nosuid. Flags are flipped
 // only after all mounts exist so that a read-only parent can still receive mount points below.
+// Every bind takes its source from the view before any op ran (sourceView 'original'), as systemd
+// takes them from the host while it assembles the new root apart (/run/systemd/unit-root).
 import { hostPath, rootPath, type MountFlags, type Op } from '../plan/types.js';
 import { assertNever } from '../assert-never.js';
 import { entryIsReadOnly, type MountEntry } from './mount-entry.js';
@@ -28,7 +30,7 @@ export function privateDevOps(): Op[] {
     { kind: 'tmpfs', target: rootPath('/dev'), mode: 0o755, flags: { nosuid: true, noexec: true }, create: 'dir' },
     ...PRIVATE_DEV_BINDS.map((b): Op => ({
       kind: 'bind', source: hostPath(`/dev/${b.name}`), target: at(b.name), recursive: false,
-      flags: {}, optional: b.optional, create: 'dir',
+      flags: {}, optional: b.optional, create: 'dir', sourceView: 'original',
     })),
     ...PRIVATE_DEV_NODES.map((n): Op => ({ kind: 'mknod', path: at(n.name), type: 'char', major: n.major, minor: n.minor, mode: 0o666 })),
     ...PRIVATE_DEV_SYMLINKS.map((l): Op => ({ kind: 'symlink', path: at(l.name), linkTarget: l.target })),
@@ -45,17 +47,17 @@ export function mountOpsFor(e: MountEntry, ctx: MountOpsContext): Op[] {
     case 'bind-recursive':
       return [{
         kind: 'bind', source: hostPath(e.source ?? e.path), target, recursive: e.mode === 'bind-recursive',
-        flags: {}, optional: e.ignoreMissing, create: 'like-source',
+        flags: {}, optional: e.ignoreMissing, create: 'like-source', sourceView: 'original',
       }];
     case 'private-tmp':
-      return [{ kind: 'bind', source: hostPath(e.source ?? e.path), target, recursive: false, flags: {}, optional: false, create: 'dir' }];
+      return [{ kind: 'bind', source: hostPath(e.source ?? e.path), target, recursive: false, flags: {}, optional: false, create: 'dir', sourceView: 'original' }];
     case 'private-dev':
       return privateDevOps();
     case 'bind-dev':
-      return [{ kind: 'bind', source: hostPath('/dev'), target, recursive: true, flags: {}, optional: false, create: 'dir' }];
+      return [{ kind: 'bind', source: hostPath('/dev'), target, recursive: true, flags: {}, optional: false, create: 'dir', sourceView: 'original' }];
     case 'sysfs':
       // The host's /sys with its submounts (/sys/fs/cgroup ...), as systemd binds it.
-      return [{ kind: 'bind', source: hostPath('/sys'), target, recursive: true, flags: {}, optional: false, create: 'dir' }];
+      return [{ kind: 'bind', source: hostPath('/sys'), target, recursive: true, flags: {}, optional: false, create: 'dir', sourceView: 'original' }];
     case 'procfs': {
       const hidepid = HIDEPID[ctx.protectProc];
       return [{
@@ -79,8 +81,9 @@ export function mountOpsFor(e: MountEntry, ctx: MountOpsContext): Op[] {
       // The root is a mount point already (the helper binds RootDirectory=; the host's / is one),
       // and a bind stacked on it would sit above the root the helper holds open, out of reach.
       if (target.path === '/') return [];
-      // A mount point of its own, so flipping flags here leaves the parent alone (and back).
-      return [{ kind: 'bind', source: target, target, recursive: true, flags: {}, optional: e.ignoreMissing, create: 'no' }];
+      // A mount point of its own, so flipping flags here leaves the parent alone (and back); one
+      // that is a mount point already (the host's /sys/fs/cgroup) is flipped in place, as systemd.
+      return [{ kind: 'mount-point', target, optional: e.ignoreMissing }];
     default:
       return assertNever(e.mode);
   }

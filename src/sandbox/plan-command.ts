@@ -1,11 +1,13 @@
 // planCommand(): one Exec*= command of a unit + its ExecSettings + injected facts -> a Plan,
 // with systemd 252's semantics. Pure: the edge supplies the user database of the tree, the host
 // environment, the EnvironmentFile= contents and a seccomp compiler.
-import type { Capabilities, NamespaceKind, Op, Plan, ProcessSettings } from '../plan/types.js';
+import { rootPath, type Capabilities, type NamespaceKind, type Op, type Plan, type ProcessSettings } from '../plan/types.js';
 import type { ExecSettings } from './exec-settings.js';
 import type { ExecCommand } from '../unit/exec-command.js';
-import { EnvironmentFileMissingError, type SandboxDiagnostic } from './errors.js';
-import { collectMountEntries, dropMountedApiEntries, needsMountNamespace, normalizeMountList, type PrivateTmpDirs } from './mount-list.js';
+import { EnvironmentFileMissingError, ExecSetupError, type SandboxDiagnostic } from './errors.js';
+import {
+  collectMountEntries, dropMountedApiEntries, needsMountNamespace, normalizeMountList, outsideRootDiagnostics, type PrivateTmpDirs,
+} from './mount-list.js';
 import { mountListOps } from './mount-ops.js';
 import { resolveCredentials, lookupUser, type UserDatabase, type ResolvedCredentials } from './credentials.js';
 import { DEFAULT_PATH_ASSIGNMENT, mergeEnvironment, passEnvironment, unsetEnvironment, userEnvironment } from './environment.js';
@@ -74,6 +76,8 @@ function workingDirectory(s: ExecSettings, creds: ResolvedCredentials | undefine
   if (!wd) return { cwd: '/' };
   // `~` without User= is root's home, as systemd resolves it.
   const home = creds?.user?.home ?? lookupUser(db, 'root')?.home ?? '/root';
+  // nobody has no home at all: systemd fails such a start with 200/CHDIR (ENXIO).
+  if (wd.kind === 'home' && home === '') throw new ExecSetupError('CHDIR', 'WorkingDirectory=', `~: user ${creds?.user?.name ?? ''} has no home directory`);
   const cwd = wd.kind === 'home' ? home : wd.path;
   return wd.ignoreMissing ? { cwd, cwdOptional: true } : { cwd };
 }
@@ -121,6 +125,7 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
       ...(facts.privateTmpDirs ? { privateTmpDirs: facts.privateTmpDirs } : {}),
     });
     diagnostics.push(...collected.diagnostics);
+    if (root !== undefined) diagnostics.push(...outsideRootDiagnostics(collected.entries, root));
     const list = dropMountedApiEntries(normalizeMountList(collected.entries, root ?? '/'), new Set(facts.mountPoints ?? []));
     ops.push(...mountListOps(list, {
       root: root ?? '/', protectProc: settings.protectProc, procSubset: settings.procSubset,
@@ -133,6 +138,10 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
       }
     }
     if (root !== undefined) ops.push({ kind: 'switch-root' });
+    // Last, as systemd (MS_MOVE refuses shared mounts): the helper made every copied mount a slave
+    // first, so even `shared` propagates nothing back to the host; it makes the service's own
+    // mounts peers of each other (mountinfo's shared:N), which is systemd's default.
+    ops.push({ kind: 'propagation', target: rootPath('/'), mode: settings.mountPropagation ?? 'shared', recursive: true });
   }
   if (sandboxed && settings.privateNetwork) namespaces.push('net');
   if (sandboxed && settings.privateIPC) namespaces.push('ipc');

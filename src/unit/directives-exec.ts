@@ -136,6 +136,8 @@ export const execDirectives = {
   PrivateNetwork: exec('privateNetwork', bool),
   PrivateIPC: exec('privateIPC', bool),
   PrivateMounts: exec('privateMounts', bool),
+  // An empty value takes an earlier one back (the default, shared, applies again).
+  MountFlags: exec('mountPropagation', scalar((v) => (v === '' ? undefined : parseEnum(v, ['shared', 'slave', 'private'] as const, 'mount propagation flag')))),
   ProtectSystem: exec('protectSystem', boolOrWord<ProtectSystem>(['full', 'strict'], 'protect system value')),
   ProtectHome: exec('protectHome', boolOrWord<ProtectHome>(['read-only', 'tmpfs'], 'protect home value')),
   ProtectKernelTunables: exec('protectKernelTunables', bool),

@@ -63,7 +63,10 @@ function atSeparator(cursor: WordCursor): 'separator' | 'escaped' | undefined {
   return undefined;
 }
 
-/** One word with C escapes; unknown escapes are kept verbatim with a warning, as systemd does. */
+/**
+ * One word with C escapes; unknown escapes are kept verbatim with a warning, as systemd does.
+ * Unbalanced quoting fails even then (systemd: "Unbalanced quoting", and the unit does not load).
+ */
 function execWord(cursor: WordCursor, warnings: string[]): string | undefined {
   const start = cursor.pos;
   try {
@@ -71,7 +74,7 @@ function execWord(cursor: WordCursor, warnings: string[]): string | undefined {
   } catch (e) {
     if (!(e instanceof UnitValueError)) throw e;
     cursor.pos = start;
-    const word = nextWord(cursor, { ...WORD, relax: true });
+    const word = nextWord(cursor, { ...WORD, relaxEscapes: true });
     warnings.push(`Ignoring unknown escape sequences: "${word ?? ''}"`);
     return word;
   }
@@ -120,6 +123,8 @@ export function parseExecLine(value: string, kind: CommandKind, expand: (s: stri
     }
   } catch (e) {
     if (!(e instanceof UnitValueError)) throw e;
+    // systemd words this one alike with or without `-`; only `-` makes it a warning.
+    if (e.message === 'Unbalanced quoting') return fail(`Unbalanced quoting, ignoring: "${value}"`);
     return fail(`${e.message}${ignoreFailure ? ', ignoring' : ''}: ${value}`);
   }
   return { commands, warnings };

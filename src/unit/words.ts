@@ -8,8 +8,13 @@ export interface WordOptions {
   readonly unquote?: boolean;
   /** Decode C escapes (`\n`, `\x41`, `\101`, `\u00e9` ...) rather than taking the next char literally. */
   readonly cunescape?: boolean;
-  /** Keep unknown escapes and an unterminated quote/trailing backslash instead of failing. */
+  /** Keep unknown escapes and an unterminated quote/trailing backslash instead of failing (EXTRACT_RELAX). */
   readonly relax?: boolean;
+  /**
+   * Keep unknown escapes and a trailing backslash outside quotes (EXTRACT_CUNESCAPE_RELAX), but
+   * still fail on unbalanced quoting: systemd's retry for Exec*= words.
+   */
+  readonly relaxEscapes?: boolean;
   /** Keep `\\x` pairs as written, for values whose own syntax gives backslash a meaning (`\\:`). */
   readonly retainEscape?: boolean;
   /** Characters that separate words; default whitespace. */
@@ -94,7 +99,7 @@ export function nextWord(cursor: WordCursor, opts: WordOptions = {}): string | u
     if (quote === undefined && separators.includes(c)) break;
     if (c === '\\') {
       if (i + 1 >= s.length) {
-        if (!opts.relax) throw new UnitValueError('Trailing backslash', s);
+        if (!opts.relax && !(opts.relaxEscapes && quote === undefined)) throw new UnitValueError('Trailing backslash', s);
         word += '\\';
         continue;
       }
@@ -104,7 +109,7 @@ export function nextWord(cursor: WordCursor, opts: WordOptions = {}): string | u
       } else if (opts.cunescape) {
         const decoded = unescapeOne(s, i + 1);
         if (decoded === undefined) {
-          if (!opts.relax) throw new UnitValueError('Unknown escape sequence', s);
+          if (!opts.relax && !opts.relaxEscapes) throw new UnitValueError('Unknown escape sequence', s);
           word += '\\';
           continue;
         }

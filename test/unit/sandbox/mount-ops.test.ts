@@ -12,6 +12,7 @@ const show = (op: Op): string => {
   switch (op.kind) {
     case 'remount': return `remount ${op.target.path}${op.recursive ? ' -r' : ''} ${JSON.stringify(op.flags)}${op.exclude ? ` except ${op.exclude.map((x) => x.path).join(',')}` : ''}`;
     case 'bind': return `bind ${op.source.in}:${op.source.path} ${op.target.path}`;
+    case 'mount-point': return `mount-point ${op.target.path}`;
     case 'tmpfs': return `tmpfs ${op.target.path} ${op.mode.toString(8)}`;
     case 'inaccessible': return `inaccessible ${op.target.path}${op.optional ? ' optional' : ''}`;
     default: return `${op.kind}`;
@@ -20,9 +21,21 @@ const show = (op: Op): string => {
 
 test('mountListOps() mounts first and flips read-only after, sparing the writable entry below', () => {
   assert.deepEqual(opsFor({ readOnlyPaths: [p('/usr')], readWritePaths: [p('/usr/local')] }).map(show), [
-    'bind root:/usr /usr', 'bind root:/usr/local /usr/local',
+    'mount-point /usr', 'mount-point /usr/local',
     'remount /usr -r {"readOnly":true} except /usr/local',
   ]);
+});
+
+test('mountListOps() takes every bind source from the view before any op ran', () => {
+  const ops = mountListOps(normalizeMountList(collectMountEntries({
+    settings: settings({
+      privateDevices: true, protectHome: 'tmpfs', bindReadOnlyPaths: [{ source: '/home/a', destination: '/home/a', ignoreMissing: false, recursive: true }],
+    }),
+  }).entries, '/'), ctx);
+  const binds = ops.filter((o) => o.kind === 'bind');
+  assert.ok(binds.some((o) => o.kind === 'bind' && o.target.path === '/dev/pts'));
+  assert.ok(binds.some((o) => o.kind === 'bind' && o.target.path === '/home/a'));
+  assert.deepEqual(binds.filter((o) => o.kind === 'bind' && o.sourceView !== 'original'), []);
 });
 
 test('readOnlyOps() names only the topmost entries below, and not those read-only anyway', () => {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { planCommand, effectiveRoot } from '../../../src/sandbox/plan-command.js';
-import { EnvironmentFileMissingError } from '../../../src/sandbox/errors.js';
+import { EnvironmentFileMissingError, ExecSetupError } from '../../../src/sandbox/errors.js';
+import { parseUserDatabase } from '../../../src/sandbox/passwd.js';
 import { capabilityNumber } from '../../../src/plan/capabilities.js';
 import { cmd, p, settings, userDb } from './helpers.js';
 
@@ -37,7 +38,18 @@ test('RootDirectoryStartOnly= keeps ExecStartPre= outside the root', () => {
   assert.equal(effectiveRoot(s, cmd(['/x'], 'ExecStart')), '/r');
   const { plan } = planCommand(s, cmd(['/x']), facts);
   assert.equal(plan.root, '/r');
-  assert.equal(plan.ops[plan.ops.length - 1]?.kind, 'switch-root');
+  assert.deepEqual(plan.ops.slice(-2).map((o) => o.kind), ['switch-root', 'propagation']);
+});
+
+test('MountFlags=: the last op sets the propagation, shared when unset; setting it asks for a mount namespace', () => {
+  const last = (over: Parameters<typeof settings>[0]) => planCommand(settings(over), cmd(['/x']), facts).plan.ops.at(-1);
+  assert.deepEqual(last({ privateTmp: false, protectSystem: 'yes' }), { kind: 'propagation', target: { in: 'root', path: '/' }, mode: 'shared', recursive: true });
+  for (const mode of ['shared', 'slave', 'private'] as const) {
+    const { plan } = planCommand(settings({ mountPropagation: mode }), cmd(['/x']), facts);
+    assert.deepEqual(plan.namespaces, ['mount']);
+    assert.deepEqual(plan.ops, [{ kind: 'propagation', target: { in: 'root', path: '/' }, mode, recursive: true }]);
+  }
+  assert.deepEqual(planCommand(settings({}), cmd(['/x']), facts).plan.ops, []);
 });
 
 test('EnvironmentFile= overrides Environment= whatever the order', () => {
@@ -125,7 +137,32 @@ test('a seccomp program implies no_new_privs when the payload will lack CAP_SYS_
 
 test('MountAPIVFS= leaves /dev, /sys and /run alone where they are mount points already', () => {
   const targets = (mountPoints?: string[]) => planCommand(settings({ mountAPIVFS: true }), cmd(['/x']), { ...facts, ...(mountPoints ? { mountPoints } : {}) })
-    .plan.ops.flatMap((o) => ('target' in o ? [`${o.kind} ${o.target.path}`] : []));
+    .plan.ops.flatMap((o) => ('target' in o && o.kind !== 'propagation' ? [`${o.kind} ${o.target.path}`] : []));
   assert.deepEqual(targets(['/', '/dev', '/sys', '/run']), ['proc /proc']);
   assert.ok(targets(['/', '/dev', '/sys']).includes('tmpfs /run'));
+});
+
+test('entries outside RootDirectory= are dropped, and analyze plan is told why', () => {
+  const { plan, diagnostics } = planCommand(settings({
+    rootDirectory: '/r', inaccessiblePaths: [p('/home')], readOnlyPaths: [p('/r/etc'), { path: '/srv', ignoreMissing: false, relativeToRoot: true }],
+  }), cmd(['/x']), facts);
+  assert.deepEqual(diagnostics.map((d) => [d.level, d.setting, d.message]), [[
+    'warning', 'InaccessiblePaths=',
+    '/home lies outside RootDirectory=/r and is dropped, as systemd does: without a "+" prefix the path names a host path; "+/home" names it inside the root',
+  ]]);
+  assert.ok(!plan.ops.some((o) => o.kind === 'inaccessible'));
+  assert.ok(plan.ops.some((o) => o.kind === 'mount-point' && o.target.path === '/etc'));
+  assert.ok(plan.ops.some((o) => o.kind === 'mount-point' && o.target.path === '/srv'));
+});
+
+test('User=nobody and User=root are synthesized before the database: no HOME/SHELL for nobody, /root and /bin/bash for root', () => {
+  // Homes and shells systemd 252 was seen to ignore (docs/compatibility.md).
+  const db = parseUserDatabase('root:x:0:0:root:/srv:/bin/dash\nnobody:x:65534:65534:nobody:/srv:/bin/sh\n', 'nogroup:x:65534:\n');
+  const envOf = (user: string) => planCommand(settings({ user }), cmd(['/x']), { ...facts, userDatabase: db }).plan.process.env.filter((e) => !e.startsWith('PATH='));
+  assert.deepEqual(envOf('nobody'), ['USER=nobody', 'LOGNAME=nobody']);
+  assert.deepEqual(envOf('65534'), ['USER=nobody', 'LOGNAME=nobody']);
+  assert.deepEqual(envOf('root'), ['HOME=/root', 'USER=root', 'LOGNAME=root', 'SHELL=/bin/bash']);
+  assert.deepEqual(envOf('0'), envOf('root'));
+  assert.throws(() => planCommand(settings({ user: 'nobody', workingDirectory: { kind: 'home', ignoreMissing: false } }), cmd(['/x']), { ...facts, userDatabase: db }),
+    (e: unknown) => e instanceof ExecSetupError && e.status === 'CHDIR');
 });

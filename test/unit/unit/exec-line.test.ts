@@ -17,6 +17,14 @@ test('parseExecLine() keeps unknown escapes with a warning', () => {
   assert.equal(r.warnings.length, 1);
 });
 
+test('parseExecLine() fails on unbalanced quoting even where it keeps unknown escapes; - makes it a warning', () => {
+  assert.deepEqual(parse('/bin/echo "unterminated').error, { message: 'Unbalanced quoting, ignoring: "/bin/echo "unterminated"', ignoreFailure: false });
+  assert.deepEqual(parse("/bin/echo 'x\\q").error?.message.startsWith('Unbalanced quoting'), true);
+  assert.equal(parse('-/bin/echo "x').error?.ignoreFailure, true);
+  // A trailing backslash outside quotes is kept, as systemd's relaxed retry does.
+  assert.deepEqual(parse('/bin/echo x\\').commands[0]?.argv, ['/bin/echo', 'x\\']);
+});
+
 test('parseExecLine() records prefixes and takes argv[0] from the next word with @', () => {
   const r = parse('-@:/bin/sh argv0 -c true');
   const c = r.commands[0]!;

@@ -128,3 +128,11 @@ test('analyzeVerify() prints diagnostics like systemd-analyze verify', async () 
   });
   assert.equal((await analyzeVerify([`${root}/d.service`], {})).exitCode, 0);
 });
+
+test('analyzeVerify(): unbalanced quoting in ExecStart= is fatal, as systemd-analyze verify 252 says it', async () => {
+  const root = tree({ 'q.service': '[Service]\nExecStart=/bin/echo "unterminated\n' });
+  assert.deepEqual(await analyzeVerify([`${root}/q.service`], {}), {
+    output: `${root}/q.service:2: Unbalanced quoting, ignoring: "/bin/echo "unterminated"\nq.service: Unit configuration has fatal error, unit will not be started.\nUnit q.service has a bad unit file setting.\n`,
+    exitCode: 1,
+  });
+});
