@@ -2,7 +2,7 @@
 // away (systemd drops these at unit load: they hold for every command that is sandboxed).
 import { ALL_CAPABILITIES, capabilityNumber } from '../plan/capabilities.js';
 import type { Capabilities } from '../plan/types.js';
-import type { ExecSettings } from './exec-settings.js';
+import type { ExecSettings } from '../unit/exec-settings.js';
 
 const cap = (name: string): number => capabilityNumber(name) as number;
 

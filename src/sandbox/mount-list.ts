@@ -1,7 +1,7 @@
 // The mount list: collect entries from the settings, then normalize them the way systemd's
 // namespace.c does (sort parents-first by priority, then drop duplicates, entries outside the
 // root, entries below an inaccessible path and no-op entries). Each pass is exported and pure.
-import type { ExecSettings, PathSetting } from './exec-settings.js';
+import type { ExecSettings, PathSetting } from '../unit/exec-settings.js';
 import { entryIsReadOnly, modePriority, type MountEntry, type MountMode } from './mount-entry.js';
 import {
   API_VFS, PROTECT_CONTROL_GROUPS, PROTECT_HOME, PROTECT_KERNEL_LOGS_DEV, PROTECT_KERNEL_LOGS_PROC,

@@ -8,7 +8,7 @@ import { assertNever } from '../assert-never.js';
 import { entryIsReadOnly, type MountEntry } from './mount-entry.js';
 import { PRIVATE_DEV_BINDS, PRIVATE_DEV_NODES, PRIVATE_DEV_SYMLINKS } from './presets.js';
 import { pathInsideRoot, pathIsUnder } from './paths.js';
-import type { ProcSubset, ProtectProc } from './exec-settings.js';
+import type { ProcSubset, ProtectProc } from '../unit/exec-settings.js';
 
 export interface MountOpsContext {
   /** The root directory on the host; '/' without RootDirectory=. */

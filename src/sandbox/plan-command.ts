@@ -2,7 +2,7 @@
 // with systemd 252's semantics. Pure: the edge supplies the user database of the tree, the host
 // environment, the EnvironmentFile= contents and a seccomp compiler.
 import { rootPath, type Capabilities, type NamespaceKind, type Op, type Plan, type ProcessSettings } from '../plan/types.js';
-import type { ExecSettings } from './exec-settings.js';
+import type { ExecSettings } from '../unit/exec-settings.js';
 import type { ExecCommand } from '../unit/exec-command.js';
 import { EnvironmentFileMissingError, ExecSetupError, type SandboxDiagnostic } from './errors.js';
 import {

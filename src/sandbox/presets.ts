@@ -2,7 +2,7 @@
 // ProtectKernel*=, ProtectControlGroups= and the API file systems. Paths are inside the root;
 // `ignoreMissing` mirrors systemd's tables (e.g. /boot may be absent, /usr may not).
 import type { MountMode, TmpfsOptions } from './mount-entry.js';
-import type { ProtectHome, ProtectSystem } from './exec-settings.js';
+import type { ProtectHome, ProtectSystem } from '../unit/exec-settings.js';
 
 export interface PresetEntry {
   readonly path: string;

@@ -1,6 +1,6 @@
 // What the system-call filter must do, as data: the planner derives it from the settings, the
 // seccomp/ edge compiles it to BPF through libseccomp. Names may be `@group`s (resolved there).
-import type { ExecSettings, SystemCallAction, SystemCallFilterLine } from './exec-settings.js';
+import type { ExecSettings, SystemCallAction, SystemCallFilterLine } from '../unit/exec-settings.js';
 
 const EPERM = 1;
 /** cgroup, ipc, net, mnt, pid, user, uts. */

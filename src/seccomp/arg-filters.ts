@@ -2,7 +2,7 @@
 // RestrictSUIDSGID= and MemoryDenyWriteExecute=, as data: which call, which argument test, which
 // errno, per architecture. The rules follow systemd 252's seccomp-util.c (facts, not its code);
 // compile.ts turns each concern into one BPF program of its own, loaded after the others.
-import type { RestrictableNamespace } from '../sandbox/exec-settings.js';
+import type { RestrictableNamespace } from '../unit/exec-settings.js';
 import type { SeccompPolicy } from '../sandbox/seccomp-policy.js';
 
 const EPERM = 1;

@@ -1,6 +1,6 @@
 // SystemCallFilter= lines -> the final allow or deny set, as systemd folds them: the first line
 // decides the kind; an allow list starts from @default; later lines add or take away.
-import type { SystemCallAction, SystemCallFilterLine } from '../sandbox/exec-settings.js';
+import type { SystemCallAction, SystemCallFilterLine } from '../unit/exec-settings.js';
 import { expandSyscallNames, groupMembers } from './groups.js';
 
 export interface FilterSet {

@@ -5,7 +5,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NsboxError } from '../errors.js';
-import type { SystemCallAction } from '../sandbox/exec-settings.js';
+import type { SystemCallAction } from '../unit/exec-settings.js';
 
 export const SCMP_ACT_ALLOW = 0x7fff0000;
 export const SCMP_ACT_KILL_PROCESS = 0x80000000;

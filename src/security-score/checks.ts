@@ -2,7 +2,7 @@
 // wording systemd-analyze prints (Debian's 252.39 strings, quirks included: the CAP_NET json_field
 // ends in ")", and CAP_BPF's good and bad texts read the other way round to a human).
 import { CAPABILITY_NAMES } from '../plan/capabilities.js';
-import type { RestrictableNamespace } from '../sandbox/exec-settings.js';
+import type { RestrictableNamespace } from '../unit/exec-settings.js';
 import type { SecurityInfo } from './info.js';
 import { SYSCALL_GROUPS } from '../seccomp/groups.js';
 

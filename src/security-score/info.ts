@@ -5,7 +5,7 @@
 // implied by other settings) are deliberately absent: offline output does not apply them.
 import type { UnitSettings } from '../unit/settings.js';
 import { CAPABILITY_NAMES } from '../plan/capabilities.js';
-import type { RestrictableNamespace } from '../sandbox/exec-settings.js';
+import type { RestrictableNamespace } from '../unit/exec-settings.js';
 import { addressFamilies, type AddressFamilyRestrictions } from './address-families.js';
 import { ipAccess, type IpAccess } from './ip-access.js';
 import { effectiveSyscallFilter, type SyscallFilterSet } from './syscall-filter.js';

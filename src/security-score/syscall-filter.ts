@@ -1,7 +1,7 @@
 // SystemCallFilter= as systemd 252 stores it: one set of system calls plus whether it is an allow
 // list, built line by line (an allow list starts from @default; a line of the other polarity
 // takes names out), holding only calls libseccomp knows on this architecture.
-import type { SystemCallFilterLine } from '../sandbox/exec-settings.js';
+import type { SystemCallFilterLine } from '../unit/exec-settings.js';
 import { expandSyscallNames } from '../seccomp/groups.js';
 
 export interface SyscallFilterSet {

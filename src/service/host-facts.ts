@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { readTreeFile } from '../machines/tree-files.js';
 import { readFile } from 'node:fs/promises';
-import type { EnvironmentFileSetting } from '../sandbox/exec-settings.js';
+import type { EnvironmentFileSetting } from '../unit/exec-settings.js';
 import { capabilitiesFromStatus } from '../plan/capabilities.js';
 
 export { capabilitiesFromStatus };

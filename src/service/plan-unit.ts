@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import type { Plan } from '../plan/types.js';
 import { COMMAND_KINDS, type CommandKind, type ExecCommand } from '../unit/exec-command.js';
 import { EnvironmentFileMissingError, ExecSetupError, type SandboxDiagnostic } from '../sandbox/errors.js';
-import type { ExecSettings } from '../sandbox/exec-settings.js';
+import type { ExecSettings } from '../unit/exec-settings.js';
 import type { PrivateTmpDirs } from '../sandbox/mount-list.js';
 import { effectiveRoot, planCommand, type PlanFacts } from '../sandbox/plan-command.js';
 import { unenforcedDirectivesSet } from '../sandbox/unenforced.js';

@@ -1,5 +1,5 @@
 // The one directive table: which section a key lives in and which parser fills which field.
-import type { ExecSettings } from '../sandbox/exec-settings.js';
+import type { ExecSettings } from './exec-settings.js';
 import type { AnyDirective } from './directive.js';
 import { execDirectives } from './directives-exec.js';
 import { installDirectives } from './directives-install.js';

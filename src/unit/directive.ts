@@ -1,7 +1,7 @@
 // The shape of a directive table entry (key -> parser -> field) and the helpers that build typed
 // entries. An entry's `apply` receives the field's current value and returns the new one, so list
 // semantics (append, reset on empty, merge) live with the parser and nowhere else.
-import type { ExecSettings } from '../sandbox/exec-settings.js';
+import type { ExecSettings } from './exec-settings.js';
 import type { InstallSection, ServiceSection, UnitSection } from './settings.js';
 import { parseBoolean } from './values.js';
 import { splitWords } from './words.js';

@@ -2,7 +2,7 @@
 // and friends) map to the same fields. Valid in [Service], [Socket], [Mount] and [Swap].
 import type { Rlimit } from '../plan/types.js';
 import { ALL_CAPABILITIES } from '../plan/capabilities.js';
-import type { ProtectHome, ProtectSystem, RestrictableNamespace, SystemCallFilterLine } from '../sandbox/exec-settings.js';
+import type { ProtectHome, ProtectSystem, RestrictableNamespace, SystemCallFilterLine } from './exec-settings.js';
 import { UnitValueError } from './errors.js';
 import { bool, on, scalar, wordList, type AnyDirective, type DirectiveContext } from './directive.js';
 import {
@@ -114,7 +114,7 @@ function environment(current: readonly string[], value: string, ctx: DirectiveCo
 
 const limit = (resource: Rlimit) => (current: ExecLimits, value: string): ExecLimits =>
   ({ ...current, [resource]: parseRlimit(value, resource) });
-type ExecLimits = import('../sandbox/exec-settings.js').ExecSettings['limits'];
+type ExecLimits = import('./exec-settings.js').ExecSettings['limits'];
 
 export const execDirectives = {
   RootDirectory: exec('rootDirectory', scalar((v, ctx) => (v === '' ? undefined : parseAbsolutePath(ctx.expand(v), 'RootDirectory='))), { fatal: true }),

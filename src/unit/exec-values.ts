@@ -2,7 +2,7 @@
 // temporary file systems, resource limits, capability sets, errno names, environment assignments.
 import type { Rlimit, RlimitValue } from '../plan/types.js';
 import { capabilityNumber } from '../plan/capabilities.js';
-import type { BindPathSetting, PathSetting, SystemCallAction, TemporaryFileSystemSetting } from '../sandbox/exec-settings.js';
+import type { BindPathSetting, PathSetting, SystemCallAction, TemporaryFileSystemSetting } from './exec-settings.js';
 import { UnitValueError } from './errors.js';
 import { parseSize, parseTimeSpan, parseUnsigned } from './values.js';
 import { splitWords } from './words.js';

@@ -2,7 +2,7 @@
 // sandbox's ExecSettings). Directives systemd knows but nsbox does not model are kept verbatim in
 // `other`, so nothing is lost and `analyze verify` stays quiet about them.
 import type { ExecCommand } from './exec-command.js';
-import { defaultExecSettings, type ExecSettings } from '../sandbox/exec-settings.js';
+import { defaultExecSettings, type ExecSettings } from './exec-settings.js';
 import type { Usec } from './values.js';
 
 export type ConditionKind = `Condition${string}` | `Assert${string}`;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/executor/run.js';
 import { planCommand, type PlanFacts } from '../../src/sandbox/plan-command.js';
-import { defaultExecSettings, type ExecSettings } from '../../src/sandbox/exec-settings.js';
+import { defaultExecSettings, type ExecSettings } from '../../src/unit/exec-settings.js';
 import { noPrefixes } from '../../src/unit/exec-command.js';
 import type { UserDatabase } from '../../src/sandbox/credentials.js';
 import { SandboxSetupError } from '../../src/errors.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/executor/run.js';
 import { planCommand } from '../../src/sandbox/plan-command.js';
-import { defaultExecSettings, type ExecSettings } from '../../src/sandbox/exec-settings.js';
+import { defaultExecSettings, type ExecSettings } from '../../src/unit/exec-settings.js';
 import { noPrefixes } from '../../src/unit/exec-command.js';
 import { compileSeccompFilters } from '../../src/seccomp/compile.js';
 import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';

@@ -3,7 +3,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { run } from '../../src/executor/run.js';
 import { planCommand } from '../../src/sandbox/plan-command.js';
-import { defaultExecSettings, type ExecSettings } from '../../src/sandbox/exec-settings.js';
+import { defaultExecSettings, type ExecSettings } from '../../src/unit/exec-settings.js';
 import { noPrefixes } from '../../src/unit/exec-command.js';
 import { compileSeccompFilters } from '../../src/seccomp/compile.js';
 import { makeBusyboxTree, type BusyboxTree } from '../fixtures/busybox-tree.js';

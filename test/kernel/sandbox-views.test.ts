@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/executor/run.js';
 import { planCommand, type PlanFacts } from '../../src/sandbox/plan-command.js';
-import { defaultExecSettings, type ExecSettings, type PathSetting } from '../../src/sandbox/exec-settings.js';
+import { defaultExecSettings, type ExecSettings, type PathSetting } from '../../src/unit/exec-settings.js';
 import { noPrefixes } from '../../src/unit/exec-command.js';
 import { parseUserDatabase } from '../../src/sandbox/passwd.js';
 import { compileSeccompFilters } from '../../src/seccomp/compile.js';

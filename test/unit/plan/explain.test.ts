@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explainPlan } from '../../../src/plan/explain.js';
 import { planCommand } from '../../../src/sandbox/plan-command.js';
-import { defaultExecSettings } from '../../../src/sandbox/exec-settings.js';
+import { defaultExecSettings } from '../../../src/unit/exec-settings.js';
 import { noPrefixes } from '../../../src/unit/exec-command.js';
 
 const db = { user: () => undefined, group: () => undefined, memberships: () => [] };

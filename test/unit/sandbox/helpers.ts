@@ -1,5 +1,5 @@
 // Shared builders for the sandbox unit tests.
-import { defaultExecSettings, type ExecSettings, type PathSetting } from '../../../src/sandbox/exec-settings.js';
+import { defaultExecSettings, type ExecSettings, type PathSetting } from '../../../src/unit/exec-settings.js';
 import { noPrefixes, type CommandKind, type CommandPrefixes, type ExecCommand } from '../../../src/unit/exec-command.js';
 import type { UserDatabase, UserRecord, GroupRecord } from '../../../src/sandbox/credentials.js';
 

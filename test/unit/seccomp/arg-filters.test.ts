@@ -4,7 +4,7 @@ import {
   argumentFilters, lockPersonalityRules, memoryDenyWriteExecuteRules, restrictNamespacesRules, restrictRealtimeRules, restrictSuidSgidRules,
 } from '../../../src/seccomp/arg-filters.js';
 import { seccompPolicy } from '../../../src/sandbox/seccomp-policy.js';
-import { defaultExecSettings } from '../../../src/sandbox/exec-settings.js';
+import { defaultExecSettings } from '../../../src/unit/exec-settings.js';
 
 const show = (rules: readonly { syscall: string; errno: number; checks: readonly { arg: number; op: string; value: number }[] }[]) =>
   rules.map((r) => `${r.syscall}${r.checks.map((c) => ` a${c.arg}${c.op === 'masked-eq' ? '&' : ` ${c.op} `}0x${c.value.toString(16)}`).join('')} -> ${r.errno}`);
