@@ -32,62 +32,9 @@ import { oomScoreAdjustInRange, oomScoreAdjustValue, parseId128, parseRlimitValu
 import { parseCpuList } from './cpu-affinity.js';
 import { parseSystemCallFilter } from './seccomp.js';
 import { mergeSettings, type MergedOptions, type MergeHow } from './settings-merge.js';
+import type { NspawnSettings, RefusedKey } from './settings-types.js';
 import { RLIMITS, type Privileged } from './settings-privileged.js';
 import { parseTmpfsOptions } from './tmpfs-options.js';
-
-/** A key nsbox cannot apply as written; the merge decides whether it would take effect. */
-export interface RefusedKey {
-  readonly line: number;
-  readonly key: string;
-  readonly message: string;
-  /** The command line setting this group keeps the key away, as any of the group's keys. */
-  readonly group?: SettingGroup | undefined;
-  /** An untrusted file loses it (with this warning) rather than failing on it. */
-  readonly privileged?: Privileged | undefined;
-}
-
-/** What a settings file asks for, within what nsbox can apply. Absent: the file leaves it alone. */
-export interface NspawnSettings {
-  readonly file: string;
-  /** From Boot= and ProcessTwo=; 'pid1' when either is set to no. */
-  readonly startMode?: 'pid1' | 'boot' | 'pid2' | undefined;
-  readonly parameters?: readonly string[] | undefined;
-  /** NAME=VALUE entries only: a bare NAME is not taken from nspawn's environment, as -E NAME is. */
-  readonly environment?: readonly string[] | undefined;
-  readonly user?: string | undefined;
-  readonly workingDirectory?: string | undefined;
-  readonly capability: readonly number[];
-  readonly dropCapability: readonly number[];
-  readonly ambientCapability: readonly number[];
-  readonly noNewPrivileges?: boolean | undefined;
-  /** SystemCallFilter=: allow and (`~`) deny lists, as --system-call-filter= fills them. */
-  readonly systemCallAllow: readonly string[];
-  readonly systemCallDeny: readonly string[];
-  readonly suppressSync?: boolean | undefined;
-  /** CPUAffinity=: lines add CPUs, an empty one resets. */
-  readonly cpuAffinity?: readonly number[] | undefined;
-  readonly personality?: number | undefined;
-  /** MachineID=, as a lower-case UUID; an all-zero id leaves it unset. */
-  readonly machineId?: string | undefined;
-  readonly rlimits: Readonly<Partial<Record<Rlimit, RlimitValue>>>;
-  readonly oomScoreAdjust?: number | undefined;
-  readonly resolvConf?: ResolvConfMode | undefined;
-  readonly timezone?: TimezoneMode | undefined;
-  readonly killSignal?: number | undefined;
-  readonly hostname?: string | undefined;
-  readonly ephemeral?: boolean | undefined;
-  readonly notifyReady?: boolean | undefined;
-  readonly volatile?: VolatileMode | undefined;
-  readonly readOnly?: boolean | undefined;
-  readonly binds: readonly BindSpec[];
-  readonly tmpfs: readonly TmpfsSpec[];
-  readonly overlays: readonly OverlaySpec[];
-  readonly inaccessible: readonly string[];
-  readonly privateNetwork?: boolean | undefined;
-  /** Only `no` gets here; it still counts as network configuration. */
-  readonly virtualEthernet?: false | undefined;
-  readonly refused: readonly RefusedKey[];
-}
 
 export interface ParsedSettings {
   readonly settings: NspawnSettings;
@@ -491,6 +438,7 @@ export function parseSettingsFile(text: string, file: string): ParsedSettings {
   return { settings: draft, diagnostics: diagnostics.map((d, i) => ({ d, i })).sort((a, b) => a.d.line - b.d.line || a.i - b.i).map(({ d }) => d) };
 }
 
+export type { NspawnSettings, RefusedKey } from './settings-types.js';
 export { mergeSettings, settingsTrusted, type MergedOptions, type MergeHow } from './settings-merge.js';
 
 /** Parse, refuse a file nspawn would not load, merge; warnings come back as nspawn prints them. */

@@ -8,7 +8,7 @@ import { CAP_NET_ADMIN, NSPAWN_DEFAULT_CAPABILITIES } from './capabilities.js';
 import { NspawnSettingsError, NspawnUsageError } from './errors.js';
 import { checkConflicts, type NspawnOptions, type SettingGroup, type SettingsMode } from './options.js';
 import { RLIMIT_NAMES } from './process-options.js';
-import type { NspawnSettings } from './settings-file.js';
+import type { NspawnSettings } from './settings-types.js';
 import { RLIMITS, untrustedWarnings, type Privileged } from './settings-privileged.js';
 
 /** Files in /etc/systemd/nspawn and /run/systemd/nspawn are the admin's; --settings=trusted trusts any. */

@@ -4,6 +4,7 @@ import { CommandNotFoundError, NoInitError, NotAnOsTreeError, TreeMissingError }
 import type { NspawnOptions } from './options.js';
 import type { TreeFacts } from './facts.js';
 import { DEFAULT_PATH } from '../plan/default-path.js';
+import { MERGED_USR_DIRS } from './merged-usr.js';
 
 export const OS_RELEASE_PATHS = ['/etc/os-release', '/usr/lib/os-release'] as const;
 /** nspawn 252 tries these in order for -b. */
@@ -11,8 +12,6 @@ export const INIT_CANDIDATES = ['/usr/lib/systemd/systemd', '/lib/systemd/system
 export const SYSTEMD_PATHS = ['/usr/lib/systemd/systemd', '/lib/systemd/systemd'] as const;
 /** nspawn's fallback when no command is given: a login shell. */
 export const SHELL_CANDIDATES = ['/usr/bin/bash', '/bin/bash', '/usr/bin/sh', '/bin/sh'] as const;
-/** Directories a merged-/usr tree has as symlinks into /usr. */
-export const MERGED_USR_DIRS = ['bin', 'sbin', 'lib', 'lib64'] as const;
 
 const searchPath = (options: NspawnOptions): string =>
   options.setenv.find((e) => e.startsWith('PATH='))?.slice(5) ?? DEFAULT_PATH;

@@ -15,7 +15,7 @@ import { parseBoolean } from '../unit/values.js';
 import { percent } from './api-mounts.js';
 import { NspawnUsageError } from './errors.js';
 import type { TreeFacts } from './facts.js';
-import { MERGED_USR_DIRS } from './tree.js';
+import { MERGED_USR_DIRS } from './merged-usr.js';
 
 export type VolatileMode = 'no' | 'yes' | 'state' | 'overlay';
 

@@ -69,3 +69,83 @@ test('only executor/ knows where the helper is', () => {
     .map((f) => f.rel);
   assert.deepEqual(bad, []);
 });
+
+/**
+ * Who may import whom, folder by folder (and the top-level files). Pure layers sit at the bottom;
+ * edges import pure layers and the edges listed. A folder missing here fails the test, so a new
+ * folder has to take its place in the table.
+ */
+const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
+  'assert-never.ts': [],
+  'errors.ts': [],
+  plan: ['errors.ts', 'assert-never.ts'],
+  unit: ['plan', 'errors.ts', 'assert-never.ts'],
+  sandbox: ['unit', 'plan', 'errors.ts', 'assert-never.ts', 'seccomp/groups.ts', 'seccomp/groups-known.ts'],
+  nspawn: ['sandbox', 'unit', 'plan', 'errors.ts', 'assert-never.ts', 'seccomp/groups.ts', 'seccomp/groups-known.ts'],
+  'security-score': ['sandbox', 'unit', 'plan', 'errors.ts', 'assert-never.ts', 'seccomp'],
+  virt: [],
+  journal: [],
+  ffi: [],
+  executor: ['ffi', 'plan', 'errors.ts'],
+  seccomp: ['ffi', 'nspawn', 'sandbox', 'unit', 'plan', 'errors.ts'],
+  cgroups: ['ffi', 'executor', 'nspawn', 'unit', 'plan', 'errors.ts'],
+  machines: ['cgroups', 'executor', 'ffi', 'seccomp', 'nspawn', 'sandbox', 'unit', 'plan', 'errors.ts'],
+  service: ['machines', 'seccomp', 'sandbox', 'unit', 'plan', 'errors.ts'],
+  launch: ['executor', 'cgroups', 'plan', 'errors.ts'],
+  'error-codes.ts': ['errors.ts', 'unit', 'sandbox', 'nspawn', 'machines', 'service', 'seccomp', 'cgroups', 'security-score'],
+  'index.ts': ['plan', 'executor', 'errors.ts', 'unit'],
+  cli: ['index.ts', 'executor', 'machines', 'service', 'seccomp', 'security-score', 'sandbox', 'nspawn', 'unit', 'plan', 'virt', 'errors.ts', 'launch', 'journal', 'cgroups'],
+};
+
+const layerOfTarget = (rel: string): string => {
+  const layer = layerOf(rel);
+  // The system-call groups are data pure layers may read; name them by file.
+  return rel === 'seccomp/groups.ts' || rel === 'seccomp/groups-known.ts' ? rel : layer;
+};
+
+test('every folder imports only what the layering table allows it', () => {
+  const bad: string[] = [];
+  for (const f of files) {
+    const layer = layerOf(f.rel);
+    const allowed = MAY_IMPORT[layer];
+    if (allowed === undefined) {
+      bad.push(`${layer} is not in the layering table`);
+      continue;
+    }
+    for (const spec of imports(f.text)) {
+      if (!spec.startsWith('.')) continue;
+      const target = relative(src, resolve(dirname(f.path), spec)).replace(/\.js$/, '.ts');
+      const to = layerOfTarget(target);
+      if (layerOf(target) === layer) continue;
+      if (!allowed.includes(to) && !allowed.includes(layerOf(target))) bad.push(`${f.rel} imports ${target}`);
+    }
+  }
+  assert.deepEqual([...new Set(bad)], []);
+});
+
+/** Import cycles between files (type-only imports included: they tie the files' meaning). */
+function cycles(): string[][] {
+  const graph = new Map<string, string[]>();
+  for (const f of files) {
+    graph.set(f.rel, imports(f.text).filter((s) => s.startsWith('.')).map((s) => relative(src, resolve(dirname(f.path), s)).replace(/\.js$/, '.ts')));
+  }
+  const found: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (node: string): void => {
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      if (state.get(next) === 'open') found.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(node, 'done');
+  };
+  for (const node of graph.keys()) if (!state.has(node)) visit(node);
+  return found;
+}
+
+test('no import cycles between files', () => {
+  assert.deepEqual(cycles().map((c) => c.join(' -> ')), []);
+});
