@@ -2,6 +2,7 @@
 // when stdout is not a terminal (no truncation, no colour), the summary line, and --json in
 // systemd's short and pretty styles (its pretty style puts " : " after keys and indents by tabs).
 import { formatTenths, sortedRows, type ExposureLevel, type SecurityScore } from './score.js';
+import { formatTable } from './table.js';
 
 /** systemd's special glyphs: UTF-8 ones, emoji only where the terminal can show them, else ASCII. */
 export interface Glyphs {
@@ -15,10 +16,9 @@ const EMOJI: Readonly<Record<ExposureLevel, string>> = {
 const ASCII_SMILEY: Readonly<Record<ExposureLevel, string>> = {
   DANGEROUS: ':-[', UNSAFE: ':-{', EXPOSED: ':-(', MEDIUM: ':-|', OK: ':-)', SAFE: ':-}', PERFECT: ':-]',
 };
-const UTF8_EMOJI: Glyphs = { utf8: true, emoji: true };
+export const smileyFor = (level: ExposureLevel, glyphs: Glyphs): string => (glyphs.emoji ? EMOJI : ASCII_SMILEY)[level];
 
-/** Display width of a cell: every character systemd-analyze puts in the table is one column. */
-const width = (s: string): number => [...s].length;
+const UTF8_EMOJI: Glyphs = { utf8: true, emoji: true };
 
 export function formatSecurityTable(score: SecurityScore, glyphs: Glyphs = UTF8_EMOJI): string {
   const rows = sortedRows(score.rows).map((r) => [
@@ -27,18 +27,12 @@ export function formatSecurityTable(score: SecurityScore, glyphs: Glyphs = UTF8_
     r.description ?? '',
     r.exposure === null ? '' : formatTenths(r.exposure),
   ]);
-  const header = [' ', 'NAME', 'DESCRIPTION', 'EXPOSURE'];
-  const widths = header.map((h, c) => Math.max(width(h), ...rows.map((r) => width(r[c]!))));
-  const line = (cells: readonly string[]): string =>
-    cells.map((cell, c) => {
-      const pad = ' '.repeat(widths[c]! - width(cell));
-      // The exposure column is right-aligned; format-table leaves an empty last cell unpadded.
-      if (c === cells.length - 1) return cell === '' ? '' : pad + cell;
-      return cell + pad;
-    }).join(' ');
-  const out = [line(header), ...rows.map(line)];
+  const out = formatTable([
+    { header: ' ', align: 'left' }, { header: 'NAME', align: 'left' },
+    { header: 'DESCRIPTION', align: 'left' }, { header: 'EXPOSURE', align: 'right' },
+  ], rows);
   const arrow = glyphs.utf8 ? '→' : '->';
-  const smiley = (glyphs.emoji ? EMOJI : ASCII_SMILEY)[score.level];
+  const smiley = smileyFor(score.level, glyphs);
   out.push('', `${arrow} Overall exposure level for ${score.unit}: ${formatTenths(score.exposure)} ${score.level} ${smiley}`);
   return `${out.join('\n')}\n`;
 }

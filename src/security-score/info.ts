@@ -158,3 +158,15 @@ function delegates(values: readonly string[]): boolean {
   for (const v of values) on = lastBoolean([v]) ?? (v.trim() !== '' ? true : on);
   return on;
 }
+
+/**
+ * What systemd-analyze adds when it reads a unit from the running manager (acquire_security_info()),
+ * not when it reads one offline: PrivateMounts= counts as set wherever another setting gives the
+ * service its own mount namespace. The online table therefore scores some services lower.
+ */
+export function asReadFromManager(info: SecurityInfo): SecurityInfo {
+  const ownMountNamespace = info.privateDevices || info.privateTmp || info.protectControlGroups ||
+    info.protectKernelTunables || info.protectKernelModules || info.protectHome !== 'no' ||
+    info.protectSystem !== 'no' || info.rootImage !== undefined;
+  return ownMountNamespace ? { ...info, privateMounts: true } : info;
+}
