@@ -274,6 +274,11 @@ int main(int argc, char **argv) {
   int fifo_fds[MAX_HOST_FIFOS];
   for (size_t i = 0; i < plan.supervisor.n_host_fifos; i++)
     if ((fifo_fds[i] = host_fifo_hold(plan.supervisor.host_fifos[i])) < 0) fail(-1, STEP_HOST_FIFO, -fifo_fds[i]);
+  /* Held by the supervisor until it exits, however it ends: a uid range stays taken exactly as
+   * long as a container uses it. */
+  int lock_fds[MAX_HOST_LOCKS];
+  for (size_t i = 0; i < plan.supervisor.n_host_locks; i++)
+    if ((lock_fds[i] = host_lock_hold(plan.supervisor.host_locks[i])) < 0) fail(-1, STEP_HOST_LOCK, -lock_fds[i]);
   for (size_t i = 0; i < plan.supervisor.n_host_dirs; i++)
     if ((ret = host_make_dir(plan.supervisor.host_dirs[i].path, plan.supervisor.host_dirs[i].mode)) < 0) fail(-1, STEP_HOST_DIR, -ret);
 
@@ -296,6 +301,7 @@ int main(int argc, char **argv) {
     close(status[0]);
     if (notify_fd >= 0) close(notify_fd);
     for (size_t i = 0; i < plan.supervisor.n_host_fifos; i++) close(fifo_fds[i]);
+    for (size_t i = 0; i < plan.supervisor.n_host_locks; i++) close(lock_fds[i]);
     child_main(&plan, &proc, go[0], status[1], &waited, pty, join_fd);
   }
   close(go[0]);

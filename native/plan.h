@@ -13,6 +13,7 @@
 #define MAX_CLEANUP 16
 #define MAX_HOST_FIFOS 4
 #define MAX_HOST_DIRS 32
+#define MAX_HOST_LOCKS 4
 
 struct field {
   uint32_t len;
@@ -55,6 +56,8 @@ struct supervisor {
     int mode;
   } host_dirs[MAX_HOST_DIRS];
   size_t n_host_dirs;
+  const char *host_locks[MAX_HOST_LOCKS];
+  size_t n_host_locks;
 };
 
 struct plan {

@@ -27,6 +27,7 @@ static const char *signature(uint32_t tag) {
   case REC_NOTIFY_SOCKET: return "si";
   case REC_HOST_FIFO: return "s";
   case REC_HOST_DIR: return "si";
+  case REC_HOST_LOCK: return "s";
   case REC_OP_LABELS: case REC_STEP_LABELS: return "|s";
   case REC_OP_BIND_CONSOLE: return "s";
   case REC_OP_BIND_CONTENT: return "sbiii";
@@ -239,6 +240,10 @@ int plan_read(int fd, struct plan *plan) {
     case REC_HOST_FIFO:
       if (sup->n_host_fifos >= MAX_HOST_FIFOS) return -E2BIG;
       sup->host_fifos[sup->n_host_fifos++] = rec_str(r, 0);
+      break;
+    case REC_HOST_LOCK:
+      if (sup->n_host_locks >= MAX_HOST_LOCKS) return -E2BIG;
+      sup->host_locks[sup->n_host_locks++] = rec_str(r, 0);
       break;
     case REC_HOST_DIR:
       if (sup->n_host_dirs >= MAX_HOST_DIRS) return -E2BIG;

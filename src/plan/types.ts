@@ -281,6 +281,12 @@ export interface SupervisorSettings {
    * directories. Removing them is a cleanup step.
    */
   readonly hostDirs?: readonly { readonly path: string; readonly mode: number }[];
+  /**
+   * Files the supervisor takes an exclusive flock(2) on before the namespaces exist and holds
+   * until it exits (a killed supervisor releases them too): a user namespace's uid range. One
+   * that is locked already fails the start (step HOST_LOCK, EWOULDBLOCK).
+   */
+  readonly hostLocks?: readonly string[];
 }
 
 /**

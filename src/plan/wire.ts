@@ -228,6 +228,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   }
   for (const path of sup.hostFifos ?? []) w.record(RecordTag.HOST_FIFO, [str(path)]);
   for (const dir of sup.hostDirs ?? []) w.record(RecordTag.HOST_DIR, [str(dir.path), int(dir.mode)]);
+  for (const path of sup.hostLocks ?? []) w.record(RecordTag.HOST_LOCK, [str(path)]);
   if (textErrors) {
     w.record(RecordTag.OP_LABELS, textErrors.opLabels.map(str));
     w.record(RecordTag.STEP_LABELS, textErrors.stepLabels.map(str));
