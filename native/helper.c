@@ -58,6 +58,22 @@ static int write_user_maps(pid_t pid, const struct plan *plan) {
   return ret;
 }
 
+/* The host id that id 0 inside maps to, or -1 when 0 is not mapped. */
+static long long root_outside(const struct id_map *maps, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (maps[i].inside == 0 && maps[i].count > 0) return (long long)maps[i].outside;
+  return -1;
+}
+
+/* The console pty is the host's (allocated before the namespaces exist): its slave belongs to
+ * the container's root, as a pty made inside would, so an init can chown and chmod its console
+ * (agetty does). */
+static int give_console(int slave, const struct plan *plan) {
+  long long uid = root_outside(plan->uid_maps, plan->n_uid_maps), gid = root_outside(plan->gid_maps, plan->n_gid_maps);
+  if (slave < 0 || uid < 0 || gid < 0) return 0;
+  return fchown(slave, (uid_t)uid, (gid_t)gid) < 0 ? -errno : 0;
+}
+
 static int join_cgroups(pid_t pid, const struct plan *plan) {
   char path[4096], text[16];
   snprintf(text, sizeof text, "%d", pid);
@@ -313,6 +329,10 @@ int main(int argc, char **argv) {
   if (plan.has_user && (ret = write_user_maps(child, &plan)) < 0) {
     kill(child, SIGKILL);
     fail(-1, STEP_USERNS_MAP, -ret);
+  }
+  if (plan.has_user && (ret = give_console(pty.slave, &plan)) < 0) {
+    kill(child, SIGKILL);
+    fail(-1, STEP_TERMINAL, -ret);
   }
   if ((ret = join_cgroups(child, &plan)) < 0) {
     kill(child, SIGKILL);
