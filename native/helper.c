@@ -74,6 +74,14 @@ static int give_console(int slave, const struct plan *plan) {
   return fchown(slave, (uid_t)uid, (gid_t)gid) < 0 ? -errno : 0;
 }
 
+/* A directory the supervisor makes for an overlay's upper layer is written by the container's
+ * root: under a user namespace that is the range's first id, not the host's root. */
+static int give_to_root(const char *path, const struct plan *plan) {
+  long long uid = root_outside(plan->uid_maps, plan->n_uid_maps), gid = root_outside(plan->gid_maps, plan->n_gid_maps);
+  if (uid < 0 || gid < 0) return 0;
+  return lchown(path, (uid_t)uid, (gid_t)gid) < 0 ? -errno : 0;
+}
+
 static int join_cgroups(pid_t pid, const struct plan *plan) {
   char path[4096], text[16];
   snprintf(text, sizeof text, "%d", pid);
@@ -296,7 +304,9 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < plan.supervisor.n_host_locks; i++)
     if ((lock_fds[i] = host_lock_hold(plan.supervisor.host_locks[i])) < 0) fail(-1, STEP_HOST_LOCK, -lock_fds[i]);
   for (size_t i = 0; i < plan.supervisor.n_host_dirs; i++)
-    if ((ret = host_make_dir(plan.supervisor.host_dirs[i].path, plan.supervisor.host_dirs[i].mode)) < 0) fail(-1, STEP_HOST_DIR, -ret);
+    if ((ret = host_make_dir(plan.supervisor.host_dirs[i].path, plan.supervisor.host_dirs[i].mode)) < 0 ||
+        (plan.has_user && (ret = give_to_root(plan.supervisor.host_dirs[i].path, &plan)) < 0))
+      fail(-1, STEP_HOST_DIR, -ret);
 
   sigset_t waited;
   signals_block(&waited);

@@ -38,7 +38,15 @@ export const lockPathOf = (base: number, dir = UID_RANGE_LOCK_DIR): string => `$
  */
 export function rangeLockFree(path: string): boolean {
   const libc = loadLibc();
-  const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+  // No file, no holder: the file is the helper's to make (and its cleanup's to remove), so a
+  // start refused before the helper runs leaves none.
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDWR | constants.O_NOFOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw err;
+  }
   try {
     if (libc.flock(fd, LOCK_EX | LOCK_NB) < 0) {
       const errno = koffi().errno();

@@ -127,7 +127,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     { kind: 'switch-root' },
   ];
   const userns = facts.userNamespace;
-  const ops = userns ? userNamespaceOps(allOps, options.privateNetwork) : allOps;
+  const ops = userns ? userNamespaceOps(allOps, options.privateNetwork, userns.count) : allOps;
 
   const cleanup: CleanupStep[] = [
     { kind: 'unlink', path: notifySocket },

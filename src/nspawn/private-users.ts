@@ -92,8 +92,9 @@ export function pickCandidates(treeOwner: number, machine: string): number[] {
  * sysfs can be mounted only by the owner of the network namespace: without --private-network
  * that is the host's, so /sys is the host's sysfs bound, with its submounts (the kernel refuses
  * to bind it without them), read-only; nspawn mounts a fresh one before it enters the namespace.
+ * devpts' gid= (tty, 5) is left out where the range is too small to map it (the kernel refuses it).
  */
-export function userNamespaceOps(ops: readonly Op[], privateNetwork: boolean): Op[] {
+export function userNamespaceOps(ops: readonly Op[], privateNetwork: boolean, idCount: number): Op[] {
   const boundNodes = new Set<string>();
   const out: Op[] = [];
   for (const op of ops) {
@@ -106,6 +107,11 @@ export function userNamespaceOps(ops: readonly Op[], privateNetwork: boolean): O
       if (op.type === 'block' || op.major !== 0 || op.minor !== 0) continue;
     }
     if (op.kind === 'chmod' && boundNodes.has(op.path.path)) continue;
+    if (op.kind === 'devpts' && op.gid !== undefined && op.gid >= idCount) {
+      const { gid: _unmapped, ...rest } = op;
+      out.push(rest);
+      continue;
+    }
     if (op.kind === 'sysfs' && !privateNetwork) {
       out.push({ kind: 'bind', source: hostPath('/sys'), target: op.target, recursive: true, flags: op.flags, optional: false, create: 'no' });
       continue;
