@@ -16,6 +16,8 @@ import { haveNspawn, nspawn } from './nspawn-reference.js';
 import { removeCgroupTree } from '../../src/cgroups/container.js';
 import { PICK_MAX, PICK_MIN, RANGE_SIZE } from '../../src/nspawn/private-users.js';
 import { UID_RANGE_LOCK_DIR } from '../../src/machines/uid-range.js';
+import { copyDebianTree, type TreeCopy } from '../fixtures/debian-tree.js';
+import { enter, waitForSystemd } from './boot-helpers.js';
 
 /**
  * Issue 8's attacks on a host whose container root is host root: a sysctl of the whole host
@@ -230,5 +232,43 @@ describe('user namespaces (-U)', { skip: needsRoot, timeout: 300_000 }, () => {
       assert.equal(r.code, 1);
       assert.match(r.stderr, message);
     }
+  });
+});
+
+describe('booting Debian under -U', { skip: needsRoot, timeout: 600_000 }, () => {
+  let tree: TreeCopy;
+  let snapshot: Snapshot;
+  let locksBefore: string[];
+  before(async () => {
+    tree = await copyDebianTree(mkdtempSync('/var/tmp/nsbox-userns-boot-'));
+    locksBefore = lockFiles();
+    snapshot = takeSnapshot({ paths: [tree.root], cgroupPrefix: `nsbox-${basename(tree.root)}`, mountsUnder: [tree.root] });
+  });
+  after(() => tree?.remove());
+
+  test('reaches running as an unprivileged range (console-getty too), poweroff exits 0, leaves nothing', async () => {
+    const box = startNsbox(['nspawn', '-q', '-D', tree.root, '-U', '-b']);
+    try {
+      const { pid, state } = await waitForSystemd(box.child.pid!);
+      assert.match(state, /^(running|degraded)$/);
+      const facts = await enter(pid, ['sh', '-c', 'cat /proc/1/uid_map; systemctl --failed --no-legend --plain; stat -c %u /; ls -ln /dev/console | awk \'{print $3}\'']);
+      const map = uidMapOf(facts.stdout);
+      assert.ok(map.outside >= PICK_MIN && map.count === RANGE_SIZE, facts.stdout);
+      assert.equal(state, 'running', `failed units: ${facts.stdout}`);
+      assert.match(facts.stdout, /\n0\n0\n$/, 'the tree and the console are root\'s inside');
+      assert.equal(lstatSync(tree.root).uid, map.outside, 'the tree was chowned to the range');
+      const poweroff = await enter(pid, ['systemctl', 'poweroff']);
+      assert.equal(poweroff.code, 0, poweroff.stderr);
+      const r = await box.done;
+      assert.equal(r.code, 0, r.stderr);
+    } finally {
+      if (box.child.exitCode === null && box.child.signalCode === null) {
+        box.child.kill('SIGTERM');
+        box.child.kill('SIGTERM');
+        await box.done;
+      }
+    }
+    await assertNoLeaks(snapshot, 5000);
+    assert.deepEqual(lockFiles().filter((f) => !locksBefore.includes(f)), [], 'range locks left behind');
   });
 });
