@@ -8,7 +8,7 @@
 // container ends, kill -9 included. A file left by a killed supervisor is unlocked and so free;
 // the supervisor's cleanup steps remove it after a clean end.
 import { closeSync, lstatSync, lchownSync, chmodSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, constants } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { NsboxError } from '../errors.js';
 import { koffi } from '../ffi/koffi.js';
 import { loadLibc } from '../executor/libc.js';
@@ -51,7 +51,7 @@ export function rangeLockFree(path: string): boolean {
     if (libc.flock(fd, LOCK_EX | LOCK_NB) < 0) {
       const errno = koffi().errno();
       if (errno === 11 /* EWOULDBLOCK */) return false;
-      throw new Error(`flock ${path}: errno ${errno}`);
+      throw new UidRangeBusyError(Number(basename(path)), RANGE_SIZE, `cannot lock ${path} (errno ${errno})`);
     }
     libc.flock(fd, LOCK_UN);
     return true;

@@ -15,7 +15,7 @@ import { inBox, startNsbox } from './nspawn-cli.js';
 import { haveNspawn, nspawn } from './nspawn-reference.js';
 import { removeCgroupTree } from '../../src/cgroups/container.js';
 import { PICK_MAX, PICK_MIN, RANGE_SIZE } from '../../src/nspawn/private-users.js';
-import { UID_RANGE_LOCK_DIR } from '../../src/machines/uid-range.js';
+import { chooseRange, UID_RANGE_LOCK_DIR } from '../../src/machines/uid-range.js';
 import { copyDebianTree, type TreeCopy } from '../fixtures/debian-tree.js';
 import { enter, waitForSystemd } from './boot-helpers.js';
 
@@ -219,6 +219,24 @@ describe('user namespaces (-U)', { skip: needsRoot, timeout: 300_000 }, () => {
       merged.remove();
       rmSync(outside, { recursive: true, force: true });
       rmSync(lower, { recursive: true, force: true });
+    }
+  });
+
+  test("pick never takes a range holding an id of the host's passwd or group; choosing makes no lock file", () => {
+    const lockDir = mkdtempSync('/tmp/nsbox-userns-locks-');
+    const owned = makeBusyboxTree('nsbox-userns-owned-');
+    try {
+      const base = 0x00500000;
+      chownSync(owned.root, base, base);
+      const input = { directory: owned.root, machine: 'm', lockDir };
+      assert.equal(chooseRange({ mode: 'pick' }, { ...input, hostIds: [0, 1000] })?.base, base, "the tree owner's range first");
+      const skipped = chooseRange({ mode: 'pick' }, { ...input, hostIds: [0, base + 17] });
+      assert.ok(skipped !== undefined && skipped.base !== base, 'a host user in the range makes pick go elsewhere');
+      assert.equal(skipped.lockFile, `${lockDir}/${skipped.base}`);
+      assert.deepEqual(readdirSync(lockDir), [], 'choosing makes no lock file: the helper does');
+    } finally {
+      owned.remove();
+      rmSync(lockDir, { recursive: true, force: true });
     }
   });
 
