@@ -74,6 +74,7 @@ struct plan {
   int host_propagation; /* PROPAGATION_* */
   const char *root;     /* NULL: the current root */
   int root_layer;          /* 0: the root itself, else ROOT_LAYER_* */
+  int root_idmap;          /* the root is an idmapped mount for the user namespace */
   uint64_t root_layer_size; /* bytes, for a volatile root */
   int console;          /* CONSOLE_* */
   struct supervisor supervisor;

@@ -21,6 +21,7 @@ static const char *signature(uint32_t tag) {
   case REC_ROOT: return "s";
   case REC_HOST_PROPAGATION: return "i";
   case REC_ROOT_LAYER: return "ii";
+  case REC_ROOT_IDMAP: return "i";
   case REC_CONSOLE: case REC_KILL_ON_SIGNAL_COUNT: case REC_FAILURE_EXIT: return "i";
   case REC_TRANSLATE_SIGNAL: case REC_EXIT_ON_SIGNAL: return "ii";
   case REC_CLEANUP: return "is";
@@ -208,6 +209,9 @@ int plan_read(int fd, struct plan *plan) {
     case REC_HOST_PROPAGATION:
       plan->host_propagation = (int)rec_int(r, 0);
       if (plan->host_propagation != PROPAGATION_PRIVATE && plan->host_propagation != PROPAGATION_SLAVE) return -EINVAL;
+      break;
+    case REC_ROOT_IDMAP:
+      plan->root_idmap = rec_int(r, 0) != 0;
       break;
     case REC_ROOT_LAYER:
       plan->root_layer = (int)rec_int(r, 0);

@@ -19,7 +19,7 @@ import { gatherDeviceFacts } from './device-facts.js';
 import { gatherHostFacts, gatherTreeFacts, newUuid } from './facts.js';
 import { findImage } from './images.js';
 import { MACHINES_DIR, registerMachine, unregisterMachine } from './registry.js';
-import { chooseRange, chownTree, delegateCgroupDirs } from './uid-range.js';
+import { chooseRange, chownTree, delegateCgroupDirs, resolveAuto } from './uid-range.js';
 import { effectiveOwnership } from '../nspawn/private-users.js';
 import { NspawnUnsupportedError } from '../nspawn/errors.js';
 
@@ -70,9 +70,12 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
   const dirs = containerCgroupDirs(hostCgroups, mode, `nsbox-${machine}-${p.supervisorPid}`);
   const machinesDir = p.machinesDir ?? MACHINES_DIR;
   const registrationFile = options.register ? `${machinesDir}/${machine}` : undefined;
-  const ownership = effectiveOwnership(options.privateUsers, options.privateUsersOwnership);
-  if (ownership === 'map') throw new NspawnUnsupportedError('--private-users-ownership=map (idmapped mounts; auto and chown work)');
-  const range = chooseRange(options.privateUsers, { directory, machine, ...(p.uidRangeLockDir !== undefined ? { lockDir: p.uidRangeLockDir } : {}) });
+  const asked = effectiveOwnership(options.privateUsers, options.privateUsersOwnership);
+  const layeredRoot = options.ephemeral || options.volatile === 'yes' || options.volatile === 'overlay';
+  if (asked === 'map' && layeredRoot) throw new NspawnUnsupportedError('--private-users-ownership=map with -x or --volatile=yes|overlay (auto chowns there)');
+  const chosen = chooseRange(options.privateUsers, { directory, machine, ...(p.uidRangeLockDir !== undefined ? { lockDir: p.uidRangeLockDir } : {}) });
+  const ownership = chosen !== undefined && asked === 'auto' ? resolveAuto(directory, chosen.base, layeredRoot) : asked;
+  const range = chosen !== undefined && ownership === 'map' ? { ...chosen, idmap: true } : chosen;
   const facts = {
     tree,
     host,
@@ -91,7 +94,7 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
   const cgroupDirs = dirs.map((d) => d.path);
   // nspawn's chown (auto falls back to it: idmapped mounts are not made yet). It stays done:
   // the root directory's owner records it for the next start, and nothing undoes it.
-  if (range !== undefined && ownership !== 'off') chownTree(directory, range.base);
+  if (range !== undefined && ownership === 'chown') chownTree(directory, range.base);
   createCgroupDirs(cgroupDirs);
   let registered = false;
   const release = (): void => {

@@ -7,7 +7,7 @@
 // `lockFile` before anything starts and holds it until it exits, so it is released however the
 // container ends, kill -9 included. A file left by a killed supervisor is unlocked and so free;
 // the supervisor's cleanup steps remove it after a clean end.
-import { closeSync, lstatSync, lchownSync, chmodSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, constants } from 'node:fs';
+import { closeSync, statfsSync, lstatSync, lchownSync, chmodSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, constants } from 'node:fs';
 import { basename, join } from 'node:path';
 import { NsboxError } from '../errors.js';
 import { koffi } from '../ffi/koffi.js';
@@ -93,6 +93,27 @@ export interface ChooseInput {
   readonly lockDir?: string;
   /** Ids the host's user database uses (default: /etc/passwd and /etc/group). */
   readonly hostIds?: readonly number[];
+}
+
+/**
+ * File systems whose mounts can be idmapped on the kernels nsbox runs on (ext2/3/4, xfs, btrfs,
+ * tmpfs), by statfs magic. nspawn tries and falls back; here the helper makes the mount after the
+ * namespaces exist, where a refusal would fail the start, so `auto` asks first.
+ */
+const IDMAP_FS = new Set([0xef53, 0x58465342, 0x9123683e, 0x01021994]);
+export const supportsIdmap = (directory: string): boolean => IDMAP_FS.has(Number(statfsSync(directory).type));
+
+/**
+ * What `auto` becomes (nspawn: map where it can, else chown): nothing when the tree is owned by
+ * the range already (chowned before), an idmapped root for an unshifted tree on a file system
+ * that supports it (and a plain root: -x and --volatile=yes|overlay build theirs from layers),
+ * else chown.
+ */
+export function resolveAuto(directory: string, base: number, layeredRoot: boolean): 'off' | 'map' | 'chown' {
+  const owner = lstatSync(directory).uid;
+  if (owner === base) return 'off';
+  if (owner < RANGE_SIZE && base !== 0 && !layeredRoot && supportsIdmap(directory)) return 'map';
+  return 'chown';
 }
 
 /** nspawn's range choice for each --private-users= mode; `undefined` for no user namespace. */

@@ -64,5 +64,5 @@ export interface NspawnFacts {
   /** The credentials of --set-credential/--load-credential with their bytes (files read by the edge). */
   readonly credentials?: readonly Credential[];
   /** -U: the uid/gid range chosen (machines/uid-range.ts), and the lock file the supervisor holds. */
-  readonly userNamespace?: { readonly base: number; readonly count: number; readonly lockFile?: string };
+  readonly userNamespace?: { readonly base: number; readonly count: number; readonly lockFile?: string; readonly idmap?: boolean };
 }

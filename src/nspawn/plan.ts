@@ -146,6 +146,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     ...(userns ? { user: { uidMap: idMap(userns.base, userns.count), gidMap: idMap(userns.base, userns.count), setgroups: 'allow' as const } } : {}),
     pidMode: options.asPid2 ? 'reaper' : 'payload-is-pid1',
     root: tree.directory,
+    ...(userns?.idmap ? { rootIdmap: true } : {}),
     // --volatile=yes wins over -x (nspawn then takes /usr from the throwaway copy: the same files).
     ...(volatileYes ? { rootLayer: volatileYes } : options.ephemeral || options.volatile === 'overlay' ? { rootLayer: { kind: 'ephemeral' } as const } : {}),
     cgroups: facts.cgroups.dirs.map(cgroupJoinPath),

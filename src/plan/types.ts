@@ -336,6 +336,12 @@ export interface Plan {
   readonly hostPropagation?: 'private' | 'slave';
   /** The new root on the host; absent: the current root (paths then resolve normally). */
   readonly root?: string;
+  /**
+   * The root is an idmapped mount of `root` for the plan's user namespace (nspawn's
+   * --private-users-ownership=map): on-disk ids 0... show as the namespace's 0..., and the tree
+   * on disk is not changed. Only with `user`, a `root` and no `rootLayer`.
+   */
+  readonly rootIdmap?: boolean;
   /** What the payload's root is made of; absent: `root` itself. */
   readonly rootLayer?: RootLayer;
   readonly console?: ConsoleMode;

@@ -18,6 +18,8 @@ export const RecordTag = {
   HOST_PROPAGATION: 9,
   /** i RootLayerId, i size in bytes (volatile). */
   ROOT_LAYER: 10,
+  /** i 1: the root is an idmapped mount for the plan's user namespace (made by the supervisor). */
+  ROOT_IDMAP: 43,
   CONSOLE: 11,
   TRANSLATE_SIGNAL: 12,
   KILL_ON_SIGNAL_COUNT: 13,

@@ -210,6 +210,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   for (const dir of plan.cgroups ?? []) w.record(RecordTag.CGROUP, [str(dir)]);
   w.record(RecordTag.HOST_PROPAGATION, [int(plan.hostPropagation === 'private' ? PropagationId.PRIVATE : PropagationId.SLAVE)]);
   if (plan.root !== undefined) w.record(RecordTag.ROOT, [str(plan.root)]);
+  if (plan.rootIdmap) w.record(RecordTag.ROOT_IDMAP, [int(1)]);
   if (plan.rootLayer) {
     const l = plan.rootLayer;
     w.record(RecordTag.ROOT_LAYER, l.kind === 'ephemeral' ? [int(RootLayerId.EPHEMERAL), int(0)] : [int(RootLayerId.VOLATILE), int(l.sizeBytes)]);

@@ -75,7 +75,7 @@ describe('user namespaces (-U)', { skip: needsRoot, timeout: 300_000 }, () => {
     assert.match(r.stdout, /release_agent=refused/, r.stdout);
   });
 
-  test('-U: root inside is a 65536-id range of the pick window outside, the tree is chowned to it and read as root-owned inside', async () => {
+  test('-U: root inside is a 65536-id range of the pick window outside; the tree is idmapped (ext4), or chowned when asked, and root-owned inside either way', async () => {
     const r = await inBox(tree.root, 'cat /proc/self/uid_map /proc/self/gid_map; ls -lnd / /bin/busybox /home/tester /etc/passwd | awk \'{print $3, $4, $NF}\'; id -u');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^\s*0\s+0\s+4294967295\s*$/m, 'no user namespace without -U');
@@ -88,12 +88,20 @@ describe('user namespaces (-U)', { skip: needsRoot, timeout: 300_000 }, () => {
     assert.ok(map.outside >= PICK_MIN && map.outside <= PICK_MAX, `${map.outside} outside the pick window`);
     assert.equal(u.stdout.split('\n').filter((l) => /^\s*0\s+\d+\s+65536/.test(l)).length, 2, 'gids mapped as uids');
     assert.match(u.stdout, /^0 0 \/\n0 0 \/bin\/busybox\n0 0 \/etc\/passwd\n1000 1000 \/home\/tester\n0$/m);
+    // auto on ext4 with an unshifted tree: an idmapped root, the tree on disk untouched.
+    assert.equal(lstatSync(tree.root).uid, 0);
+    assert.equal(lstatSync(join(tree.root, 'home/tester')).uid, 1000);
+    const chowned = await inBox(tree.root, 'cat /proc/self/uid_map; ls -lnd /home/tester | awk \'{print $3}\'', ['-U', '--private-users-ownership=chown']);
+    assert.equal(chowned.code, 0, chowned.stderr);
+    const shift = uidMapOf(chowned.stdout).outside;
+    assert.match(chowned.stdout, /\n1000\n$/);
     // On the host the shift is recorded in the root directory's owner, as nspawn's chown does.
-    assert.equal(lstatSync(tree.root).uid, map.outside);
-    assert.equal(lstatSync(join(tree.root, 'home/tester')).uid, map.outside + 1000);
-    // pick finds the tree's range again (no lock on it): the same map, no second chown.
-    const again = await inBox(tree.root, 'cat /proc/self/uid_map', ['-U']);
-    assert.equal(uidMapOf(again.stdout).outside, map.outside);
+    assert.equal(lstatSync(tree.root).uid, shift);
+    assert.equal(lstatSync(join(tree.root, 'home/tester')).uid, shift + 1000);
+    // pick finds the tree's range again (no lock on it), and auto then has nothing to do.
+    const again = await inBox(tree.root, 'cat /proc/self/uid_map; ls -lnd / | awk \'{print $3}\'', ['-U']);
+    assert.equal(uidMapOf(again.stdout).outside, shift);
+    assert.match(again.stdout, /\n0\n$/);
   });
 
   test('--private-users=0 --private-users-ownership=chown undoes the shift; identity maps 0:65536; UID:COUNT as given', async () => {
@@ -115,9 +123,18 @@ describe('user namespaces (-U)', { skip: needsRoot, timeout: 300_000 }, () => {
     assert.deepEqual(uidMapOf(yes.stdout), { inside: 0, outside: 0, count: RANGE_SIZE });
   });
 
-  test('the same uid_map, gid_map and ownership inside as systemd-nspawn -U (chown) on the same tree', { skip: !haveNspawn }, async () => {
+  test('the same uid_map, gid_map and ownership inside as systemd-nspawn -U on the same tree: mapped, and chowned', { skip: !haveNspawn }, async () => {
     const script = 'cat /proc/self/uid_map /proc/self/gid_map; ls -lnd / /bin/busybox /etc/passwd /home/tester /proc/sys /sys /run/host /sys/fs/cgroup/systemd | awk \'{print $1, $3, $4, $NF}\'; id';
     try {
+      // -U alone: both map the unshifted tree (nspawn 252 with an idmapped mount too, on ext4);
+      // the hashed ranges differ (nspawn's siphash key), everything else is the same.
+      const theirsMapped = await nspawn(tree.root, script, ['-U']);
+      assert.equal(theirsMapped.code, 0, theirsMapped.stderr);
+      const oursMapped = await inBox(tree.root, script, ['-U']);
+      assert.equal(oursMapped.code, 0, oursMapped.stderr);
+      const base = (s: string): string => s.replace(/^\s*0\s+\d+\s+65536$/gm, '0 BASE 65536');
+      assert.equal(base(oursMapped.stdout), base(theirsMapped.stdout));
+      assert.equal(lstatSync(tree.root).uid, 0, 'neither chowned the tree');
       // nspawn first: it picks a range and chowns; nsbox's pick then finds the tree owner's range.
       const theirs = await nspawn(tree.root, script, ['-U', '--private-users-ownership=chown']);
       assert.equal(theirs.code, 0, theirs.stderr);
@@ -127,7 +144,7 @@ describe('user namespaces (-U)', { skip: needsRoot, timeout: 300_000 }, () => {
       // And a tree nsbox chowned is one nspawn's pick takes as it is.
       const other = makeBusyboxTree('nsbox-userns-other-');
       try {
-        const first = await inBox(other.root, 'cat /proc/self/uid_map', ['-U']);
+        const first = await inBox(other.root, 'cat /proc/self/uid_map', ['-U', '--private-users-ownership=chown']);
         const second = await nspawn(other.root, 'cat /proc/self/uid_map', ['-U', '--private-users-ownership=chown']);
         assert.equal(second.code, 0, second.stderr);
         assert.equal(uidMapOf(second.stdout).outside, uidMapOf(first.stdout).outside);
@@ -269,12 +286,13 @@ describe('booting Debian under -U', { skip: needsRoot, timeout: 600_000 }, () =>
     try {
       const { pid, state } = await waitForSystemd(box.child.pid!);
       assert.match(state, /^(running|degraded)$/);
-      const facts = await enter(pid, ['sh', '-c', 'cat /proc/1/uid_map; systemctl --failed --no-legend --plain; stat -c %u /; ls -ln /dev/console | awk \'{print $3}\'']);
+      const facts = await enter(pid, ['sh', '-c', 'cat /proc/1/uid_map; grep -c idmapped /proc/1/mountinfo; systemctl --failed --no-legend --plain; stat -c %u /; ls -ln /dev/console | awk \'{print $3}\'']);
       const map = uidMapOf(facts.stdout);
       assert.ok(map.outside >= PICK_MIN && map.count === RANGE_SIZE, facts.stdout);
       assert.equal(state, 'running', `failed units: ${facts.stdout}`);
       assert.match(facts.stdout, /\n0\n0\n$/, 'the tree and the console are root\'s inside');
-      assert.equal(lstatSync(tree.root).uid, map.outside, 'the tree was chowned to the range');
+      assert.equal(lstatSync(tree.root).uid, 0, 'the tree was idmapped (ext4), not chowned');
+      assert.match(facts.stdout, /^\s*0\s+\d+\s+65536\n[1-9]\d*\n/, 'the root is an idmapped mount');
       const poweroff = await enter(pid, ['systemctl', 'poweroff']);
       assert.equal(poweroff.code, 0, poweroff.stderr);
       const r = await box.done;
