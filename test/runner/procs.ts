@@ -1,6 +1,6 @@
 // The process table as the runner needs it: who descends from a test file, who carries its token,
 // and how to end all of them (and the cgroups they sat in) before anything removes their files.
-import { readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -123,7 +123,39 @@ export function removeCgroupTree(dir: string): boolean {
 export interface KillResult {
   readonly killed: readonly number[];
   readonly survivors: readonly number[];
+  /** Cgroups, machine registrations and containers' run directories the killed helpers would have removed. */
   readonly cgroupsRemoved: readonly string[];
+}
+
+const MACHINES_DIR = '/run/nsbox/machines';
+const CONTAINERS_DIR = '/run/nsbox/containers';
+
+/** What a killed supervisor would have removed on its way out: its registration and run directory. */
+function removeRegistrations(killed: ReadonlySet<number>): string[] {
+  const removed: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(MACHINES_DIR);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const file = join(MACHINES_DIR, name);
+    let record: { supervisorPid?: unknown; uuid?: unknown; cgroups?: unknown };
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8')) as typeof record;
+    } catch {
+      continue;
+    }
+    if (typeof record.supervisorPid !== 'number' || !killed.has(record.supervisorPid)) continue;
+    rmSync(file, { force: true });
+    removed.push(file);
+    if (typeof record.uuid === 'string' && /^[0-9a-f-]+$/.test(record.uuid)) {
+      rmSync(join(CONTAINERS_DIR, record.uuid), { recursive: true, force: true });
+      removed.push(join(CONTAINERS_DIR, record.uuid));
+    }
+  }
+  return removed;
 }
 
 /**
@@ -181,6 +213,7 @@ async function killAll(find: () => Set<number>, timeoutMs: number): Promise<Kill
     for (let i = 0; i < 40 && !removeCgroupTree(dir); i++) await sleep(50);
     if (!statExists(dir)) cgroupsRemoved.push(dir);
   }
+  cgroupsRemoved.push(...removeRegistrations(all));
   return { killed: [...all], survivors, cgroupsRemoved };
 }
 

@@ -102,7 +102,7 @@ export async function runFile(options: RunFileOptions): Promise<FileResult> {
     leftovers.push(...k.survivors.map((pid) => `process ${pid} survived SIGKILL`));
     await exited;
     output += `\n[runner] timed out after ${Math.round(options.timeoutMs / 1000)} s: killed ${k.killed.length} processes of this file` +
-      (k.cgroupsRemoved.length > 0 ? ` and removed cgroups ${k.cgroupsRemoved.join(', ')}` : '') + '\n';
+      (k.cgroupsRemoved.length > 0 ? ` and removed ${k.cgroupsRemoved.join(', ')}` : '') + '\n';
   } else {
     // The helper's own cleanup finishes a moment after the file's last await: give it that moment.
     let left = [...processesOf(processTable(), undefined, options.token)];
