@@ -49,7 +49,7 @@ export function formatSummary(results: ReadonlyMap<TestFile, FileResult>, blames
   }
   if (blames.length > 0) {
     out.push('', '# left behind in shared places (each test must clean up after itself):');
-    for (const b of blames) out.push(`  ${b.item}  <- ${b.suspects.length === 1 ? b.suspects[0] : `appeared while these ran: ${b.suspects.join(', ') || 'none of ours'}`}`);
+    for (const b of blames) out.push(`  ${b.item}  <- ${b.suspects.length === 1 ? b.suspects[0] : `appeared while these ran (or another program on this machine made it): ${b.suspects.join(', ') || 'none of ours'}`}`);
   }
   const count = (s: string): number => rows.filter(([, r]) => r.status === s).length;
   const tests = rows.reduce((n, [, r]) => n + r.passed, 0);

@@ -3,7 +3,7 @@
 // things behind; the pass/fail counts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +144,28 @@ test('a file\'s passed and failed tests are counted from its output', async () =
     const r = await runFile({ path: fixture('passes'), token: `runner-test-${process.pid}-passes`, tmpDir: d.tmpDir, scratchDir: d.scratchDir, timeoutMs: 30_000 });
     assert.equal(r.status, 'fail');
     assert.deepEqual([r.passed, r.failed], [2, 1]);
+  } finally {
+    d.done();
+  }
+});
+
+test('the watchdog ends a hanging file\'s container (helper and payload), its registration and cgroups, then removes its tree', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+  const d = dirs();
+  const pidsFile = join(d.base, 'pids');
+  try {
+    const r = await runFile({
+      path: fixture('hang-container'), token: `runner-test-${process.pid}-container`, tmpDir: d.tmpDir, scratchDir: d.scratchDir,
+      timeoutMs: 8000, env: { ...process.env, RUNNER_FIXTURE_PIDS: pidsFile },
+    });
+    assert.equal(r.status, 'timeout', r.output);
+    const [machine, ...pids] = readFileSync(pidsFile, 'utf8').trim().split(' ');
+    assert.ok(pids.length >= 2, 'the fixture saw the launcher and what it started');
+    assert.deepEqual(pids.map(Number).filter(alive), [], 'no process of the container is left');
+    assert.equal(existsSync(`/run/nsbox/machines/${machine}`), false, 'its registration is gone');
+    const cgroups = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified', '/sys/fs/cgroup']
+      .flatMap((dir) => { try { return readdirSync(dir).filter((n) => n.includes(machine!)); } catch { return []; } });
+    assert.deepEqual(cgroups, [], 'its cgroups are gone');
+    assert.equal(existsSync(d.tmpDir), false, 'its tree is removed, after all of that');
   } finally {
     d.done();
   }

@@ -25,19 +25,52 @@ export function phaseOf(line: string): string | undefined {
 
 async function buildOne(recipe: DebianRecipe, say: Say): Promise<void> {
   const started = Date.now();
-  let phase = '';
-  let count = 0;
+  // debootstrap alternates "Retrieving X" and "Validating X" for every package: show each phase
+  // once, when it begins, and the latest line every 15 s, so a slow mirror still shows life.
+  const seen = new Set<string>();
+  let latest = '';
+  let lastSaid = Date.now();
+  const elapsed = (): string => `${Math.round((Date.now() - started) / 1000)} s`;
   const onLine = (line: string): void => {
     const p = phaseOf(line);
     if (p === undefined) return;
-    count++;
-    if (p !== phase) {
-      phase = p;
-      say(`setup: ${recipe.name}: ${p} (${Math.round((Date.now() - started) / 1000)} s, ${count} steps so far)`);
+    latest = line.slice(3);
+    if (!seen.has(p)) {
+      seen.add(p);
+      lastSaid = Date.now();
+      say(`setup: ${recipe.name}: ${latest} (${elapsed()})`);
     }
   };
-  await debianTree(recipe, onLine);
+  const heartbeat = setInterval(() => {
+    if (latest !== '' && Date.now() - lastSaid >= 15_000) {
+      lastSaid = Date.now();
+      say(`setup: ${recipe.name}: ${latest} (${elapsed()})`);
+    }
+  }, 1000);
+  try {
+    await debianTree(recipe, onLine);
+  } finally {
+    clearInterval(heartbeat);
+  }
   say(`setup: ${recipe.name}: built in ${Math.round((Date.now() - started) / 1000)} s -> ${recipeDir(recipe)}`);
+}
+
+async function buildWithRetry(recipe: DebianRecipe, say: Say, retryDelayMs: number): Promise<boolean> {
+  try {
+    await buildOne(recipe, say);
+    return true;
+  } catch (first) {
+    say(`setup: ${recipe.name}: the build failed; retrying once in ${retryDelayMs / 1000} s. It said:\n${indent(String(first))}`);
+    await sleep(retryDelayMs);
+    try {
+      await buildOne(recipe, say);
+      return true;
+    } catch (second) {
+      say(`setup: ${recipe.name}: the build failed twice, so the tests that use it cannot run. Check that deb.debian.org is` +
+        ` reachable (or set NSBOX_TEST_CACHE to a directory holding the trees). It said:\n${indent(String(second))}`);
+      return false;
+    }
+  }
 }
 
 /** Builds what is missing; one retry of a failed build (a mirror's hiccup is the usual cause). */
@@ -53,21 +86,9 @@ export async function setUp(files: readonly TestFile[], say: Say, retryDelayMs =
     say(`setup: building ${missing.map((r) => r.name).join(' and ')} with debootstrap from deb.debian.org into ${DEBIAN_CACHE_DIR}` +
       ' (~150 MB each, a few minutes on a fresh machine; cached for later runs)');
   }
-  for (const recipe of missing) {
-    try {
-      await buildOne(recipe, say);
-    } catch (first) {
-      say(`setup: ${recipe.name}: the build failed; retrying once in ${retryDelayMs / 1000} s. It said:\n${indent(String(first))}`);
-      await sleep(retryDelayMs);
-      try {
-        await buildOne(recipe, say);
-      } catch (second) {
-        say(`setup: ${recipe.name}: the build failed twice, so the tests that boot it cannot run. Check that deb.debian.org is` +
-          ` reachable (or set NSBOX_TEST_CACHE to a directory holding the trees). It said:\n${indent(String(second))}`);
-        return false;
-      }
-    }
-  }
+  // Both at once: debootstrap waits on the mirror and on dpkg in turns, so two overlap well.
+  const built = await Promise.all(missing.map((recipe) => buildWithRetry(recipe, say, retryDelayMs)));
+  if (!built.every(Boolean)) return false;
   return true;
 }
 
