@@ -49,7 +49,10 @@ export function formatSummary(results: ReadonlyMap<TestFile, FileResult>, blames
   }
   if (blames.length > 0) {
     out.push('', '# left behind in shared places (each test must clean up after itself):');
-    for (const b of blames) out.push(`  ${b.item}  <- ${b.suspects.length === 1 ? b.suspects[0] : `appeared while these ran (or another program on this machine made it): ${b.suspects.join(', ') || 'none of ours'}`}`);
+    // Nothing names its maker here: a machine shared with another run (another checkout's tests)
+    // shows their things too, so say what is known and no more.
+    out.push('  (each appeared while the files named ran; on a machine shared with other work, that work may have made it)');
+    for (const b of blames) out.push(`  ${b.item}  <- ${b.suspects.join(', ') || 'no test file was running'}`);
   }
   const count = (s: string): number => rows.filter(([, r]) => r.status === s).length;
   const tests = rows.reduce((n, [, r]) => n + r.passed, 0);

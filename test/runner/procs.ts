@@ -35,7 +35,7 @@ export function processTable(): ProcessEntry[] {
 }
 
 /** `roots` and everything below them in `table` (pure). */
-export function withDescendants(table: readonly ProcessEntry[], roots: Iterable<number>): Set<number> {
+export function withDescendants(table: readonly { readonly pid: number; readonly ppid: number }[], roots: Iterable<number>): Set<number> {
   const children = new Map<number, number[]>();
   for (const p of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   const found = new Set<number>();
