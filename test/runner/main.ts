@@ -93,6 +93,7 @@ export async function main(top: string, args: readonly string[]): Promise<number
   const results = await runPool(startOrder(files, previous), options.jobs, async (file) => {
     const n = index++;
     tracker.started(file.name);
+    const fileStarted = Date.now();
     const r = await runFile({
       path: file.path,
       token: `${process.pid}-${n}`,
@@ -101,7 +102,11 @@ export async function main(top: string, args: readonly string[]): Promise<number
       timeoutMs: options.timeoutMs,
       nodeArgs: options.nodeArgs,
       ownMountNamespace: isRoot,
-    });
+    }).catch((err: unknown): FileResult => ({
+      // The runner's own failure (a directory it could not make): this file's, not the run's.
+      status: 'fail', exitCode: null, signal: null, durationMs: Date.now() - fileStarted, output: `[runner] ${String(err)}\n`,
+      passed: 0, failed: 0, leftovers: [], killed: [], cgroupsRemoved: [],
+    }));
     tracker.ended(file.name);
     done++;
     say(`[${String(done).padStart(3)}/${files.length}] ${r.status.padEnd(7)} ${seconds(r.durationMs).padStart(8)}  ${file.name}`);
