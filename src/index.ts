@@ -1,12 +1,35 @@
-// nsbox's public API: re-exports only.
-export type * from './plan/types.js';
+// nsbox's public API: re-exports only, each by name, so nothing becomes public by being added to
+// a module (test/unit/public-api.test.ts pins the list). Internals of the layers (the unit
+// parser's steps, test hooks, value parsers) stay out: the CLI imports those modules directly.
+
+// Plans: what the helper runs.
+export type {
+  AnyPath, Capabilities, CapSet, CleanupStep, ConsoleMode, CreateTarget, Credentials, HostPath, IdMapRange, JoinTarget, MountFlags,
+  NamespaceKind, NotifySocket, Op, OpKind, PidMode, Plan, ProcessSettings, Propagation, Rlimit, RlimitValue, RootLayer, RootPath,
+  SourceView, SupervisorSettings, TerminalSetup, UserNamespace,
+} from './plan/types.js';
 export { rootPath, hostPath } from './plan/types.js';
 export { CAPABILITY_NAMES, capabilityNumber, capabilityName } from './plan/capabilities.js';
 export { describeOp } from './plan/describe.js';
 export { explainPlan } from './plan/explain.js';
+
+// Running a plan.
 export { spawn } from './executor/spawn.js';
 export { run, type RunResult } from './executor/run.js';
 export { handOver, type HandOverOptions } from './executor/handover.js';
 export type { ExitStatus, SandboxProcess, SpawnOptions, StdioSetting } from './executor/types.js';
+
+// Errors: every one is an NsboxError with a stable code; rebuildError() turns the JSON form back into its class.
 export { NsboxError, SandboxSetupError, HelperError, InvalidPlanError } from './errors.js';
-export * from './unit/index.js';
+export type { SerializedError } from './errors.js';
+export { rebuildError, type ErrorCode } from './error-codes.js';
+export { UnitValueError } from './unit/errors.js';
+
+// Unit files: load (search path, drop-ins, specifiers), verify, diagnose.
+export { createLoadCache, loadUnit, loadUnitFile, readHostFacts, type LoadCache, type LoadedUnit, type LoadOptions, type LoadState } from './unit/load.js';
+export { verifyUnit } from './unit/verify.js';
+export { formatDiagnostic, type UnitDiagnostic, type DiagnosticSeverity } from './unit/diagnostics.js';
+export { unitSearchPath, dropInDirectories, SYSTEM_UNIT_PATH } from './unit/search-path.js';
+export { expandSpecifiers, defaultUnitHostFacts, type UnitHostFacts, type SpecifierContext } from './unit/specifiers.js';
+export { parseUnitName, escapeUnitName, escapeUnitPath, unescapeUnitName, type UnitName, type UnitType } from './unit/unit-name.js';
+export type { UnitSettings, UnitSection, ServiceSection, InstallSection } from './unit/settings.js';

@@ -2,7 +2,6 @@
 // --capability=, minus --drop-capability=, plus CAP_NET_ADMIN with --private-network (the
 // container then owns its network), all limited to what the host's bounding set still holds.
 import { ALL_CAPABILITIES, capabilityNumber } from '../plan/capabilities.js';
-import type { Capabilities } from '../plan/types.js';
 import type { CapabilityArg } from './options.js';
 
 const cap = (name: string): number => capabilityNumber(name) as number;
@@ -38,15 +37,4 @@ export function containerCapabilities(opts: {
   const host = new Set(opts.hostBounding);
   const sorted = [...wanted].sort((a, b) => a - b);
   return { retained: sorted.filter((c) => host.has(c)), unavailable: sorted.filter((c) => !host.has(c)) };
-}
-
-/**
- * Root keeps the whole retained set; another user starts with none, the bounding set limits both.
- * Ambient capabilities (--ambient-capability) survive the exec for either: root gets them on top,
- * another user gets exactly them in its inheritable, permitted and effective sets, as under nspawn.
- */
-export function processCapabilities(retained: readonly number[], uid: number, ambient: readonly number[] = []): Capabilities {
-  const amb = [...new Set(ambient)].sort((a, b) => a - b);
-  if (uid === 0) return { bounding: retained, permitted: retained, effective: retained, inheritable: retained, ambient: amb };
-  return { bounding: retained, permitted: amb, effective: amb, inheritable: amb, ambient: amb };
 }

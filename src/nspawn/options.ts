@@ -14,8 +14,8 @@ import { parseMachineUuid, parseOomScoreAdjust, parsePersonality, parseRlimitAss
 import { parseCpuList } from './cpu-affinity.js';
 import { parseOwnership, parsePrivateUsers, type Ownership, type PrivateUsers } from './private-users.js';
 import { parseSystemCallFilter } from './seccomp.js';
-import { parseSignal } from './signals.js';
-import { parseTmpfsOptions, type TmpfsOptions } from './tmpfs-options.js';
+import { parseSignal } from '../plan/signals.js';
+import { parseNspawnTmpfsOptions, type NspawnTmpfsOptions } from './tmpfs-options.js';
 
 export { splitColons } from './colon-list.js';
 
@@ -32,7 +32,7 @@ export interface BindSpec {
 
 export interface TmpfsSpec {
   readonly target: string;
-  readonly options: TmpfsOptions;
+  readonly options: NspawnTmpfsOptions;
 }
 
 /** 'all' or a list of capability numbers. */
@@ -222,7 +222,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { long: 'bind-ro', arg: 'required', setting: 'custom-mounts', help: 'Bind a host path read-only', apply: (d, v, o) => d.binds.push(parseBindSpec(o, v, true)) },
   { long: 'tmpfs', arg: 'required', setting: 'custom-mounts', help: 'Mount a tmpfs (PATH[:OPTIONS])', apply: (d, v, o) => {
       const [target = '', ...opts] = splitColons(v);
-      d.tmpfs.push({ target: absolute(o, target), options: parseTmpfsOptions(o, opts.join(':')) });
+      d.tmpfs.push({ target: absolute(o, target), options: parseNspawnTmpfsOptions(o, opts.join(':')) });
     } },
   { long: 'overlay', arg: 'required', setting: 'custom-mounts', help: 'Mount an overlay (LOWER...:UPPER:PATH; empty UPPER: throwaway)', apply: (d, v, o) => d.overlays.push(parseOverlaySpec(o, v, false)) },
   { long: 'overlay-ro', arg: 'required', setting: 'custom-mounts', help: 'Mount a read-only overlay (LOWER...:UPPER:PATH)', apply: (d, v, o) => d.overlays.push(parseOverlaySpec(o, v, true)) },

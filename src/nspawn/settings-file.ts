@@ -17,7 +17,7 @@
 // effect anyway (masked by the command line, or privileged in an untrusted file).
 import { parseVolatileMode, type VolatileMode } from './volatile.js';
 import { ALL_CAPABILITIES, CAPABILITY_NAMES, capabilityNumber } from '../plan/capabilities.js';
-import { signalNumber } from '../plan/signals.js';
+import { parseSignal } from '../plan/signals.js';
 import type { Rlimit, RlimitValue } from '../plan/types.js';
 import { formatDiagnostic, type UnitDiagnostic } from '../unit/diagnostics.js';
 import { UnitValueError } from '../unit/errors.js';
@@ -34,7 +34,7 @@ import { parseSystemCallFilter } from './seccomp.js';
 import { mergeSettings, type MergedOptions, type MergeHow } from './settings-merge.js';
 import type { NspawnSettings, RefusedKey } from './settings-types.js';
 import { RLIMITS, type Privileged } from './settings-privileged.js';
-import { parseTmpfsOptions } from './tmpfs-options.js';
+import { parseNspawnTmpfsOptions } from './tmpfs-options.js';
 import { parseOwnership, parsePrivateUsers } from './private-users.js';
 
 export interface ParsedSettings {
@@ -205,7 +205,7 @@ const temporaryFileSystem: KeySpec = {
   parse: (d, value, ctx) => {
     const [target = '', ...opts] = splitColons(value);
     if (!target.startsWith('/')) return ctx.warn(`Invalid temporary file system specification ${value}: Invalid argument`);
-    refuseOnError(ctx, () => d.tmpfs.push({ target, options: parseTmpfsOptions(`${ctx.key}=`, opts.join(':')) }));
+    refuseOnError(ctx, () => d.tmpfs.push({ target, options: parseNspawnTmpfsOptions(`${ctx.key}=`, opts.join(':')) }));
   },
 };
 
@@ -263,7 +263,7 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
     DropCapability: { parse: (d, value, ctx) => d.dropCapability.push(...capabilityList(value, ctx)) },
     KillSignal: {
       parse: (d, value, ctx) => {
-        const n = signalNumber(value, { ignoreCase: false });
+        const n = parseSignal(value);
         if (n === undefined) return ctx.warn(`Failed to parse signal name, ignoring: ${value}`);
         d.killSignal = n;
       },

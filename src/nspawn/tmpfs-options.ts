@@ -1,31 +1,17 @@
-// --tmpfs=PATH:OPTIONS takes mount options like TemporaryFileSystem= (mode=, size=, nr_inodes=,
-// nosuid...), with the same defaults (mode=0755, nodev); the sandbox's parser is reused and its
-// diagnostics become usage errors, since a command line cannot be half-applied.
-import { parseTmpfsOptions as parseSandboxTmpfsOptions } from '../sandbox/tmpfs-options.js';
+// --tmpfs=PATH:OPTIONS (and TemporaryFileSystem= in .nspawn files) take mount options like a
+// service's TemporaryFileSystem= (mode=, size=, nr_inodes=, nosuid...), with the same defaults
+// (mode=0755, nodev): sandbox/tmpfs-options.ts is the one parser, and its diagnostics become usage
+// errors here, since a command line cannot be half-applied.
+import type { TmpfsOptions } from '../sandbox/mount-entry.js';
+import { parseTmpfsOptions } from '../sandbox/tmpfs-options.js';
 import { NspawnUsageError } from './errors.js';
 
-export interface TmpfsOptions {
-  readonly mode: number;
-  readonly sizeBytes?: number;
-  readonly nrInodes?: number;
-  readonly readOnly: boolean;
-  readonly nosuid: boolean;
-  readonly nodev: boolean;
-  readonly noexec: boolean;
-}
+/** The tmpfs options, and `ro`, which a container's tmpfs carries with it. */
+export type NspawnTmpfsOptions = TmpfsOptions & { readonly readOnly: boolean };
 
-export function parseTmpfsOptions(option: string, text: string): TmpfsOptions {
-  const parsed = parseSandboxTmpfsOptions(option, text);
+export function parseNspawnTmpfsOptions(option: string, text: string): NspawnTmpfsOptions {
+  const parsed = parseTmpfsOptions(option, text);
   const error = parsed.diagnostics.find((d) => d.level === 'error');
   if (error) throw new NspawnUsageError(option, error.message);
-  const t = parsed.tmpfs;
-  return {
-    mode: t.mode,
-    ...(t.sizeBytes !== undefined ? { sizeBytes: t.sizeBytes } : {}),
-    ...(t.nrInodes !== undefined ? { nrInodes: t.nrInodes } : {}),
-    readOnly: parsed.readOnly,
-    nosuid: t.nosuid,
-    nodev: t.nodev,
-    noexec: t.noexec,
-  };
+  return { ...parsed.tmpfs, readOnly: parsed.readOnly };
 }

@@ -1,4 +1,5 @@
-// Capability names and numbers (linux/capability.h).
+// Capability names and numbers (linux/capability.h), and the sets a payload starts with.
+import type { Capabilities } from './types.js';
 
 export const CAPABILITY_NAMES = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL',
@@ -33,3 +34,24 @@ export function capabilitiesFromStatus(statusText: string, field = 'CapPrm'): nu
 }
 
 export const capabilityName = (n: number): string => CAPABILITY_NAMES[n] ?? `cap_${n}`;
+
+/**
+ * The five sets a payload starts with, as systemd's programs set them before exec: root keeps
+ * `held` in permitted and effective; any other user starts with only its ambient capabilities, in
+ * its inheritable, permitted and effective sets too (the kernel keeps an ambient capability across
+ * execve() only when it is in both). Root's inheritable set is where the two programs differ:
+ * systemd-nspawn 252 puts its whole retain set there (drop_capabilities() in nspawn.c, the
+ * default), a service gets only its ambient set (exec_child(): capability_ambient_set_apply() with
+ * also_inherit) — pass that as `rootInheritable`.
+ */
+export function processCapabilities(
+  held: readonly number[],
+  uid: number,
+  ambient: readonly number[] = [],
+  o: { readonly bounding?: readonly number[]; readonly rootInheritable?: readonly number[] } = {},
+): Capabilities {
+  const amb = [...new Set(ambient)].sort((a, b) => a - b);
+  const bounding = o.bounding ?? held;
+  if (uid === 0) return { bounding, permitted: held, effective: held, inheritable: o.rootInheritable ?? held, ambient: amb };
+  return { bounding, permitted: amb, effective: amb, inheritable: amb, ambient: amb };
+}

@@ -11,13 +11,17 @@ export const SIGNAL_NAMES: readonly string[] = [
 export const SIGRTMIN = 34;
 export const SIGRTMAX = 64;
 
-/** The signal `text` names, or undefined. Unit files spell names in upper case; a command line may not. */
-export function signalNumber(text: string, opts: { readonly ignoreCase: boolean }): number | undefined {
+/**
+ * The signal `text` names, or undefined: systemd's signal_from_string(), the one reading of unit
+ * files, .nspawn files and nspawn's --kill-signal=. Names are case-sensitive there (systemd-nspawn
+ * 252: `--kill-signal=sigterm` -> "Cannot parse signal: sigterm"), so here too.
+ */
+export function parseSignal(text: string): number | undefined {
   if (/^\d+$/.test(text)) {
     const n = Number(text);
     return n >= 1 && n <= SIGRTMAX ? n : undefined;
   }
-  const name = (opts.ignoreCase ? text.toUpperCase() : text).replace(/^SIG/, '');
+  const name = text.replace(/^SIG/, '');
   const known = SIGNAL_NAMES.indexOf(name);
   if (known > 0) return known;
   const rt = /^RTM(IN|AX)(?:([+-])(\d+))?$/.exec(name);

@@ -1,6 +1,6 @@
 // CapabilityBoundingSet= and AmbientCapabilities=, minus what the Protect*/Private* settings take
 // away (systemd drops these at unit load: they hold for every command that is sandboxed).
-import { ALL_CAPABILITIES, capabilityNumber } from '../plan/capabilities.js';
+import { ALL_CAPABILITIES, capabilityNumber, processCapabilities } from '../plan/capabilities.js';
 import type { Capabilities } from '../plan/types.js';
 import type { ExecSettings } from '../unit/exec-settings.js';
 
@@ -23,15 +23,11 @@ export function boundingSet(s: ExecSettings): number[] {
  * The sets the payload starts with; undefined when nothing restricts them (keep the helper's full
  * set for root, and the kernel's usual drop on setuid for other users).
  */
-export function processCapabilities(s: ExecSettings, uid: number, available: readonly number[] = ALL_CAPABILITIES): Capabilities | undefined {
+export function serviceCapabilities(s: ExecSettings, uid: number, available: readonly number[] = ALL_CAPABILITIES): Capabilities | undefined {
   const bounding = boundingSet(s);
   // Like systemd, a service cannot gain capabilities its manager does not hold itself.
   const ambient = s.ambientCapabilities.filter((c) => bounding.includes(c) && available.includes(c));
   if (bounding.length === ALL_CAPABILITIES.length && ambient.length === 0) return undefined;
-  if (uid === 0) {
-    const held = bounding.filter((c) => available.includes(c));
-    return { bounding, permitted: held, effective: held, inheritable: ambient, ambient };
-  }
-  // A non-root payload keeps only its ambient capabilities across execve().
-  return { bounding, permitted: ambient, effective: ambient, inheritable: ambient, ambient };
+  const held = bounding.filter((c) => available.includes(c));
+  return processCapabilities(held, uid, ambient, { bounding, rootInheritable: ambient });
 }

@@ -3,19 +3,9 @@
 // root and nobody are synthesized as systemd does, so they work in trees without /etc/passwd.
 import type { Credentials } from '../plan/types.js';
 import { ExecSetupError } from './errors.js';
+import { SYNTHESIZED_GROUPS, SYNTHESIZED_USERS, type GroupRecord, type UserRecord } from '../unit/users.js';
 
-export interface UserRecord {
-  readonly name: string;
-  readonly uid: number;
-  readonly gid: number;
-  readonly home: string;
-  readonly shell: string;
-}
-
-export interface GroupRecord {
-  readonly name: string;
-  readonly gid: number;
-}
+export type { GroupRecord, UserRecord };
 
 /** The user database the planner asks; both `name` and a decimal id must be accepted. */
 export interface UserDatabase {
@@ -24,21 +14,6 @@ export interface UserDatabase {
   /** Groups listing `userName` as a member (/etc/group), as initgroups(3) finds them. */
   memberships(userName: string): readonly number[];
 }
-
-/**
- * systemd 252's synthesized records, which win over the user database: root always has /root and
- * the build's default user shell (/bin/bash in Debian's build), whatever passwd says; nobody has
- * neither home nor shell ('' here: no HOME=, no SHELL=), though Debian's passwd gives it
- * /nonexistent. Measured with User= services under Debian 12's systemd 252 (passwd edited to
- * other homes and shells): HOME=/root SHELL=/bin/bash, and no HOME/SHELL for nobody.
- */
-const SYNTHESIZED_USERS: readonly UserRecord[] = [
-  { name: 'root', uid: 0, gid: 0, home: '/root', shell: '/bin/bash' },
-  { name: 'nobody', uid: 65534, gid: 65534, home: '', shell: '' },
-];
-const SYNTHESIZED_GROUPS: readonly GroupRecord[] = [
-  { name: 'root', gid: 0 }, { name: 'nobody', gid: 65534 },
-];
 
 const matches = (nameOrId: string, name: string, id: number): boolean => nameOrId === name || nameOrId === String(id);
 

@@ -13,7 +13,7 @@ import { resolveCredentials, lookupUser, type UserDatabase, type ResolvedCredent
 import { DEFAULT_PATH_ASSIGNMENT, mergeEnvironment, passEnvironment, unsetEnvironment, userEnvironment } from './environment.js';
 import { parseEnvironmentFile } from './env-file.js';
 import { expandArgv } from '../unit/env-expand.js';
-import { processCapabilities } from './capabilities.js';
+import { serviceCapabilities } from './capabilities.js';
 import { seccompPolicy, type SeccompPolicy } from './seccomp-policy.js';
 import { simplifyPath } from './paths.js';
 
@@ -155,7 +155,7 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
   }
 
   const uid = creds?.credentials.uid ?? 0;
-  const capabilities = sandboxed ? processCapabilities(settings, uid, facts.availableCapabilities) : undefined;
+  const capabilities = sandboxed ? serviceCapabilities(settings, uid, facts.availableCapabilities) : undefined;
   const noNewPrivileges = sandboxed && (settings.noNewPrivileges ||
     (seccompFilters.length > 0 && !holdsSysAdmin(uid, capabilities, facts.availableCapabilities)));
   const process: ProcessSettings = {

@@ -5,7 +5,7 @@ import { bool, on, scalar, type AnyDirective, type DirectiveContext } from './di
 import { parseExecLine } from './exec-line.js';
 import { EXIT_STATUS_NAMES } from './exit-status.js';
 import type { ExitStatusSet, KillMode, NotifyAccess, OOMPolicy, RestartPolicy, ServiceType } from './settings.js';
-import { parseEnum, parseSignal, parseTimeSpan, parseUnsigned, type Usec } from './values.js';
+import { parseEnum, parseSignalValue, parseTimeSpan, parseUnsigned, type Usec } from './values.js';
 import { splitWords } from './words.js';
 
 const service = on('service');
@@ -40,7 +40,7 @@ function exitStatusSet(current: ExitStatusSet, value: string, ctx: DirectiveCont
     else if (/^\d+$/.test(word) && Number(word) <= 255) statuses.push(Number(word));
     else {
       try {
-        signals.push(parseSignal(word));
+        signals.push(parseSignalValue(word));
       } catch {
         ctx.warn(`Failed to parse exit status or signal, ignoring: ${word}`);
       }
@@ -93,10 +93,10 @@ export const serviceDirectives = {
   RestartPreventExitStatus: service('restartPreventExitStatus', exitStatusSet),
   RestartForceExitStatus: service('restartForceExitStatus', exitStatusSet),
   KillMode: service('killMode', scalar((v) => parseEnum(v, KILL_MODES, 'kill mode'))),
-  KillSignal: service('killSignal', scalar(parseSignal)),
-  RestartKillSignal: service('restartKillSignal', scalar(parseSignal)),
-  FinalKillSignal: service('finalKillSignal', scalar(parseSignal)),
-  WatchdogSignal: service('watchdogSignal', scalar(parseSignal)),
+  KillSignal: service('killSignal', scalar(parseSignalValue)),
+  RestartKillSignal: service('restartKillSignal', scalar(parseSignalValue)),
+  FinalKillSignal: service('finalKillSignal', scalar(parseSignalValue)),
+  WatchdogSignal: service('watchdogSignal', scalar(parseSignalValue)),
   SendSIGHUP: service('sendSIGHUP', bool),
   SendSIGKILL: service('sendSIGKILL', bool),
   OOMPolicy: service('oomPolicy', scalar((v) => parseEnum(v, OOM, 'OOM policy'))),

@@ -11,7 +11,7 @@ import { lexUnitFile, type LexedFile } from './lexer.js';
 import { applyAssignments } from './parse.js';
 import { dropInDirectories, selectDropIns, unitSearchPath } from './search-path.js';
 import { defaultUnitSettings, type UnitSettings } from './settings.js';
-import { defaultUnitHostFacts, ROOT_USER, type UnitHostFacts } from './specifiers.js';
+import { defaultUnitHostFacts, type UnitHostFacts } from './specifiers.js';
 import { instantiate, isTemplate, parseUnitName, templateOf, type UnitName } from './unit-name.js';
 import { verifyUnit } from './verify.js';
 
@@ -257,7 +257,6 @@ function parseEnvFile(text: string | undefined): Record<string, string> {
 export async function readHostFacts(root?: string): Promise<UnitHostFacts> {
   const osRelease = parseEnvFile((await readText(rooted(root, '/etc/os-release'))) ?? (await readText(rooted(root, '/usr/lib/os-release'))));
   const machineInfo = parseEnvFile(await readText(rooted(root, '/etc/machine-info')));
-  const passwdRoot = (await readText(rooted(root, '/etc/passwd')))?.split('\n').find((l) => l.startsWith('root:'))?.split(':');
   const hostname = root ? (await readText(rooted(root, '/etc/hostname')))?.trim() || 'localhost' : osHostname();
   const machineId = (await readText(rooted(root, '/etc/machine-id')))?.trim();
   const bootId = (await readText('/proc/sys/kernel/random/boot_id'))?.trim().replace(/-/g, '');
@@ -271,7 +270,6 @@ export async function readHostFacts(root?: string): Promise<UnitHostFacts> {
     architecture: ARCHITECTURES[arch()] ?? arch(),
     kernelRelease: release(),
     osRelease,
-    managerUser: { ...ROOT_USER, home: passwdRoot?.[5] || ROOT_USER.home, shell: passwdRoot?.[6] || ROOT_USER.shell },
   };
 }
 

@@ -3,15 +3,7 @@
 // %s, %g name the manager's user (root), not User=.
 import { UnitValueError } from './errors.js';
 import { parseUnitName, unescapeUnitName, unescapeUnitPath } from './unit-name.js';
-
-export interface UserRecord {
-  readonly name: string;
-  readonly uid: number;
-  readonly group: string;
-  readonly gid: number;
-  readonly home: string;
-  readonly shell: string;
-}
+import { ROOT_USER, SYNTHESIZED_GROUPS, type UserRecord } from './users.js';
 
 export interface UnitHostFacts {
   readonly hostname: string;
@@ -27,7 +19,6 @@ export interface UnitHostFacts {
   readonly managerUser: UserRecord;
 }
 
-export const ROOT_USER: UserRecord = { name: 'root', uid: 0, group: 'root', gid: 0, home: '/root', shell: '/bin/sh' };
 
 export const defaultUnitHostFacts: UnitHostFacts = {
   hostname: 'localhost',
@@ -73,7 +64,7 @@ function resolveOne(c: string, ctx: SpecifierContext): string | undefined {
     }
     case 'u': return h.managerUser.name;
     case 'U': return String(h.managerUser.uid);
-    case 'g': return h.managerUser.group;
+    case 'g': return SYNTHESIZED_GROUPS.find((g) => g.gid === h.managerUser.gid)?.name ?? String(h.managerUser.gid);
     case 'G': return String(h.managerUser.gid);
     case 'h': return h.managerUser.home;
     case 's': return h.managerUser.shell;

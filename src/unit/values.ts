@@ -2,7 +2,7 @@
 // octal modes, signals. Each parser throws UnitValueError; the directive layer turns that into a
 // diagnostic.
 import { UnitValueError } from './errors.js';
-import { signalNumber } from '../plan/signals.js';
+import { parseSignal } from '../plan/signals.js';
 
 export function parseBoolean(value: string): boolean {
   switch (value.toLowerCase()) {
@@ -164,8 +164,8 @@ export function parseUnsigned(value: string): number {
 }
 
 /** `SIGTERM`, `TERM`, `15`, `SIGRTMIN+3`, `RTMIN+3`. */
-export function parseSignal(value: string): number {
-  const n = signalNumber(value, { ignoreCase: false });
+export function parseSignalValue(value: string): number {
+  const n = parseSignal(value);
   if (n === undefined) throw new UnitValueError('Failed to parse signal', value);
   return n;
 }

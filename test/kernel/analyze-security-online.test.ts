@@ -1,3 +1,4 @@
+// nsbox-test: needs bookworm-systemd
 // The table `systemd-analyze security` prints with no unit named, checked against systemd 252's own:
 // the fixture was captured by booting the Debian test tree under systemd-nspawn and running
 // `systemd-analyze security` (table-252.txt) and `systemctl list-units --type=service --all`

@@ -1,3 +1,4 @@
+// nsbox-test: needs bookworm-systemd
 // `nsbox analyze security --offline=yes` against systemd-analyze 252 on the same units: every
 // service of the Debian test tree and the project's own security fixtures must give the same
 // overall exposure, the same --json=short and --json=pretty, the same table and exit code.

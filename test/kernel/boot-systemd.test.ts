@@ -1,29 +1,37 @@
+// nsbox-test: needs bookworm-systemd
 // Booting a debootstrapped Debian with systemd in `nsbox nspawn -b`: it reaches multi-user, then
 // shuts down as under systemd-nspawn (poweroff 0, reboot 133, `systemctl exit 42`, SIGTERM = clean
 // poweroff), on this host's hybrid cgroups and in cgroup2-only mode, leaving nothing behind.
 import { test, describe, before, after, afterEach } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { copyDebianTree, findContainerInit, type TreeCopy } from '../fixtures/debian-tree.js';
+import { copyDebianTree, findContainerInit, scratchTempDir, type TreeCopy } from '../fixtures/debian-tree.js';
 import { buildNotifyProbe } from '../fixtures/notify-probe.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
-import { NSBOX_BIN, startNsbox, type Running } from './nspawn-cli.js';
+import { NSBOX_BIN, startNsbox, stopAllBoxes, type Running } from './nspawn-cli.js';
+import { killProcessTree } from '../runner/procs.js';
 import { enter, waitFor, waitForSystemd } from './boot-helpers.js';
 
 describe('booting Debian with systemd', { skip: needsRoot, timeout: 600_000 }, () => {
   let tree: TreeCopy;
   let snapshot: Snapshot;
   before(async () => {
-    // Our own prefix: other suites sweep /var/tmp/nsbox-debian-* copies they think are stale.
-    tree = await copyDebianTree(mkdtempSync('/var/tmp/nsbox-boot-'));
+    tree = await copyDebianTree(scratchTempDir('nsbox-boot-'));
     snapshot = takeSnapshot({ paths: [tree.root], cgroupPrefix: `nsbox-${basename(tree.root)}`, mountsUnder: [tree.root] });
   });
-  after(() => tree?.remove());
+  let listener: ChildProcess | undefined;
+  // The containers first, then their tree: a test cancelled by its timeout never reaches its
+  // finally or afterEach, and a container left running on a deleted tree never ends.
+  after(async () => {
+    await stopAllBoxes();
+    if (listener?.pid !== undefined && listener.exitCode === null && listener.signalCode === null) await killProcessTree(listener.pid);
+    tree?.remove();
+  });
 
   let current: Running | undefined;
   const boot = (env?: NodeJS.ProcessEnv): Running => (current = startNsbox(['nspawn', '-q', '-D', tree.root, '-b'], undefined, env));
@@ -62,14 +70,15 @@ describe('booting Debian with systemd', { skip: needsRoot, timeout: 600_000 }, (
     try {
       const probe = join(dir, 'notify-probe');
       buildNotifyProbe(probe);
-      const listener = spawn(probe, ['listen', join(dir, 'manager.sock'), NSBOX_BIN, 'nspawn', '-q', '--register=no', '--console=passive', '--notify-ready=yes', '-D', tree.root, '-b'], {
+      const probeRun = spawn(probe, ['listen', join(dir, 'manager.sock'), NSBOX_BIN, 'nspawn', '-q', '--register=no', '--console=passive', '--notify-ready=yes', '-D', tree.root, '-b'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const lines: string[] = [];
-      listener.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
-      const ended = new Promise<void>((resolve) => listener.on('close', () => resolve()));
+      listener = probeRun;
+      probeRun.stdout.setEncoding('utf8').on('data', (d: string) => lines.push(...d.split('\n').filter(Boolean)));
+      const ended = new Promise<void>((resolve) => probeRun.on('close', () => resolve()));
       await waitFor('READY=1 from the booted container', () => (lines.some((l) => / READY=1$/.test(l)) ? true : undefined), 60000);
-      const pid = findContainerInit(listener.pid!)!;
+      const pid = findContainerInit(probeRun.pid!)!;
       // systemd says READY=1 when its start-up has finished, so the boot is over by now.
       const state = await enter(pid, ['systemctl', 'is-system-running']);
       assert.match(state.stdout.trim(), /^(running|degraded)$/);

@@ -1,24 +1,28 @@
+// nsbox-test: needs bookworm-sysvinit
 // Booting a Debian tree with sysvinit: /sbin/init reaches runlevel 2 and `halt` ends the
 // container with exit 0 (the kernel kills a PID namespace's init with SIGINT on halt; nspawn
 // reports that as a clean shutdown), leaving nothing behind.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
 import { basename } from 'node:path';
-import { copyDebianTree, SYSVINIT_RECIPE, type TreeCopy } from '../fixtures/debian-tree.js';
+import { copyDebianTree, scratchTempDir, SYSVINIT_RECIPE, type TreeCopy } from '../fixtures/debian-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.js';
-import { startNsbox } from './nspawn-cli.js';
+import { startNsbox, stopAllBoxes } from './nspawn-cli.js';
 import { containerInit, enter, waitFor } from './boot-helpers.js';
 
 describe('booting Debian with sysvinit', { skip: needsRoot, timeout: 300_000 }, () => {
   let tree: TreeCopy;
   let snapshot: Snapshot;
   before(async () => {
-    tree = await copyDebianTree(mkdtempSync('/var/tmp/nsbox-boot-'), SYSVINIT_RECIPE);
+    tree = await copyDebianTree(scratchTempDir('nsbox-boot-'), SYSVINIT_RECIPE);
     snapshot = takeSnapshot({ paths: [tree.root], cgroupPrefix: `nsbox-${basename(tree.root)}`, mountsUnder: [tree.root] });
   });
-  after(() => tree?.remove());
+  // The container first, then its tree: a test cancelled by its timeout never reaches its finally.
+  after(async () => {
+    await stopAllBoxes();
+    tree?.remove();
+  });
 
   test('boots to runlevel 2 and halts with exit 0', async () => {
     const box = startNsbox(['nspawn', '-q', '-D', tree.root, '-b']);

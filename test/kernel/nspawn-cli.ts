@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killProcessTree } from '../runner/procs.js';
 
 export const NSBOX_BIN = fileURLToPath(new URL('../../../bin/nsbox.cjs', import.meta.url));
 
@@ -17,6 +18,22 @@ export interface CliResult {
 export interface Running {
   readonly child: ChildProcess;
   readonly done: Promise<CliResult>;
+}
+
+const runningBoxes = new Set<Running>();
+
+/**
+ * Ends every container this file started that is still running: the launcher, the helper, the
+ * container's init and everything below, at once (SIGKILL), and the cgroups they sat in. Call it
+ * in after() BEFORE removing a tree: a test cancelled by its timeout never reaches its finally,
+ * and a container left running on a deleted tree keeps its helper alive forever.
+ */
+export async function stopAllBoxes(): Promise<void> {
+  for (const box of [...runningBoxes]) {
+    if (box.child.pid !== undefined && box.child.exitCode === null && box.child.signalCode === null) await killProcessTree(box.child.pid);
+    await box.done.catch(() => undefined);
+    runningBoxes.delete(box);
+  }
 }
 
 export function startNsbox(args: readonly string[], input?: string, env: NodeJS.ProcessEnv = process.env): Running {
@@ -33,7 +50,10 @@ export function startNsbox(args: readonly string[], input?: string, env: NodeJS.
     // A pty relay writes \r\n; tests compare lines.
     child.on('close', (code, signal) => resolve({ code, signal, stdout: stdout.replaceAll('\r\n', '\n'), stderr }));
   });
-  return { child, done };
+  const box = { child, done };
+  runningBoxes.add(box);
+  void done.finally(() => runningBoxes.delete(box)).catch(() => undefined);
+  return box;
 }
 
 export const nsbox = (args: readonly string[], input?: string): Promise<CliResult> => startNsbox(args, input).done;

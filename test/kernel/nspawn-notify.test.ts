@@ -1,3 +1,4 @@
+// nsbox-test: run-alone (it lists /run/nsbox/containers, where every running container has a directory)
 // The container's host-side nodes, as systemd-nspawn's: NOTIFY_SOCKET=/run/host/notify inside, a
 // socket the supervisor reads, and /proc/kmsg a FIFO it holds open; both gone from the host after
 // exit. Readiness is passed on to whoever started nsbox with a NOTIFY_SOCKET of its own (a

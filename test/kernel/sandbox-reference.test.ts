@@ -1,3 +1,4 @@
+// nsbox-test: needs bookworm-systemd
 // systemd 252 as the reference for a service's sandbox: real systemd booted in systemd-nspawn on a
 // copy of the debootstrapped Debian tree runs units with the settings of the cases, and
 // each unit's probe (sandbox-probes.ts) must print what sandbox-views.test.ts expects of nsbox.
@@ -7,7 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { copyDebianTree, type TreeCopy } from '../fixtures/debian-tree.js';
+import { copyDebianTree, scratchTempDir, type TreeCopy } from '../fixtures/debian-tree.js';
+import { killProcessTree } from '../runner/procs.js';
 import { makeCgroupSlot, joinSlotScript, type CgroupSlot } from '../fixtures/cgroup-slot.js';
 import { needsRoot } from '../fixtures/plans.js';
 import { enter, waitForSystemd } from './boot-helpers.js';
@@ -46,8 +48,7 @@ describe('systemd 252 reference: the sandbox cases nsbox is held to', { skip: ne
   let shmCount = 0;
 
   before(async () => {
-    // Our own prefix: other suites sweep /var/tmp/nsbox-debian-* copies they think are stale.
-    tree = await copyDebianTree(mkdtempSync('/var/tmp/nsbox-sdref-'));
+    tree = await copyDebianTree(scratchTempDir('nsbox-sdref-'));
     const root = tree.root;
     for (const d of ['home/someone', 'd/keep', 'srv/probe', 'srv/out']) mkdirSync(join(root, d), { recursive: true });
     writeFileSync(join(root, 'home/someone/file'), 'home\n');
@@ -78,8 +79,9 @@ describe('systemd 252 reference: the sandbox cases nsbox is held to', { skip: ne
   after(async () => {
     if (init > 0) await enter(init, ['systemctl', 'poweroff']);
     if (launcher && launcher.exitCode === null) await Promise.race([exited, sleep(20000)]);
-    if (launcher && launcher.exitCode === null && launcher.signalCode === null) {
-      launcher.kill('SIGKILL');
+    if (launcher?.pid !== undefined && launcher.exitCode === null && launcher.signalCode === null) {
+      // nspawn and the container's init and all below it: none may outlive the tree removed next.
+      await killProcessTree(launcher.pid);
       await exited;
     }
     slot?.remove();

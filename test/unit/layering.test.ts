@@ -93,7 +93,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   service: ['machines', 'seccomp', 'sandbox', 'unit', 'plan', 'errors.ts'],
   launch: ['executor', 'cgroups', 'plan', 'errors.ts'],
   'error-codes.ts': ['errors.ts', 'unit', 'sandbox', 'nspawn', 'machines', 'service', 'seccomp', 'cgroups', 'security-score'],
-  'index.ts': ['plan', 'executor', 'errors.ts', 'unit'],
+  'index.ts': ['plan', 'executor', 'errors.ts', 'error-codes.ts', 'unit'],
   cli: ['index.ts', 'executor', 'machines', 'service', 'seccomp', 'security-score', 'sandbox', 'nspawn', 'unit', 'plan', 'virt', 'errors.ts', 'launch', 'journal', 'cgroups'],
 };
 

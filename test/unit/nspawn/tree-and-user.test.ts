@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseNspawnArgs } from '../../../src/nspawn/options.js';
 import { checkOsTree, defaultMachineName, probePaths, resolveCommand } from '../../../src/nspawn/tree.js';
 import { parseGroup, parsePasswd, resolveUser } from '../../../src/nspawn/passwd.js';
-import { parseSignal } from '../../../src/nspawn/signals.js';
+import { parseSignal } from '../../../src/plan/signals.js';
 import type { TreeFacts } from '../../../src/nspawn/facts.js';
 
 const tree = (present: string[]): TreeFacts => ({ directory: '/srv/t', present: new Set(['/', ...present]), localtime: { kind: 'missing' } });
@@ -51,9 +51,11 @@ test('resolveUser() reads the tree passwd by name or number, with supplementary 
   assert.throws(() => resolveUser('nobody', PASSWD, GROUP), { code: 'NSPAWN_UNKNOWN_USER' });
 });
 
-test('parseSignal() takes names, numbers and RTMIN+n as systemd does', () => {
+test('parseSignal() takes names, numbers and RTMIN+n as systemd does, names case-sensitive', () => {
   assert.equal(parseSignal('SIGTERM'), 15);
-  assert.equal(parseSignal('term'), 15);
+  // systemd-nspawn 252: --kill-signal=sigterm -> "Cannot parse signal: sigterm".
+  assert.equal(parseSignal('term'), undefined);
+  assert.equal(parseSignal('sigterm'), undefined);
   assert.equal(parseSignal('9'), 9);
   assert.equal(parseSignal('RTMIN+3'), 37);
   assert.equal(parseSignal('SIGRTMAX-1'), 63);

@@ -9,7 +9,7 @@ export const host: UnitHostFacts = {
   architecture: 'x86-64',
   kernelRelease: '6.1.0',
   osRelease: { ID: 'debian', VERSION_ID: '12' },
-  managerUser: { name: 'root', uid: 0, group: 'root', gid: 0, home: '/root', shell: '/bin/bash' },
+  managerUser: { name: 'root', uid: 0, gid: 0, home: '/root', shell: '/bin/bash' },
 };
 
 const ctx = { unitName: 'foo-bar-baz@i-x.service', fragmentPath: '/etc/systemd/system/foo-bar-baz@.service', host };

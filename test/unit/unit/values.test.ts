@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatTimeSpan, parseBoolean, parseMode, parseSignal, parseSize, parseSizeOrPercent, parseTimeSpan } from '../../../src/unit/values.js';
+import { formatTimeSpan, parseBoolean, parseMode, parseSignalValue, parseSize, parseSizeOrPercent, parseTimeSpan } from '../../../src/unit/values.js';
 
 test('parseBoolean() accepts every spelling systemd does', () => {
   for (const t of ['1', 'yes', 'y', 'true', 't', 'on', 'YES']) assert.equal(parseBoolean(t), true);
@@ -49,12 +49,12 @@ test('parseSizeOrPercent() accepts percentages, permille and infinity', () => {
   assert.throws(() => parseSizeOrPercent('101%'));
 });
 
-test('parseMode() and parseSignal() read octal modes and signal names', () => {
+test('parseMode() and parseSignalValue() read octal modes and signal names', () => {
   assert.equal(parseMode('0027'), 0o027);
   assert.throws(() => parseMode('0999'));
-  assert.equal(parseSignal('SIGTERM'), 15);
-  assert.equal(parseSignal('HUP'), 1);
-  assert.equal(parseSignal('9'), 9);
-  assert.equal(parseSignal('SIGRTMIN+3'), 37);
-  assert.throws(() => parseSignal('SIGFOO'));
+  assert.equal(parseSignalValue('SIGTERM'), 15);
+  assert.equal(parseSignalValue('HUP'), 1);
+  assert.equal(parseSignalValue('9'), 9);
+  assert.equal(parseSignalValue('SIGRTMIN+3'), 37);
+  assert.throws(() => parseSignalValue('SIGFOO'));
 });
