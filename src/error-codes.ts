@@ -15,6 +15,8 @@ import { SeccompCompileError } from './seccomp/libseccomp.js';
 import { DevicePolicyError } from './cgroups/device-policy.js';
 import { SecurityInputError } from './security-score/errors.js';
 import { SecurityPolicyError } from './security-score/score.js';
+import { JobConflictError, JobOrderingCycleError, JobUnitNotFoundError } from './manager/jobs.js';
+import { JobFailedError, ManagerConnectionError, ManagerRequestError } from './manager/errors.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ErrorClass = abstract new (...args: any[]) => NsboxError;
@@ -45,6 +47,12 @@ export const ERROR_CLASSES = {
   DEVICE_POLICY: DevicePolicyError,
   SECURITY_INPUT: SecurityInputError,
   SECURITY_POLICY: SecurityPolicyError,
+  JOB_UNIT_NOT_FOUND: JobUnitNotFoundError,
+  JOB_CONFLICT: JobConflictError,
+  JOB_ORDERING_CYCLE: JobOrderingCycleError,
+  JOB_FAILED: JobFailedError,
+  MANAGER_CONNECTION: ManagerConnectionError,
+  MANAGER_REQUEST: ManagerRequestError,
 } as const satisfies Record<string, ErrorClass>;
 
 export type ErrorCode = keyof typeof ERROR_CLASSES;

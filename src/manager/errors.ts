@@ -1,0 +1,29 @@
+// The daemon's and its client's own errors (the job engine's are in jobs.ts).
+import { NsboxError } from '../errors.js';
+
+/** The control socket is missing, refused the connection, or answered out of protocol. */
+export class ManagerConnectionError extends NsboxError {
+  readonly code = 'MANAGER_CONNECTION';
+  constructor(message: string, readonly socketPath: string) {
+    super(message);
+    this.name = 'ManagerConnectionError';
+  }
+}
+
+/** A request the API refuses: unknown path or verb, a malformed body, a peer that is not root. */
+export class ManagerRequestError extends NsboxError {
+  readonly code = 'MANAGER_REQUEST';
+  constructor(message: string, readonly status: number) {
+    super(message);
+    this.name = 'ManagerRequestError';
+  }
+}
+
+/** A job that ran and failed: `result` is systemd's job result (failed, dependency, timeout ...). */
+export class JobFailedError extends NsboxError {
+  readonly code = 'JOB_FAILED';
+  constructor(message: string, readonly unit: string, readonly jobType: string, readonly result: string) {
+    super(message);
+    this.name = 'JobFailedError';
+  }
+}
