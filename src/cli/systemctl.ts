@@ -235,8 +235,7 @@ async function status(client: ManagerClient, units: readonly string[], opts: Opt
       out.push(`    Process: ${p.pid} ${p.kind}=${p.argv.join(' ')} (code=${p.code}, ${p.statusText})`);
     }
     if (st.mainPid > 0) {
-      const main = st.tasks.find((t) => t.pid === st.mainPid);
-      out.push(`   Main PID: ${st.mainPid} (${main ? basename(main.cmdline.split(' ')[0] ?? '') : 'running'})`);
+      out.push(`   Main PID: ${st.mainPid} (${st.mainComm ?? 'running'})`);
     }
     if (st.statusText !== '') out.push(`     Status: "${st.statusText}"`);
     if (st.tasks.length > 0) out.push(`      Tasks: ${st.tasks.length}`);

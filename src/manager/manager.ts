@@ -164,7 +164,7 @@ export class Manager {
     const status: Omit<UnitStatus, 'properties'> = {
       id: u.name, description: u.settings.unit.description ?? u.name, loadState, activeState, subState: sub, result: s?.result ?? 'success',
       ...(u.fragmentPath !== undefined ? { fragmentPath: u.fragmentPath } : {}),
-      dropInPaths: u.dropInPaths, unitFileState, mainPid: s?.mainPid ?? 0, statusText: s?.statusText ?? '',
+      dropInPaths: u.dropInPaths, unitFileState, mainPid: s?.mainPid ?? 0, ...(s && s.mainPid > 0 ? { mainComm: comm(s.mainPid) } : {}), statusText: s?.statusText ?? '',
       stateChangeUs: s?.stateChangeUs ?? 0,
       ...(cgroupDir !== undefined ? { cgroupPath: '/' + relative('/sys/fs/cgroup', cgroupDir).split('/').slice(1).join('/') } : {}),
       tasks, processes, needDaemonReload,
@@ -245,6 +245,13 @@ const mtimeMs = (p: string): number => {
 const install = (u: LoadedUnit): boolean => {
   const i = u.settings.install;
   return i.wantedBy.length + i.requiredBy.length + i.alias.length + i.also.length > 0;
+};
+const comm = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
 };
 const cmdline = (pid: number): string => {
   try {

@@ -28,6 +28,8 @@ export interface UnitStatus {
   readonly dropInPaths: readonly string[];
   readonly unitFileState: string;
   readonly mainPid: number;
+  /** The main process's name (/proc/PID/comm), for `Main PID: N (name)`. */
+  readonly mainComm?: string;
   readonly statusText: string;
   /** µs since the epoch of the last active-state change (0: never). */
   readonly stateChangeUs: number;

@@ -50,7 +50,7 @@ const signalNumber = (name: NodeJS.Signals): number => osConstants.signals[name]
 const signalName = (n: number): NodeJS.Signals | undefined => (Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0] as NodeJS.Signals | undefined);
 const statusName = (code: number): string => {
   const name = Object.entries(EXIT_STATUS).find(([, v]) => v === code)?.[0];
-  return name !== undefined ? `${code}/${name}` : String(code);
+  return `${code}/${name ?? 'n/a'}`;
 };
 
 /** `code=exited, status=1/FAILURE` or `code=killed, status=9/KILL`, as systemd words a process end. */
@@ -248,7 +248,7 @@ export class Service {
     const result = resultOfEnd(end, { main: true, successStatuses: this.unit.settings.service.successExitStatus.statuses, successSignals: this.unit.settings.service.successExitStatus.signals });
     if (this.sub === 'running' || this.sub === 'start-post') {
       if (result !== 'success') this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
-      const stop = (): Promise<JobResult> => (this.isUp || this.sub === 'start-post' ? this.doStop(result, false) : Promise.resolve('done'));
+      const stop = (): Promise<JobResult> => (this.isUp || this.sub === 'start-post' ? this.doStop(result, false, true) : Promise.resolve('done'));
       if (this.sub === 'running') this.busyStop = this.serialize(stop);
       else this.busyStop = Promise.resolve('done');
     }
