@@ -88,6 +88,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     writeFileSync(join(units, 'quick.service'), '[Service]\nType=oneshot\nExecStart=/bin/sh -c "echo quick; exit 0"\n');
     writeFileSync(join(units, 'crash.service'), '[Service]\nExecStart=/bin/sh -c "echo crashing; exit 7"\n');
     writeFileSync(join(units, 'web.service'), '[Unit]\nRequires=db.service\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 3600\n');
+    writeFileSync(join(units, 'notify.service'), '[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/sh -c "sleep 0.3; systemd-notify --ready --status=serving; exec sleep 3600"\n');
     writeFileSync(join(units, 'db.service'), '[Service]\nExecStart=/bin/sleep 3600\n');
     env = { ...process.env, SYSTEMD_UNIT_PATH: units, NSBOX_RUNTIME_DIR: join(scratch, 'run'), NSBOX_STATE_DIR: join(scratch, 'state') };
     daemon = await startDaemon();
@@ -101,7 +102,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     for (const dir of mounted) execFileSync('umount', ['-l', dir]);
     rmSync(scratch, { recursive: true, force: true });
     // Every service stopped (by its job or by the daemon's SIGTERM) took its cgroup along.
-    const left = ['foobar', 'prefail', 'ignorefail', 'quick', 'crash', 'web', 'db'].flatMap((u) => cgroupDirsOf(`${u}.service`));
+    const left = ['foobar', 'prefail', 'ignorefail', 'quick', 'crash', 'web', 'db', 'notify'].flatMap((u) => cgroupDirsOf(`${u}.service`));
     assert.deepEqual(left, []);
   });
 
@@ -208,6 +209,15 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     assert.equal(systemctl('stop', 'db.service').code, 0);
     const states = systemctl('is-active', 'db.service', 'web.service');
     assert.deepEqual([states.stdout, states.code], ['inactive\ninactive\n', 3]);
+  });
+
+  test('Type=notify: start returns once READY=1 arrives; STATUS= shows in status', () => {
+    assert.equal(systemctl('start', 'notify.service').code, 0);
+    const show = systemctl('show', '-p', 'ActiveState,SubState,StatusText', 'notify.service');
+    assert.equal(show.stdout, 'StatusText=serving\nActiveState=active\nSubState=running\n');
+    assert.match(systemctl('status', 'notify').stdout, /^ {5}Status: "serving"$/m);
+    assert.equal(systemctl('stop', 'notify.service').code, 0);
+    assert.equal(existsSync(join(env['NSBOX_RUNTIME_DIR']!, 'notify', 'notify.service')), false, 'the notify socket went with the service');
   });
 
   test('kill -9 of the daemon: the service keeps running in its cgroup, unwatched (no re-adoption yet)', async () => {
