@@ -130,8 +130,9 @@ export class Service {
   start(): Promise<JobResult> {
     return this.serialize(() => (this.isUp ? Promise.resolve('done') : this.doStart()));
   }
+  /** A stop job is done whatever the unit's result: systemd 252's `stop` exits 0 even when ExecStop= failed. */
   stop(): Promise<JobResult> {
-    return this.serialize(() => (this.isUp ? this.doStop('success', false) : Promise.resolve('done')));
+    return this.serialize(async () => (this.isUp ? (await this.doStop('success', false), 'done') : 'done'));
   }
   restart(): Promise<JobResult> {
     return this.serialize(async () => {

@@ -89,6 +89,8 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     writeFileSync(join(units, 'crash.service'), '[Service]\nExecStart=/bin/sh -c "echo crashing; exit 7"\n');
     writeFileSync(join(units, 'web.service'), '[Unit]\nRequires=db.service\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 3600\n');
     writeFileSync(join(units, 'notify.service'), '[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/sh -c "sleep 0.3; systemd-notify --ready --status=serving; exec sleep 3600"\n');
+    writeFileSync(join(units, 'stops.service'), '[Service]\nExecStart=/bin/sleep 3600\nExecStop=-/bin/false\nExecStop=/bin/sh -c "echo stop MAINPID=$MAINPID"\nExecStopPost=/bin/sh -c "echo post $SERVICE_RESULT $EXIT_CODE $EXIT_STATUS"\n');
+    writeFileSync(join(units, 'badstop.service'), '[Service]\nExecStart=/bin/sleep 3600\nExecStop=/bin/false\n');
     writeFileSync(join(units, 'db.service'), '[Service]\nExecStart=/bin/sleep 3600\n');
     env = { ...process.env, SYSTEMD_UNIT_PATH: units, NSBOX_RUNTIME_DIR: join(scratch, 'run'), NSBOX_STATE_DIR: join(scratch, 'state') };
     daemon = await startDaemon();
@@ -102,7 +104,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     for (const dir of mounted) execFileSync('umount', ['-l', dir]);
     rmSync(scratch, { recursive: true, force: true });
     // Every service stopped (by its job or by the daemon's SIGTERM) took its cgroup along.
-    const left = ['foobar', 'prefail', 'ignorefail', 'quick', 'crash', 'web', 'db', 'notify'].flatMap((u) => cgroupDirsOf(`${u}.service`));
+    const left = ['foobar', 'prefail', 'ignorefail', 'quick', 'crash', 'web', 'db', 'notify', 'stops', 'badstop'].flatMap((u) => cgroupDirsOf(`${u}.service`));
     assert.deepEqual(left, []);
   });
 
@@ -218,6 +220,42 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     assert.match(systemctl('status', 'notify').stdout, /^ {5}Status: "serving"$/m);
     assert.equal(systemctl('stop', 'notify.service').code, 0);
     assert.equal(existsSync(join(env['NSBOX_RUNTIME_DIR']!, 'notify', 'notify.service')), false, 'the notify socket went with the service');
+  });
+
+  test('ExecStop= with MAINPID, `-` ignoring a failure, ExecStopPost= with SERVICE_RESULT/EXIT_*; a failing ExecStop= fails the unit, stop still exits 0', () => {
+    assert.equal(systemctl('start', 'stops.service').code, 0);
+    const mainPid = systemctl('show', '-p', 'MainPID', '--value', 'stops').stdout.trim();
+    assert.equal(systemctl('stop', 'stops.service').code, 0);
+    const log = run('journalctl', '-u', 'stops', '-o', 'cat').stdout;
+    assert.match(log, new RegExp(`^stop MAINPID=${mainPid}$`, 'm'));
+    assert.match(log, /^post success killed TERM$/m);
+    assert.equal(systemctl('is-active', 'stops').stdout, 'inactive\n');
+
+    assert.equal(systemctl('start', 'badstop.service').code, 0);
+    assert.equal(systemctl('stop', 'badstop.service').code, 0, 'systemd 252: stop exits 0');
+    const after = systemctl('show', '-p', 'ActiveState,Result', 'badstop');
+    assert.equal(after.stdout, 'Result=exit-code\nActiveState=failed\n');
+  });
+
+  test('the socket serves root only: a peer of another uid is refused by its credentials', () => {
+    const socket = join(env['NSBOX_RUNTIME_DIR']!, 'manager.sock');
+    const nobody = (): Run => {
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, NSBOX, 'systemctl', 'is-active', 'foobar'], { env, encoding: 'utf8' });
+      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    };
+    const denied = nobody();
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /Permission denied|EACCES/, 'mode 0600 keeps it out');
+    chmodSync(socket, 0o666);
+    chmodSync(scratch, 0o755);
+    try {
+      const refused = nobody();
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /Access denied: the manager serves root only \(peer uid 65534\)/);
+    } finally {
+      chmodSync(socket, 0o600);
+      chmodSync(scratch, 0o700);
+    }
   });
 
   test('kill -9 of the daemon: the service keeps running in its cgroup, unwatched (no re-adoption yet)', async () => {
