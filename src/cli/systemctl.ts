@@ -8,6 +8,7 @@ import { ManagerConnectionError } from '../manager/errors.js';
 import { JobUnitNotFoundError } from '../manager/jobs.js';
 import type { JobVerb, UnitStatus } from '../manager/protocol.js';
 import { UnitNotLoadedError } from '../service/errors.js';
+import { runningInChroot } from '../virt/facts.js';
 
 const USAGE = `usage: nsbox systemctl [OPTIONS...] COMMAND [UNIT...]
 
@@ -64,6 +65,13 @@ export async function main(args: readonly string[]): Promise<number> {
   const [verb, ...names] = words;
   if (verb === undefined) return (process.stderr.write(USAGE), 1);
   if (!Number.isInteger(opts.lines) || opts.lines < 0) return (process.stderr.write('Failed to parse lines\n'), 1);
+  // systemd 252: in a chroot (this root is not PID 1's) the verbs that need the manager do
+  // nothing and succeed, so package scripts run in a chroot never reach the host's manager.
+  // SYSTEMD_IGNORE_CHROOT=1 turns the check off, SYSTEMD_OFFLINE=1 turns it on.
+  if (inChrootOrOffline()) {
+    process.stderr.write(`Running in chroot, ignoring command '${verb}'\n`);
+    return 0;
+  }
   const client = new ManagerClient();
   const units = names.map(mangle);
   const needsUnits = verb !== 'daemon-reload';
@@ -90,6 +98,14 @@ export async function main(args: readonly string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+function inChrootOrOffline(): boolean {
+  const offline = process.env['SYSTEMD_OFFLINE'];
+  if (offline === '1' || offline === 'yes' || offline === 'true') return true;
+  const ignore = process.env['SYSTEMD_IGNORE_CHROOT'];
+  if (ignore === '1' || ignore === 'yes' || ignore === 'true') return false;
+  return runningInChroot() === true;
 }
 
 /** systemctl's explanation of a failed job, by the unit's Result= (systemd 252's job_result wording). */

@@ -258,6 +258,39 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     }
   });
 
+  test('SYSTEMD_OFFLINE=1: systemctl ignores the manager verbs and exits 0, as systemd 252 in a chroot', () => {
+    const r = spawnSync(process.execPath, [NSBOX, 'systemctl', 'start', 'foobar.service'], { env: { ...env, SYSTEMD_OFFLINE: '1' }, encoding: 'utf8' });
+    assert.deepEqual([r.status, r.stderr], [0, "Running in chroot, ignoring command 'start'\n"]);
+    assert.equal(systemctl('is-active', 'foobar').stdout, 'inactive\n', 'nothing reached the daemon');
+  });
+
+  test('in a chroot, systemctl ignores the manager verbs and exits 0 (systemd 252), even with the socket reachable', (t) => {
+    try {
+      statSync('/proc/1/root');
+    } catch (e) {
+      // Some hosts (this CI VM) refuse even root a look at PID 1's root: systemd's
+      // running_in_chroot() fails there too and treats it as no chroot.
+      t.skip(`/proc/1/root: ${(e as Error).message}`);
+      return;
+    }
+    const root = mkdtempSync(join(tmpdir(), 'nsbox-manager-chroot-'));
+    try {
+      // A root of its own (a bind of / would be the same inode, which neither systemd nor nsbox
+      // calls a chroot) with the host's /usr, /etc, /work and /tmp bound in, in a mount namespace
+      // that ends with the command.
+      const script = [
+        `cd ${root}`, 'mkdir usr etc work tmp proc', 'ln -s usr/lib lib', 'ln -s usr/lib64 lib64', 'ln -s usr/bin bin',
+        ...['usr', 'etc', 'work', 'tmp'].map((d) => `mount --rbind /${d} ${d}`), 'mount -t proc proc proc',
+        `exec chroot ${root} "$@"`,
+      ].join(' && ');
+      const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script, 'sh', process.execPath, NSBOX, 'systemctl', 'start', 'foobar.service'], { env, encoding: 'utf8' });
+      assert.deepEqual([r.status, r.stderr], [0, "Running in chroot, ignoring command 'start'\n"]);
+      assert.equal(systemctl('is-active', 'foobar').stdout, 'inactive\n', 'nothing reached the daemon');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('kill -9 of the daemon: the service keeps running in its cgroup, unwatched (no re-adoption yet)', async () => {
     assert.equal(systemctl('start', 'foobar.service').code, 0);
     const mainPid = Number(systemctl('show', '-p', 'MainPID', '--value', 'foobar').stdout);
