@@ -2,6 +2,7 @@
 // restart, status, is-active, show, cat, daemon-reload), with systemctl's wording and exit codes
 // (0 ok; status 3 not running, 4 no such unit; start/stop of an unknown unit 5; is-active 3).
 import { basename } from 'node:path';
+import { NsboxError } from '../errors.js';
 import { formatShort } from '../journal/format.js';
 import { ManagerClient } from '../manager/client.js';
 import { ManagerConnectionError } from '../manager/errors.js';
@@ -122,33 +123,28 @@ function failureReason(result: string): string {
 }
 
 async function jobs(client: ManagerClient, verb: JobVerb, units: readonly string[], opts: Options): Promise<number> {
-  let rc = 0;
-  for (const unit of units) {
-    try {
-      const job = await client.job(unit, verb);
-      if (job.result === 'done') continue;
-      rc = 1;
-      if (job.result === 'dependency') {
-        process.stderr.write(`A dependency job for ${unit} failed. See 'journalctl -xe' for details.\n`);
-        continue;
-      }
-      const st = await client.status(unit);
-      process.stderr.write(`Job for ${unit} failed because ${failureReason(st.result)}.\nSee "systemctl status ${unit}" and "journalctl -xeu ${unit}" for details.\n`);
-    } catch (e) {
-      if (e instanceof JobUnitNotFoundError) {
-        // systemd: stopping a unit it never loaded says "not loaded"; either way exit 5.
-        process.stderr.write(verb === 'stop' ? `Failed to stop ${unit}: Unit ${unit} not loaded.\n` : `Failed to ${verb} ${unit}: ${e.message}\n`);
-        rc = 5;
-      } else if (e instanceof UnitNotLoadedError) {
-        process.stderr.write(`Failed to ${verb} ${unit}: ${e.message}\n${opts.quiet ? '' : e.details.map((d) => `${d}\n`).join('')}`);
-        rc = 1;
-      } else if (e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string' && (e as { code: string }).code.startsWith('JOB_')) {
-        process.stderr.write(`Failed to ${verb} ${unit}: ${e.message}\n`);
-        rc = 1;
-      } else throw e;
+  // All jobs at once, as systemctl enqueues them all before it waits; messages in the order named.
+  const outcomes = await Promise.all(units.map((unit) => jobOutcome(client, verb, unit, opts)));
+  for (const o of outcomes) process.stderr.write(o.message);
+  return outcomes.reduce((rc, o) => Math.max(rc, o.rc), 0);
+}
+
+async function jobOutcome(client: ManagerClient, verb: JobVerb, unit: string, opts: Options): Promise<{ rc: number; message: string }> {
+  try {
+    const job = await client.job(unit, verb);
+    if (job.result === 'done') return { rc: 0, message: '' };
+    if (job.result === 'dependency') return { rc: 1, message: `A dependency job for ${unit} failed. See 'journalctl -xe' for details.\n` };
+    const st = await client.status(unit);
+    return { rc: 1, message: `Job for ${unit} failed because ${failureReason(st.result)}.\nSee "systemctl status ${unit}" and "journalctl -xeu ${unit}" for details.\n` };
+  } catch (e) {
+    if (e instanceof JobUnitNotFoundError) {
+      // systemd: stopping a unit it never loaded says "not loaded"; either way exit 5.
+      return { rc: 5, message: verb === 'stop' ? `Failed to stop ${unit}: Unit ${unit} not loaded.\n` : `Failed to ${verb} ${unit}: ${e.message}\n` };
     }
+    if (e instanceof UnitNotLoadedError) return { rc: 1, message: `Failed to ${verb} ${unit}: ${e.message}\n${opts.quiet ? '' : e.details.map((d) => `${d}\n`).join('')}` };
+    if (e instanceof NsboxError && e.code.startsWith('JOB_')) return { rc: 1, message: `Failed to ${verb} ${unit}: ${e.message}\n` };
+    throw e;
   }
-  return rc;
 }
 
 async function isActive(client: ManagerClient, units: readonly string[], opts: Options): Promise<number> {

@@ -27,3 +27,12 @@ export class JobFailedError extends NsboxError {
     this.name = 'JobFailedError';
   }
 }
+
+/** A service's cgroup still holds processes the manager does not know (from before a daemon restart). */
+export class ServiceCgroupBusyError extends NsboxError {
+  readonly code = 'SERVICE_CGROUP_BUSY';
+  constructor(readonly unit: string, readonly path: string) {
+    super(`cgroup ${path} still has processes: an instance of ${unit} the manager does not know (from before a daemon restart?)`);
+    this.name = 'ServiceCgroupBusyError';
+  }
+}

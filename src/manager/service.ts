@@ -7,7 +7,7 @@
 // daemon that dies leaves its services running but unwatched; docs/architecture.md says what
 // re-adoption needs.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +23,7 @@ import { createPrivateTmp, type PrivateTmp } from '../service/private-tmp.js';
 import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
 import { launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } from '../launch/index.js';
 import { streamToJournal } from './output.js';
+import { ServiceCgroupBusyError } from './errors.js';
 import type { JournalSink } from './journal-sink.js';
 import { activeStateOf, combineResult, restingSubState, resultOfEnd, type ActiveState, type ProcessEnd, type ServiceResult, type ServiceSubState } from './states.js';
 
@@ -155,7 +156,8 @@ export class Service {
     let plans: PlannedCommand[];
     try {
       if (unit.settings.exec.privateTmp) this.privateTmp = createPrivateTmp(this.name);
-      this.cgroup = createServiceCgroup(this.name);
+      await this.removing;
+      this.cgroup = createServiceCgroupReclaiming(this.name);
       plans = [...(await planLoadedUnit(unit, { ...(this.ctx.unitPath !== undefined ? { unitPath: this.ctx.unitPath } : {}), ...(this.privateTmp ? { privateTmpDirs: this.privateTmp } : {}) })).commands];
     } catch (e) {
       this.ctx.journal.manager(this.name, `${this.name}: Failed to set up the service: ${(e as Error).message}`, 3);
@@ -237,6 +239,8 @@ export class Service {
   }
 
   private busyStop?: Promise<JobResult>;
+  /** The last invocation's cgroup removal, which the next start waits for. */
+  private removing: Promise<unknown> = Promise.resolve();
 
   /** How the main process ended, once it has (a method, so no narrowing outlives an await). */
   private mainEnd(): ProcessEnd | undefined {
@@ -311,12 +315,11 @@ export class Service {
 
   private finish(result: ServiceResult, failedStart: boolean, logStopped = false): JobResult {
     this.result = combineResult(this.result, result);
-    try {
-      this.cgroup?.remove();
-    } catch (e) {
-      this.ctx.journal.manager(this.name, `${this.name}: Failed to remove cgroup: ${(e as Error).message}`, 4);
-    }
+    const dirs = this.cgroupDirs;
     this.cgroup = undefined;
+    this.removing = removeCgroupDirsAsync(dirs).then((left) => {
+      if (left.length > 0) this.ctx.journal.manager(this.name, `${this.name}: Failed to remove cgroup ${left.join(' ')}: still busy`, 4);
+    });
     this.privateTmp?.remove();
     this.privateTmp = undefined;
     this.mainPid = 0;
@@ -355,7 +358,9 @@ export class Service {
     if (started.kind === 'failed') return started.end;
     this.controlPid = asMain ? 0 : started.handle.pid;
     const end = toEnd(await started.handle.exited);
-    await started.output;
+    // Output still pending is appended as it arrives; the state machine does not wait past 1 s
+    // for a pipe whose other end something else may still hold.
+    await Promise.race([started.output, sleep(1000)]);
     this.controlPid = 0;
     started.record.end = end;
     started.record.exitUs = nowUs();
@@ -458,4 +463,50 @@ function withManagerEnvironment(plan: Plan, invocationId: string, opts: { notify
     ? { ...plan.supervisor, notify: { hostPath: opts.notifySocket, forwardReady: 'on-ready' as const }, cleanup: [...(plan.supervisor?.cleanup ?? []), { kind: 'unlink' as const, path: opts.notifySocket }] }
     : plan.supervisor;
   return { ...plan, process: { ...plan.process, env }, ...(supervisor !== undefined ? { supervisor } : {}) };
+}
+
+/**
+ * Removes a finished service's cgroup directories, deepest first, without blocking the daemon:
+ * a member just killed keeps a cgroup busy for a moment (EBUSY, longest on the v1 name=systemd
+ * hierarchy), so busy ones are retried for up to 5 s. Resolves with what could not be removed.
+ */
+export async function removeCgroupDirsAsync(dirs: readonly string[]): Promise<string[]> {
+  const left: string[] = [];
+  for (const dir of [...dirs].reverse()) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        rmdirSync(dir);
+        break;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') break;
+        if (code !== 'EBUSY' || attempt >= 250) {
+          left.push(dir);
+          break;
+        }
+        await sleep(20);
+      }
+    }
+  }
+  return left;
+}
+
+/**
+ * The service's cgroup; an empty one left by an earlier invocation (a daemon killed before it
+ * could remove it) is taken over, one that still holds processes is an error naming it.
+ */
+function createServiceCgroupReclaiming(unit: string): ServiceCgroup {
+  try {
+    return createServiceCgroup(unit);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const path = (err as NodeJS.ErrnoException).path;
+    if (path === undefined) throw err;
+    try {
+      rmdirSync(path);
+    } catch {
+      throw new ServiceCgroupBusyError(unit, path);
+    }
+    return createServiceCgroupReclaiming(unit);
+  }
 }

@@ -304,6 +304,10 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
       daemon = await startDaemon();
       // Documented limitation: the new daemon does not know it (docs/architecture.md).
       assert.equal(systemctl('is-active', 'foobar').stdout, 'inactive\n');
+      // …but it will not start a second instance into the cgroup the first one still holds.
+      const again = systemctl('start', 'foobar');
+      assert.equal(again.code, 1);
+      assert.match(run('journalctl', '-u', 'foobar', '-o', 'cat', '-n', '5').stdout, /still has processes: an instance of foobar\.service the manager does not know/);
       // The journal survived the restart.
       assert.match(run('journalctl', '-u', 'foobar', '-o', 'cat').stdout, /foobard up/);
     } finally {
