@@ -34,19 +34,36 @@ const DEPENDENCY_KEYS = ['requires', 'requisite', 'wants', 'bindsTo', 'partOf', 
 
 export class Manager {
   private readonly units = new Map<string, Loaded>();
+  /** Units with jobs under way, and how many. */
+  private readonly pinned = new Map<string, number>();
 
   constructor(private readonly opts: ManagerOptions) {}
 
-  private async load(name: string): Promise<Loaded> {
+  /** Loads under way, so two requests naming one unit at once get one Service. */
+  private readonly loading = new Map<string, Promise<Loaded>>();
+
+  private load(name: string): Promise<Loaded> {
     const had = this.units.get(name);
-    if (had) return had;
+    if (had) return Promise.resolve(had);
+    const pending = this.loading.get(name);
+    if (pending) return pending;
+    const p = this.loadNow(name).finally(() => this.loading.delete(name));
+    this.loading.set(name, p);
+    return p;
+  }
+
+  private async loadNow(name: string): Promise<Loaded> {
     const unit = await loadUnit(name, { ...(this.opts.unitPath !== undefined ? { unitPath: this.opts.unitPath } : {}) });
     const entry: Loaded = {
       unit, loadedAtMs: Date.now(), up: false,
       ...(unit.loadState === 'loaded' && unit.name.endsWith('.service') ? { service: new Service(unit, { journal: this.opts.journal, runtimeDir: this.opts.runtimeDir, ...(this.opts.unitPath !== undefined ? { unitPath: this.opts.unitPath } : {}) }) } : {}),
     };
     // Keep only what loaded (or what runs): a name that is not found is looked up again next time.
-    if (unit.loadState === 'loaded') this.units.set(unit.name, entry);
+    if (unit.loadState !== 'loaded') return entry;
+    // An alias and its unit loading at once: the first one in wins.
+    const existing = this.units.get(unit.name);
+    if (existing) return existing;
+    this.units.set(unit.name, entry);
     return entry;
   }
 
@@ -85,7 +102,18 @@ export class Manager {
     }
     await this.loadClosure(requested.unit.name);
     const jobs = buildTransaction({ unit: requested.unit.name, type }, this.dependencies, [...this.units.keys()], this.isActive);
-    const results = await this.runJobs(jobs);
+    // Units with a job under way are not garbage: another transaction finishing must not drop them.
+    for (const j of jobs) this.pinned.set(j.unit, (this.pinned.get(j.unit) ?? 0) + 1);
+    let results: Map<string, JobResult>;
+    try {
+      results = await this.runJobs(jobs);
+    } finally {
+      for (const j of jobs) {
+        const n = (this.pinned.get(j.unit) ?? 1) - 1;
+        if (n === 0) this.pinned.delete(j.unit);
+        else this.pinned.set(j.unit, n);
+      }
+    }
     this.collectGarbage();
     return { unit: requested.unit.name, type, result: results.get(requested.unit.name) ?? 'done' };
   }
@@ -130,7 +158,7 @@ export class Manager {
       for (const k of DEPENDENCY_KEYS) for (const n of l.unit.settings.unit[k]) referenced.add(n);
     }
     for (const [name, l] of this.units) {
-      if (this.isActive(name) || l.service?.sub === 'failed' || referenced.has(name)) continue;
+      if (this.isActive(name) || l.service?.sub === 'failed' || referenced.has(name) || this.pinned.has(name)) continue;
       this.units.delete(name);
     }
   }

@@ -91,6 +91,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     writeFileSync(join(units, 'notify.service'), '[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/sh -c "sleep 0.3; systemd-notify --ready --status=serving; exec sleep 3600"\n');
     writeFileSync(join(units, 'stops.service'), '[Service]\nExecStart=/bin/sleep 3600\nExecStop=-/bin/false\nExecStop=/bin/sh -c "echo stop MAINPID=$MAINPID"\nExecStopPost=/bin/sh -c "echo post $SERVICE_RESULT $EXIT_CODE $EXIT_STATUS"\n');
     writeFileSync(join(units, 'badstop.service'), '[Service]\nExecStart=/bin/sleep 3600\nExecStop=/bin/false\n');
+    for (let i = 1; i <= 20; i++) writeFileSync(join(units, `par${i}.service`), `[Service]\nType=oneshot\nPrivateTmp=yes\nProtectSystem=strict\nExecStart=/bin/echo par${i} ran\n`);
     writeFileSync(join(units, 'db.service'), '[Service]\nExecStart=/bin/sleep 3600\n');
     env = { ...process.env, SYSTEMD_UNIT_PATH: units, NSBOX_RUNTIME_DIR: join(scratch, 'run'), NSBOX_STATE_DIR: join(scratch, 'state') };
     daemon = await startDaemon();
@@ -289,6 +290,21 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+
+  test('twenty sandboxed oneshots named on one command line run at once, each to its end', async () => {
+    const names = Array.from({ length: 20 }, (_, i) => `par${i + 1}`);
+    const start = systemctl('start', ...names);
+    assert.equal(start.code, 0, start.stderr);
+    const log = run('journalctl', '-o', 'cat').stdout;
+    for (const n of names) {
+      assert.match(log, new RegExp(`^Finished ${n}\\.service\\.$`, 'm'));
+      assert.match(log, new RegExp(`^${n} ran$`, 'm'));
+    }
+    // A cgroup just emptied may stay busy a moment; the daemon retries its removal meanwhile.
+    const left = () => names.flatMap((n) => cgroupDirsOf(`${n}.service`));
+    for (let i = 0; i < 100 && left().length > 0; i++) await sleep(50);
+    assert.deepEqual(left(), [], 'no cgroup left once removal settled');
   });
 
   test('kill -9 of the daemon: the service keeps running in its cgroup, unwatched (no re-adoption yet)', async () => {
