@@ -258,6 +258,7 @@ export class Manager {
   /** Stops every running service (the daemon's SIGTERM). */
   async stopAll(): Promise<void> {
     await Promise.all([...this.units.values()].filter((l) => l.service && isActiveLike(l.service.activeState)).map((l) => l.service!.stop()));
+    await Promise.all([...this.units.values()].map((l) => l.service?.settle()));
   }
 }
 

@@ -78,7 +78,6 @@ export class Service {
   private cgroup: ServiceCgroup | undefined;
   private privateTmp: PrivateTmp | undefined;
   private mainHandle: LaunchHandle | undefined;
-  private mainEnded?: Promise<void>;
   private busy?: Promise<JobResult>;
   /** The unit as it was when the running invocation started (a later daemon-reload does not change it). */
   private running?: LoadedUnit;
@@ -189,13 +188,13 @@ export class Service {
       if (started.kind === 'failed') return this.failStart(started.end, 'Main process', true);
       const handle = started.handle;
       this.mainHandle = handle;
-      this.mainEnded = handle.exited.then((s) => this.onMainExit(toEnd(s)));
+      const mainEnded = handle.exited.then((s) => this.onMainExit(toEnd(s)));
       if (notify !== undefined) {
         handle.onNotify(() => (this.statusText = handle.notifyState().statusText ?? this.statusText));
         const ready = await handle.ready;
         this.statusText = handle.notifyState().statusText ?? '';
         if (!ready) {
-          await this.mainEnded;
+          await mainEnded;
           const end = this.mainEnd() ?? { kind: 'exited', code: 0 };
           if (resultOfEnd(end) === 'success') {
             this.ctx.journal.manager(this.name, `${this.name}: Main process exited before READY=1.`, 4);
@@ -428,11 +427,11 @@ export class Service {
     return byKind[kind] ?? [];
   }
 
-  /** Waits for whatever job or stop is under way (daemon shutdown, tests). */
+  /** Waits for whatever job or stop is under way, and for the cgroup's removal (daemon shutdown). */
   async settle(): Promise<void> {
     await this.busy?.catch(() => undefined);
     await this.busyStop?.catch(() => undefined);
-    await this.mainEnded;
+    await this.removing;
   }
 }
 
