@@ -4,7 +4,8 @@
 //
 // - start X pulls in start of X's Requires=, BindsTo= and Wants= (recursively), stop of its
 //   Conflicts= (and of the units that conflict with X); a missing Wants= is skipped, a missing
-//   Requires=/BindsTo= fails the transaction (systemd: "Unit Y not found.").
+//   Requires=/BindsTo= fails the transaction (systemd: "Unit Y not found."). Requisite= starts
+//   nothing: the job checks the unit is active when it runs (systemd's verify-active job).
 // - stop X pulls in stop of the units that Require/BindsTo/PartOf X (they cannot run without it).
 // - restart X is a restart of X, and pulls in what start X pulls in; for the units that require
 //   X, a restart too (PartOf=/BindsTo= units follow, as systemd propagates restarts).
@@ -42,6 +43,8 @@ export interface PlannedJob {
    * their job fails, this one fails with result `dependency`.
    */
   readonly requiredJobs: readonly string[];
+  /** Requisite= units: they must already be active when this job runs, or it fails with `dependency`. */
+  readonly mustBeActive: readonly string[];
   /** The job the request named (the others were pulled in). */
   readonly anchor: boolean;
 }
@@ -176,7 +179,8 @@ function orderJobs(jobs: ReadonlyMap<string, JobType>, lookup: UnitLookup, ancho
     const d = lookup(unit)!;
     const waitsFor = [...waits.get(unit)!].sort();
     const requiredJobs = startLike(type) ? [...d.requires, ...d.bindsTo].filter((r) => waitsFor.includes(r) && startLike(jobs.get(r)!)) : [];
-    out.push({ unit, type, waitsFor, requiredJobs: [...new Set(requiredJobs)], anchor: unit === anchor });
+    const mustBeActive = startLike(type) ? [...new Set(d.requisite)] : [];
+    out.push({ unit, type, waitsFor, requiredJobs: [...new Set(requiredJobs)], mustBeActive, anchor: unit === anchor });
   }
   return out;
 }

@@ -126,7 +126,7 @@ export class Manager {
       if (existing) return existing;
       const p = (async (): Promise<JobResult> => {
         const waits = await Promise.all(job.waitsFor.map((w) => runOne(jobs.find((j) => j.unit === w)!).then((r) => [w, r] as const)));
-        if (waits.some(([w, r]) => r !== 'done' && job.requiredJobs.includes(w))) {
+        if (waits.some(([w, r]) => r !== 'done' && job.requiredJobs.includes(w)) || job.mustBeActive.some((u) => !this.isActive(u))) {
           this.opts.journal.manager(job.unit, `Dependency failed for ${this.label(job.unit)}.`, 3);
           return 'dependency';
         }

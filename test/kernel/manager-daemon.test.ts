@@ -92,6 +92,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     writeFileSync(join(units, 'stops.service'), '[Service]\nExecStart=/bin/sleep 3600\nExecStop=-/bin/false\nExecStop=/bin/sh -c "echo stop MAINPID=$MAINPID"\nExecStopPost=/bin/sh -c "echo post $SERVICE_RESULT $EXIT_CODE $EXIT_STATUS"\n');
     writeFileSync(join(units, 'badstop.service'), '[Service]\nExecStart=/bin/sleep 3600\nExecStop=/bin/false\n');
     for (let i = 1; i <= 20; i++) writeFileSync(join(units, `par${i}.service`), `[Service]\nType=oneshot\nPrivateTmp=yes\nProtectSystem=strict\nExecStart=/bin/echo par${i} ran\n`);
+    writeFileSync(join(units, 'needsdb.service'), '[Unit]\nRequisite=db.service\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 3600\n');
     writeFileSync(join(units, 'db.service'), '[Service]\nExecStart=/bin/sleep 3600\n');
     env = { ...process.env, SYSTEMD_UNIT_PATH: units, NSBOX_RUNTIME_DIR: join(scratch, 'run'), NSBOX_STATE_DIR: join(scratch, 'state') };
     daemon = await startDaemon();
@@ -210,6 +211,8 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     const webStarted = Number(systemctl('show', '-p', 'ExecMainPID', '--value', 'web').stdout);
     assert.ok(dbStarted > 0 && webStarted > dbStarted, 'db was started before web');
     assert.equal(systemctl('stop', 'db.service').code, 0);
+    const requisite = systemctl('start', 'needsdb.service');
+    assert.deepEqual([requisite.code, requisite.stderr], [1, "A dependency job for needsdb.service failed. See 'journalctl -xe' for details.\n"], 'Requisite= of an inactive unit');
     const states = systemctl('is-active', 'db.service', 'web.service');
     assert.deepEqual([states.stdout, states.code], ['inactive\ninactive\n', 3]);
   });

@@ -95,3 +95,11 @@ test('states: sub state to active state, results, first failure wins', () => {
   assert.equal(combineResult('exit-code', 'timeout'), 'exit-code');
   assert.equal(combineResult('success', 'timeout'), 'timeout');
 });
+
+test('Requisite= starts nothing: the job names the units that must already be active', () => {
+  const g = graph({ 'a.service': { requisite: ['b.service'], after: ['b.service'] }, 'b.service': {} });
+  const jobs = buildTransaction({ unit: 'a.service', type: 'start' }, g.lookup, g.known, () => false);
+  assert.deepEqual(summary(jobs), ['start a.service']);
+  assert.deepEqual(jobs[0]!.mustBeActive, ['b.service']);
+  assert.deepEqual(buildTransaction({ unit: 'a.service', type: 'stop' }, g.lookup, g.known, () => true).find((j) => j.unit === 'a.service')!.mustBeActive, []);
+});
