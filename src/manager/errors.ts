@@ -19,15 +19,6 @@ export class ManagerRequestError extends NsboxError {
   }
 }
 
-/** A job that ran and failed: `result` is systemd's job result (failed, dependency, timeout ...). */
-export class JobFailedError extends NsboxError {
-  readonly code = 'JOB_FAILED';
-  constructor(message: string, readonly unit: string, readonly jobType: string, readonly result: string) {
-    super(message);
-    this.name = 'JobFailedError';
-  }
-}
-
 /** A service's cgroup still holds processes the manager does not know (from before a daemon restart). */
 export class ServiceCgroupBusyError extends NsboxError {
   readonly code = 'SERVICE_CGROUP_BUSY';
