@@ -16,6 +16,8 @@ import { SeccompCompileError } from './seccomp/libseccomp.js';
 import { DevicePolicyError } from './cgroups/device-policy.js';
 import { SecurityInputError } from './security-score/errors.js';
 import { SecurityPolicyError } from './security-score/score.js';
+import { JobConflictError, JobOrderingCycleError, JobUnitNotFoundError } from './manager/jobs.js';
+import { ManagerConnectionError, ManagerRequestError, ServiceCgroupBusyError } from './manager/errors.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ErrorClass = abstract new (...args: any[]) => NsboxError;
@@ -47,6 +49,12 @@ export const ERROR_CLASSES = {
   DEVICE_POLICY: DevicePolicyError,
   SECURITY_INPUT: SecurityInputError,
   SECURITY_POLICY: SecurityPolicyError,
+  JOB_UNIT_NOT_FOUND: JobUnitNotFoundError,
+  JOB_CONFLICT: JobConflictError,
+  JOB_ORDERING_CYCLE: JobOrderingCycleError,
+  MANAGER_CONNECTION: ManagerConnectionError,
+  MANAGER_REQUEST: ManagerRequestError,
+  SERVICE_CGROUP_BUSY: ServiceCgroupBusyError,
 } as const satisfies Record<string, ErrorClass>;
 
 export type ErrorCode = keyof typeof ERROR_CLASSES;

@@ -10,6 +10,9 @@ const LOADERS: Readonly<Record<Verb, () => Promise<VerbMain>>> = {
   demo: async () => (await import('./demo.js')).main,
   analyze: async () => (await import('./analyze.js')).main,
   'detect-virt': async () => (await import('./detect-virt.js')).main,
+  daemon: async () => (await import('./daemon.js')).main,
+  systemctl: async () => (await import('./systemctl.js')).main,
+  journalctl: async () => (await import('./journalctl.js')).main,
 };
 
 const isVerb = (word: string): word is Verb => Object.hasOwn(LOADERS, word);

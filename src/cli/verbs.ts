@@ -5,6 +5,9 @@ export const VERBS = {
   demo: 'Build a small busybox tree and run it in a container',
   analyze: 'Check unit files (verify) or show what a service\'s commands will see (plan)',
   'detect-virt': 'Detect whether this runs in a container, a VM or a chroot',
+  daemon: 'Run the service manager in the foreground',
+  systemctl: 'Start, stop and inspect services of the running manager',
+  journalctl: 'Query the manager\'s journal',
 } as const;
 
 export type Verb = keyof typeof VERBS;

@@ -92,9 +92,10 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   machines: ['cgroups', 'executor', 'ffi', 'seccomp', 'nspawn', 'sandbox', 'unit', 'plan', 'errors.ts'],
   service: ['machines', 'seccomp', 'sandbox', 'unit', 'plan', 'errors.ts'],
   launch: ['executor', 'cgroups', 'plan', 'errors.ts'],
-  'error-codes.ts': ['errors.ts', 'unit', 'sandbox', 'nspawn', 'machines', 'service', 'seccomp', 'cgroups', 'security-score'],
+  manager: ['launch', 'service', 'cgroups', 'journal', 'executor', 'ffi', 'sandbox', 'unit', 'plan', 'errors.ts', 'error-codes.ts'],
+  'error-codes.ts': ['errors.ts', 'unit', 'sandbox', 'nspawn', 'machines', 'service', 'seccomp', 'cgroups', 'security-score', 'manager'],
   'index.ts': ['plan', 'executor', 'errors.ts', 'error-codes.ts', 'unit'],
-  cli: ['index.ts', 'executor', 'machines', 'service', 'seccomp', 'security-score', 'sandbox', 'nspawn', 'unit', 'plan', 'virt', 'errors.ts', 'launch', 'journal', 'cgroups'],
+  cli: ['index.ts', 'executor', 'machines', 'service', 'seccomp', 'security-score', 'sandbox', 'nspawn', 'unit', 'plan', 'virt', 'errors.ts', 'launch', 'journal', 'cgroups', 'manager'],
 };
 
 const layerOfTarget = (rel: string): string => {

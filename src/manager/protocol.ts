@@ -1,0 +1,84 @@
+// The control API's requests and answers, both ends in one file (JSON over HTTP on the daemon's
+// unix socket; docs/manager-api.md). Pure.
+import type { SerializedError } from '../errors.js';
+import type { JournalEntry } from '../journal/types.js';
+
+export type JobVerb = 'start' | 'stop' | 'restart';
+export const JOB_VERBS: readonly JobVerb[] = ['start', 'stop', 'restart'];
+
+/** One command that ran, for status's `Process:` lines. */
+export interface ProcessInfo {
+  readonly kind: string;
+  readonly pid: number;
+  readonly argv: readonly string[];
+  readonly code?: 'exited' | 'killed';
+  readonly status?: number;
+  /** `status=0/SUCCESS` or `status=9/KILL`. */
+  readonly statusText?: string;
+}
+
+export interface UnitStatus {
+  readonly id: string;
+  readonly description: string;
+  readonly loadState: string;
+  readonly activeState: string;
+  readonly subState: string;
+  readonly result: string;
+  readonly fragmentPath?: string;
+  readonly dropInPaths: readonly string[];
+  readonly unitFileState: string;
+  readonly mainPid: number;
+  /** The main process's name (/proc/PID/comm), for `Main PID: N (name)`. */
+  readonly mainComm?: string;
+  readonly statusText: string;
+  /** µs since the epoch of the last active-state change (0: never). */
+  readonly stateChangeUs: number;
+  readonly cgroupPath?: string;
+  readonly tasks: readonly { readonly pid: number; readonly cmdline: string }[];
+  readonly processes: readonly ProcessInfo[];
+  readonly needDaemonReload: boolean;
+  /** `systemctl show`'s properties, in the manager's own order, values as show prints them. */
+  readonly properties: readonly (readonly [string, string])[];
+}
+
+export interface JobAnswer {
+  readonly unit: string;
+  readonly type: JobVerb;
+  /** systemd's job result: done, failed, dependency, canceled. */
+  readonly result: string;
+}
+
+export interface UnitFiles {
+  readonly files: readonly { readonly path: string; readonly text: string }[];
+}
+
+export interface JournalAnswer {
+  readonly hostname: string;
+  readonly entries: readonly JournalEntry[];
+}
+
+export interface ErrorAnswer {
+  readonly error: SerializedError;
+}
+
+/** The API's paths, for the server's router and the client alike. */
+export const API = {
+  unit: (name: string) => `/v1/units/${encodeURIComponent(name)}`,
+  unitFiles: (name: string) => `/v1/units/${encodeURIComponent(name)}/files`,
+  job: (name: string, verb: JobVerb) => `/v1/units/${encodeURIComponent(name)}/${verb}`,
+  reload: '/v1/daemon-reload',
+  journal: '/v1/journal',
+} as const;
+
+/** `/v1/units/NAME[/WHAT]` -> its parts, or undefined. */
+export function parseUnitPath(path: string): { name: string; what?: string } | undefined {
+  const m = /^\/v1\/units\/([^/]+)(?:\/([a-z-]+))?$/.exec(path);
+  if (!m) return undefined;
+  let name: string;
+  try {
+    name = decodeURIComponent(m[1]!);
+  } catch {
+    return undefined;
+  }
+  return m[2] !== undefined ? { name, what: m[2] } : { name };
+}

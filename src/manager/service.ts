@@ -1,0 +1,511 @@
+// One service's life, as systemd's service.c runs it: ExecStartPre= -> ExecStart= -> ExecStartPost=
+// -> running (or exited, for Type=oneshot with RemainAfterExit=) -> ExecStop= -> SIGTERM to the
+// cgroup -> SIGKILL after TimeoutStopSec= -> ExecStopPost= -> dead or failed. Every command goes
+// through the launch layer into the service's own cgroup; stdout/stderr go to the journal.
+//
+// This slice's daemon is the parent of every command (through the helper launch() starts), so a
+// daemon that dies leaves its services running but unwatched; docs/architecture.md says what
+// re-adoption needs.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SandboxSetupError } from '../errors.js';
+import { exitStatusForStep } from '../sandbox/exit-status.js';
+import { EXIT_STATUS, EXIT_STATUS_NAMES } from '../unit/exit-status.js';
+import { effectiveServiceType } from '../unit/settings.js';
+import type { LoadedUnit } from '../unit/load.js';
+import type { ExecCommand } from '../unit/exec-command.js';
+import type { Plan } from '../plan/types.js';
+import { planLoadedUnit, type PlannedCommand } from '../service/plan-unit.js';
+import { createPrivateTmp, type PrivateTmp } from '../service/private-tmp.js';
+import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
+import { launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } from '../launch/index.js';
+import { streamToJournal } from './output.js';
+import { ServiceCgroupBusyError } from './errors.js';
+import type { JournalSink } from './journal-sink.js';
+import { activeStateOf, combineResult, restingSubState, resultOfEnd, type ActiveState, type ProcessEnd, type ServiceResult, type ServiceSubState } from './states.js';
+
+export interface ServiceContext {
+  readonly journal: JournalSink;
+  readonly runtimeDir: string;
+  readonly unitPath?: string;
+}
+
+/** ExecMain*= and the Process: lines of `status`: one command that ran. */
+export interface ProcessRecord {
+  readonly kind: string;
+  readonly pid: number;
+  readonly argv: readonly string[];
+  readonly startUs: number;
+  exitUs?: number;
+  end?: ProcessEnd;
+}
+
+/** What a job on the service ended as (systemd's JobResult, the ones this slice produces). */
+export type JobResult = 'done' | 'failed' | 'dependency' | 'canceled';
+
+const nowUs = (): number => Date.now() * 1000;
+const signalNumber = (name: NodeJS.Signals): number => osConstants.signals[name] ?? 0;
+const signalName = (n: number): NodeJS.Signals | undefined => (Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0] as NodeJS.Signals | undefined);
+const statusName = (code: number): string => {
+  const name = Object.entries(EXIT_STATUS).find(([, v]) => v === code)?.[0];
+  return `${code}/${name ?? 'n/a'}`;
+};
+
+/** `code=exited, status=1/FAILURE` or `code=killed, status=9/KILL`, as systemd words a process end. */
+export function describeEnd(end: ProcessEnd): string {
+  if (end.kind === 'exited') return `code=exited, status=${statusName(end.code)}`;
+  const name = signalName(end.signal)?.replace(/^SIG/, '') ?? String(end.signal);
+  return `code=killed, status=${end.signal}/${name}`;
+}
+
+export class Service {
+  sub: ServiceSubState = 'dead';
+  result: ServiceResult = 'success';
+  invocationId = '';
+  mainPid = 0;
+  controlPid = 0;
+  statusText = '';
+  execMain: ProcessRecord | undefined;
+  readonly processes: ProcessRecord[] = [];
+  stateChangeUs = 0;
+  activeEnterUs = 0;
+  activeExitUs = 0;
+  inactiveEnterUs = 0;
+  inactiveExitUs = 0;
+  private cgroup: ServiceCgroup | undefined;
+  private privateTmp: PrivateTmp | undefined;
+  private mainHandle: LaunchHandle | undefined;
+  private busy?: Promise<JobResult>;
+  /** The unit as it was when the running invocation started (a later daemon-reload does not change it). */
+  private running?: LoadedUnit;
+
+  constructor(public unit: LoadedUnit, private readonly ctx: ServiceContext) {}
+
+  get name(): string {
+    return this.unit.name;
+  }
+  get activeState(): ActiveState {
+    return activeStateOf(this.sub);
+  }
+  get description(): string {
+    return this.unit.settings.unit.description ?? this.name;
+  }
+  /** systemd 252's status text: `foo.service - Description` when there is a description. */
+  private get label(): string {
+    const d = this.unit.settings.unit.description;
+    return d !== undefined && d !== this.name ? `${this.name} - ${d}` : this.name;
+  }
+  get cgroupDirs(): readonly string[] {
+    return this.cgroup?.dirs ?? [];
+  }
+  /** True while the service needs nothing done to be "up". */
+  get isUp(): boolean {
+    return this.sub === 'running' || this.sub === 'exited';
+  }
+
+  private setSub(sub: ServiceSubState): void {
+    const before = activeStateOf(this.sub);
+    this.sub = sub;
+    const after = activeStateOf(sub);
+    const t = nowUs();
+    this.stateChangeUs = t;
+    if (before !== after) {
+      if (after === 'active') this.activeEnterUs = t;
+      if (before === 'active') this.activeExitUs = t;
+      if (after === 'inactive' || after === 'failed') this.inactiveEnterUs = t;
+      if (before === 'inactive' || before === 'failed') this.inactiveExitUs = t;
+    }
+  }
+
+  /** Runs one job at a time on this unit, as systemd allows one job per unit. */
+  private serialize(run: () => Promise<JobResult>): Promise<JobResult> {
+    const next = (this.busy ?? Promise.resolve<JobResult>('done')).then(run, run);
+    this.busy = next;
+    return next;
+  }
+
+  start(): Promise<JobResult> {
+    return this.serialize(() => (this.isUp ? Promise.resolve('done') : this.doStart()));
+  }
+  /** A stop job is done whatever the unit's result: systemd 252's `stop` exits 0 even when ExecStop= failed. */
+  stop(): Promise<JobResult> {
+    return this.serialize(async () => (this.isUp ? (await this.doStop('success', false), 'done') : 'done'));
+  }
+  restart(): Promise<JobResult> {
+    return this.serialize(async () => {
+      if (this.isUp) await this.doStop('success', false);
+      return this.doStart();
+    });
+  }
+
+  private async doStart(): Promise<JobResult> {
+    const unit = this.unit;
+    this.running = unit;
+    this.result = 'success';
+    this.invocationId = randomUUID().replaceAll('-', '');
+    this.mainPid = 0;
+    this.statusText = '';
+    this.processes.length = 0;
+    this.execMain = undefined;
+    this.ctx.journal.manager(this.name, `Starting ${this.label}...`);
+    const type = effectiveServiceType(unit.settings.service);
+    let plans: PlannedCommand[];
+    try {
+      if (unit.settings.exec.privateTmp) this.privateTmp = createPrivateTmp(this.name);
+      await this.removing;
+      this.cgroup = createServiceCgroupReclaiming(this.name);
+      plans = [...(await planLoadedUnit(unit, { ...(this.ctx.unitPath !== undefined ? { unitPath: this.ctx.unitPath } : {}), ...(this.privateTmp ? { privateTmpDirs: this.privateTmp } : {}) })).commands];
+    } catch (e) {
+      this.ctx.journal.manager(this.name, `${this.name}: Failed to set up the service: ${(e as Error).message}`, 3);
+      return this.finish('resources', true);
+    }
+    const of = (kind: string): PlannedCommand[] => plans.filter((p) => p.command.kind === kind);
+
+    this.setSub('start-pre');
+    for (const p of of('ExecStartPre')) {
+      const end = await this.runControl(p);
+      if (!p.ignoreFailure && resultOfEnd(end, { main: false }) !== 'success') return this.failStart(end, 'Control process', true);
+    }
+
+    this.setSub('start');
+    const starts = of('ExecStart');
+    if (type === 'oneshot') {
+      for (const p of starts) {
+        const end = await this.runControl(p, true);
+        if (!p.ignoreFailure && resultOfEnd(end, { main: true }) !== 'success') return this.failStart(end, 'Main process', true);
+      }
+    } else {
+      const p = starts[0];
+      if (p === undefined) {
+        this.ctx.journal.manager(this.name, `${this.name}: Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.`, 3);
+        return this.finish('resources', true);
+      }
+      const notify = type === 'notify' || type === 'notify-reload' ? join(this.ctx.runtimeDir, 'notify', this.name) : undefined;
+      const started = await this.launchCommand(p, { main: true, ...(notify !== undefined ? { notifySocket: notify } : {}) });
+      if (started.kind === 'failed') return this.failStart(started.end, 'Main process', true);
+      const handle = started.handle;
+      this.mainHandle = handle;
+      const mainEnded = handle.exited.then((s) => this.onMainExit(toEnd(s)));
+      if (notify !== undefined) {
+        handle.onNotify(() => (this.statusText = handle.notifyState().statusText ?? this.statusText));
+        const ready = await handle.ready;
+        this.statusText = handle.notifyState().statusText ?? '';
+        if (!ready) {
+          await mainEnded;
+          const end = this.mainEnd() ?? { kind: 'exited', code: 0 };
+          if (resultOfEnd(end) === 'success') {
+            this.ctx.journal.manager(this.name, `${this.name}: Main process exited before READY=1.`, 4);
+            return this.finish('protocol', true);
+          }
+          return this.failStart(end, 'Main process', false);
+        }
+      }
+    }
+
+    this.setSub('start-post');
+    for (const p of of('ExecStartPost')) {
+      const end = await this.runControl(p);
+      if (!p.ignoreFailure && resultOfEnd(end, { main: false }) !== 'success') {
+        this.ctx.journal.manager(this.name, `${this.name}: Control process exited, ${describeEnd(end)}`, 5);
+        // systemd: a failing ExecStartPost= skips ExecStop= and goes straight to SIGTERM.
+        await this.doStop('exit-code', true);
+        this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
+        return 'failed';
+      }
+    }
+
+    if (type === 'oneshot') {
+      if (unit.settings.service.remainAfterExit) {
+        this.setSub('exited');
+        this.ctx.journal.manager(this.name, `Finished ${this.label}.`);
+        return 'done';
+      }
+      await this.doStop('success', false, true);
+      this.ctx.journal.manager(this.name, `Finished ${this.label}.`);
+      return 'done';
+    }
+    if (this.mainHandle === undefined || this.mainEnd() !== undefined) {
+      // The main process ended during ExecStartPost=: onMainExit stops the unit.
+      await this.busyStop;
+      return this.sub === 'failed' ? 'failed' : 'done';
+    }
+    this.setSub('running');
+    this.ctx.journal.manager(this.name, `Started ${this.label}.`);
+    return 'done';
+  }
+
+  private busyStop?: Promise<JobResult>;
+  /** The last invocation's cgroup removal, which the next start waits for. */
+  private removing: Promise<unknown> = Promise.resolve();
+
+  /** How the main process ended, once it has (a method, so no narrowing outlives an await). */
+  private mainEnd(): ProcessEnd | undefined {
+    return this.execMain?.end;
+  }
+
+  /** The main process ended by itself while the service ran: the stop path, outside any job. */
+  private onMainExit(end: ProcessEnd): void {
+    if (this.execMain) (this.execMain.end = end), (this.execMain.exitUs = nowUs());
+    const result = resultOfEnd(end, { main: true, successStatuses: this.unit.settings.service.successExitStatus.statuses, successSignals: this.unit.settings.service.successExitStatus.signals });
+    if (this.sub === 'running' || this.sub === 'start-post') {
+      if (result !== 'success') this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
+      const stop = (): Promise<JobResult> => (this.isUp || this.sub === 'start-post' ? this.doStop(result, false, true) : Promise.resolve('done'));
+      if (this.sub === 'running') this.busyStop = this.serialize(stop);
+      else this.busyStop = Promise.resolve('done');
+    }
+  }
+
+  private async failStart(end: ProcessEnd, who: 'Control process' | 'Main process', skipStop: boolean): Promise<JobResult> {
+    this.ctx.journal.manager(this.name, `${this.name}: ${who} exited, ${describeEnd(end)}`, 5);
+    const result: ServiceResult = end.kind === 'signaled' ? 'signal' : 'exit-code';
+    await this.doStop(result, skipStop);
+    this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
+    return 'failed';
+  }
+
+  /**
+   * ExecStop= (unless skipped) -> SIGTERM/KillSignal= to the cgroup -> SIGKILL after
+   * TimeoutStopSec= -> ExecStopPost= -> what is left killed -> cgroup and private /tmp removed.
+   */
+  private async doStop(result: ServiceResult, skipExecStop: boolean, quiet = false): Promise<JobResult> {
+    const unit = this.running ?? this.unit;
+    const s = unit.settings.service;
+    this.result = combineResult(this.result, result);
+    const wasUp = this.isUp;
+    if (wasUp && !quiet) this.ctx.journal.manager(this.name, `Stopping ${this.label}...`);
+    let plans: readonly PlannedCommand[] = [];
+    try {
+      plans = (await planLoadedUnit(unit, { ...(this.ctx.unitPath !== undefined ? { unitPath: this.ctx.unitPath } : {}), ...(this.privateTmp ? { privateTmpDirs: this.privateTmp } : {}) })).commands;
+    } catch {
+      // The unit's file is gone or broken: stop without its stop commands, as systemd still can.
+    }
+    const mainEnv = this.mainPid > 0 && this.mainEnd() === undefined ? [`MAINPID=${this.mainPid}`] : [];
+    if (!skipExecStop && wasUp) {
+      this.setSub('stop');
+      for (const p of plans.filter((c) => c.command.kind === 'ExecStop')) {
+        const end = await this.runControl(p, false, mainEnv);
+        if (!p.ignoreFailure && resultOfEnd(end, { main: false }) !== 'success') this.result = combineResult(this.result, 'exit-code');
+      }
+    }
+    this.setSub('stop-sigterm');
+    await this.killAndWait(s.killSignal, s.timeoutStopSec ?? 90_000_000, s.sendSIGKILL);
+    if (this.mainHandle) {
+      await this.mainHandle.exited.catch(() => undefined);
+      this.mainHandle = undefined;
+    }
+    this.setSub('stop-post');
+    const end = this.mainEnd();
+    const postEnv = [
+      `SERVICE_RESULT=${this.result}`,
+      ...(end ? [`EXIT_CODE=${end.kind === 'exited' ? 'exited' : 'killed'}`, `EXIT_STATUS=${end.kind === 'exited' ? end.code : signalName(end.signal)?.replace(/^SIG/, '') ?? end.signal}`] : []),
+    ];
+    for (const p of plans.filter((c) => c.command.kind === 'ExecStopPost')) {
+      const e = await this.runControl(p, false, postEnv);
+      if (!p.ignoreFailure && resultOfEnd(e, { main: false }) !== 'success') this.result = combineResult(this.result, 'exit-code');
+    }
+    this.setSub('final-sigterm');
+    await this.killAndWait(s.killSignal, s.timeoutStopSec ?? 90_000_000, true);
+    const r = this.result;
+    return this.finish(r, false, wasUp && !quiet);
+  }
+
+  private finish(result: ServiceResult, failedStart: boolean, logStopped = false): JobResult {
+    this.result = combineResult(this.result, result);
+    const dirs = this.cgroupDirs;
+    this.cgroup = undefined;
+    this.removing = removeCgroupDirsAsync(dirs).then((left) => {
+      if (left.length > 0) this.ctx.journal.manager(this.name, `${this.name}: Failed to remove cgroup ${left.join(' ')}: still busy`, 4);
+    });
+    this.privateTmp?.remove();
+    this.privateTmp = undefined;
+    this.mainPid = 0;
+    this.setSub(restingSubState(this.result));
+    if (this.result === 'success') {
+      this.ctx.journal.manager(this.name, `${this.name}: Deactivated successfully.`);
+      if (logStopped) this.ctx.journal.manager(this.name, `Stopped ${this.label}.`);
+    } else {
+      this.ctx.journal.manager(this.name, `${this.name}: Failed with result '${this.result}'.`, 4);
+      if (logStopped) this.ctx.journal.manager(this.name, `Stopped ${this.label}.`);
+      if (failedStart && result !== 'success') this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
+    }
+    return this.result === 'success' ? 'done' : 'failed';
+  }
+
+  /** Signals every process of the cgroup and waits for it to empty; SIGKILL after the timeout. */
+  private async killAndWait(signal: number, timeoutUs: number, sendKill: boolean): Promise<void> {
+    const dirs = this.cgroupDirs;
+    if (dirs.length === 0 || cgroupEmpty(dirs)) return;
+    const name = signalName(signal) ?? 'SIGTERM';
+    signalCgroups(dirs, name);
+    signalCgroups(dirs, 'SIGCONT');
+    const deadline = Date.now() + Math.min(timeoutUs, 2 ** 31) / 1000;
+    while (!cgroupEmpty(dirs) && Date.now() < deadline) await sleep(20);
+    if (!cgroupEmpty(dirs) && sendKill) {
+      this.ctx.journal.manager(this.name, `${this.name}: State 'stop-sigterm' timed out. Killing.`, 4);
+      this.result = combineResult(this.result, 'timeout');
+      signalCgroups(dirs, 'SIGKILL');
+      while (!cgroupEmpty(dirs)) await sleep(20);
+    }
+  }
+
+  /** Runs a control command (or a oneshot's ExecStart=) to its end; a command that cannot start ends with its exit status. */
+  private async runControl(p: PlannedCommand, asMain = false, extraEnv: readonly string[] = []): Promise<ProcessEnd> {
+    const started = await this.launchCommand(p, { main: asMain, extraEnv });
+    if (started.kind === 'failed') return started.end;
+    this.controlPid = asMain ? 0 : started.handle.pid;
+    const end = toEnd(await started.handle.exited);
+    // Output still pending is appended as it arrives; the state machine does not wait past 1 s
+    // for a pipe whose other end something else may still hold.
+    await Promise.race([started.output, sleep(1000)]);
+    this.controlPid = 0;
+    started.record.end = end;
+    started.record.exitUs = nowUs();
+    if (asMain) this.mainPid = 0;
+    return end;
+  }
+
+  private async launchCommand(p: PlannedCommand, opts: { main: boolean; notifySocket?: string; extraEnv?: readonly string[] }): Promise<
+    | { kind: 'started'; handle: LaunchHandle; record: ProcessRecord; output: Promise<void> }
+    | { kind: 'failed'; end: ProcessEnd }
+  > {
+    const argv = p.command.argv;
+    const record: ProcessRecord = { kind: p.command.kind, pid: 0, argv, startUs: nowUs() };
+    const fail = (status: number, message: string): { kind: 'failed'; end: ProcessEnd } => {
+      this.ctx.journal.manager(this.name, `${this.name}: ${message}`, 3);
+      const end: ProcessEnd = { kind: 'exited', code: status };
+      record.end = end;
+      record.exitUs = nowUs();
+      this.processes.push(record);
+      if (opts.main) this.execMain = record;
+      return { kind: 'failed', end };
+    };
+    if (p.plan === undefined || this.cgroup === undefined) {
+      const status = p.error?.status ?? 'EXEC';
+      return fail(EXIT_STATUS_NAMES[status] ?? EXIT_STATUS.FAILURE, `Failed at step ${status.toUpperCase()} spawning ${p.command.path}: ${p.error?.message ?? 'no plan'}`);
+    }
+    const plan = withManagerEnvironment(p.plan, this.invocationId, opts);
+    let handle: LaunchHandle;
+    try {
+      if (opts.notifySocket !== undefined) mkdirSync(join(this.ctx.runtimeDir, 'notify'), { recursive: true, mode: 0o755 });
+      handle = await launch(serviceCommandLaunchable(plan, this.cgroup), { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      if (e instanceof SandboxSetupError) {
+        const status = exitStatusForStep(e.step as Parameters<typeof exitStatusForStep>[0]);
+        return fail(EXIT_STATUS[status], `Failed at step ${status} spawning ${p.command.path}: ${e.errnoText}`);
+      }
+      return fail(EXIT_STATUS.FAILURE, `Failed to spawn ${p.command.path}: ${(e as Error).message}`);
+    }
+    (record as { pid: number }).pid = handle.pid;
+    this.processes.push(record);
+    if (opts.main) {
+      this.execMain = record;
+      this.mainPid = handle.pid;
+    }
+    const origin = { unit: this.name, pid: handle.pid, invocationId: this.invocationId, argv0: argv[0] ?? p.command.path };
+    const output = Promise.all([streamToJournal(handle.stdout, origin, this.ctx.journal), streamToJournal(handle.stderr, origin, this.ctx.journal)]).then(() => undefined);
+    return { kind: 'started', handle, record, output };
+  }
+
+  /** The pids in the service's cgroup (the tracking hierarchy's), for status. */
+  cgroupPids(): number[] {
+    const dir = this.cgroupDirs[0];
+    if (dir === undefined) return [];
+    try {
+      return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  }
+
+  /** The command lines of this unit's commands, for `status` and `show`. */
+  commandsOf(kind: string): readonly ExecCommand[] {
+    const s = (this.running ?? this.unit).settings.service;
+    const byKind: Record<string, readonly ExecCommand[]> = { ExecStartPre: s.execStartPre, ExecStart: s.execStart, ExecStartPost: s.execStartPost, ExecStop: s.execStop, ExecStopPost: s.execStopPost };
+    return byKind[kind] ?? [];
+  }
+
+  /** Waits for whatever job or stop is under way, and for the cgroup's removal (daemon shutdown). */
+  async settle(): Promise<void> {
+    await this.busy?.catch(() => undefined);
+    await this.busyStop?.catch(() => undefined);
+    await this.removing;
+  }
+}
+
+const toEnd = (s: { kind: 'exited'; code: number } | { kind: 'signaled'; signal: NodeJS.Signals }): ProcessEnd =>
+  s.kind === 'exited' ? { kind: 'exited', code: s.code } : { kind: 'signaled', signal: signalNumber(s.signal) };
+
+function cgroupEmpty(dirs: readonly string[]): boolean {
+  return dirs.every((d) => {
+    if (!existsSync(d)) return true;
+    try {
+      return readFileSync(join(d, 'cgroup.procs'), 'utf8').trim() === '';
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * The variables the manager adds to every command (systemd.exec(5) "Environment Variables in
+ * Spawned Processes"): INVOCATION_ID, NOTIFY_SOCKET for notify services, and the stop commands'
+ * MAINPID/SERVICE_RESULT/EXIT_*; the notify socket the helper binds and relays.
+ */
+function withManagerEnvironment(plan: Plan, invocationId: string, opts: { notifySocket?: string; extraEnv?: readonly string[] }): Plan {
+  const add = [`INVOCATION_ID=${invocationId}`, ...(opts.notifySocket !== undefined ? [`NOTIFY_SOCKET=${opts.notifySocket}`] : []), ...(opts.extraEnv ?? [])];
+  const names = new Set(add.map((a) => a.slice(0, a.indexOf('='))));
+  const env = [...plan.process.env.filter((a) => !names.has(a.slice(0, a.indexOf('=')))), ...add];
+  const supervisor = opts.notifySocket !== undefined
+    ? { ...plan.supervisor, notify: { hostPath: opts.notifySocket, forwardReady: 'on-ready' as const }, cleanup: [...(plan.supervisor?.cleanup ?? []), { kind: 'unlink' as const, path: opts.notifySocket }] }
+    : plan.supervisor;
+  return { ...plan, process: { ...plan.process, env }, ...(supervisor !== undefined ? { supervisor } : {}) };
+}
+
+/**
+ * Removes a finished service's cgroup directories, deepest first, without blocking the daemon:
+ * a member just killed keeps a cgroup busy for a moment (EBUSY, longest on the v1 name=systemd
+ * hierarchy), so busy ones are retried for up to 5 s. Resolves with what could not be removed.
+ */
+export async function removeCgroupDirsAsync(dirs: readonly string[]): Promise<string[]> {
+  const left: string[] = [];
+  for (const dir of [...dirs].reverse()) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        rmdirSync(dir);
+        break;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') break;
+        if (code !== 'EBUSY' || attempt >= 250) {
+          left.push(dir);
+          break;
+        }
+        await sleep(20);
+      }
+    }
+  }
+  return left;
+}
+
+/**
+ * The service's cgroup; an empty one left by an earlier invocation (a daemon killed before it
+ * could remove it) is taken over, one that still holds processes is an error naming it.
+ */
+function createServiceCgroupReclaiming(unit: string): ServiceCgroup {
+  try {
+    return createServiceCgroup(unit);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const path = (err as NodeJS.ErrnoException).path;
+    if (path === undefined) throw err;
+    try {
+      rmdirSync(path);
+    } catch {
+      throw new ServiceCgroupBusyError(unit, path);
+    }
+    return createServiceCgroupReclaiming(unit);
+  }
+}
