@@ -21,8 +21,8 @@ export const WireLimit = {
   MAX_REMOUNT_EXCLUSIONS: 16,
   MAX_OVERLAY_LAYERS: 60,
   MAX_SECCOMP_PROGRAMS: 32,
-  /** The kernel's NGROUPS_MAX. */
-  MAX_GROUPS: 65536,
+  /** MAX_FIELDS less the record's uid and gid (the kernel's NGROUPS_MAX, 65536, is more). */
+  MAX_GROUPS: 65534,
   /** As glibc's CPU_SETSIZE * 8; the mask is at most MAX_CPUS / 8 bytes. */
   MAX_CPUS: 8192,
   MAX_CPU_MASK_BYTES: 1024,

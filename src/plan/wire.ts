@@ -310,3 +310,17 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
 
   return w.bytes();
 }
+
+/** One record by name, as the layout table defines it. */
+export type NamedRecord = { [N in RecordName]: { readonly name: N; readonly values: RecordValues<N> } }[RecordName];
+
+/**
+ * The header and the given records as they are (no END added, no order checked), with the same
+ * limits as encodePlan: for tests that hand the helper a plan built record by record.
+ */
+export function encodeRecords(records: readonly NamedRecord[]): Uint8Array {
+  const w = new RecordWriter();
+  w.header(WIRE_MAGIC, WIRE_VERSION);
+  for (const r of records) w.record(r.name, r.values as never);
+  return w.bytes();
+}
