@@ -43,45 +43,54 @@ class RecordWriter {
     this.u32(version);
   }
 
-  /** `where` names the plan value the record comes from, for errors. */
-  record<N extends RecordName>(name: N, values: RecordValues<N>, where: string = LIST_OF[name] ?? `record ${name}`): void {
+  /**
+   * `at` names the plan value the record comes from, for errors: a path in the plan, or the index
+   * of an op. Error text is only built on an error: this runs for every record of every plan.
+   */
+  record<N extends RecordName>(name: N, values: RecordValues<N>, at?: string | number): void {
+    const where = (): string => (typeof at === 'number' ? `plan.ops[${at}]` : at ?? LIST_OF[name] ?? `record ${name}`);
     const layout: RecordLayout = RECORD_LAYOUT[name];
     const named = values as unknown as Readonly<Record<string, unknown>>;
     const repeat = layout.repeat;
     const items = repeat ? (named[repeat.name] as readonly unknown[] | undefined) ?? [] : [];
-    if (repeat?.limit && items.length > WireLimit[repeat.limit]) throw overLimit(repeat.limit, items.length, `${where}.${repeat.name}`);
+    if (repeat?.limit && items.length > WireLimit[repeat.limit]) throw overLimit(repeat.limit, items.length, `${where()}.${repeat.name}`);
     const nfields = layout.fields.length + items.length * (repeat?.fields.length ?? 0);
-    if (nfields > WireLimit.MAX_FIELDS) throw overLimit('MAX_FIELDS', nfields, where);
+    if (nfields > WireLimit.MAX_FIELDS) throw overLimit('MAX_FIELDS', nfields, where());
     if (layout.limit) {
       const count = (this.counts.get(name) ?? 0) + 1;
-      if (count > WireLimit[layout.limit]) throw overLimit(layout.limit, count, where);
+      if (count > WireLimit[layout.limit]) throw overLimit(layout.limit, count, where());
       this.counts.set(name, count);
     }
     if (++this.records > WireLimit.MAX_RECORDS) throw overLimit('MAX_RECORDS', this.records, 'plan');
     this.u32(RecordTag[name]);
     this.u32(nfields);
-    for (const [field, kind] of layout.fields) this.field(kind, named[field], `${where}.${field}`);
+    // Indexed loops, not destructuring for-of: the encoder runs on every start.
+    const fields = layout.fields;
+    for (let i = 0; i < fields.length; i++) this.field(fields[i]![1], named[fields[i]![0]], where, fields[i]![0]);
+    if (!repeat) return;
+    const group = repeat.fields;
     for (const item of items) {
-      if (repeat!.fields.length === 1) this.field(repeat!.fields[0]![1], item, `${where}.${repeat!.name}`);
-      else for (const [field, kind] of repeat!.fields) this.field(kind, (item as Readonly<Record<string, unknown>>)[field], `${where}.${repeat!.name}.${field}`);
+      if (group.length === 1) this.field(group[0]![1], item, where, repeat.name);
+      else for (let i = 0; i < group.length; i++) this.field(group[i]![1], (item as Readonly<Record<string, unknown>>)[group[i]![0]], where, `${repeat.name}.${group[i]![0]}`);
     }
   }
 
-  private field(kind: FieldKind, value: unknown, where: string): void {
+  /** `where` and `name` are joined only for an error: this runs for every field of every plan. */
+  private field(kind: FieldKind, value: unknown, where: () => string, name: string): void {
     if (kind === 'int') {
-      if (typeof value !== 'number' && typeof value !== 'bigint') throw new InvalidPlanError('is not an integer', where);
+      if (typeof value !== 'number' && typeof value !== 'bigint') throw new InvalidPlanError('is not an integer', `${where()}.${name}`);
       this.u32(8);
       this.room(8);
       this.view.setBigInt64(this.at, BigInt(value), true);
       this.at += 8;
     } else if (kind === 'string') {
-      if (typeof value !== 'string') throw new InvalidPlanError('is not a string', where);
-      if (value.includes('\0')) throw new InvalidPlanError(`contains a NUL byte: ${JSON.stringify(value)}`, where);
+      if (typeof value !== 'string') throw new InvalidPlanError('is not a string', `${where()}.${name}`);
+      if (value.includes('\0')) throw new InvalidPlanError(`contains a NUL byte: ${JSON.stringify(value)}`, `${where()}.${name}`);
       const body = this.encoder.encode(value + '\0');
       this.u32(body.length);
       this.put(body);
     } else {
-      if (!(value instanceof Uint8Array)) throw new InvalidPlanError('is not bytes', where);
+      if (!(value instanceof Uint8Array)) throw new InvalidPlanError('is not bytes', `${where()}.${name}`);
       this.u32(value.length);
       this.put(value);
     }
@@ -132,7 +141,7 @@ const bit = (b: boolean | undefined): number => (b ? 1 : 0);
 
 export const capMask = (caps: CapSet): bigint => caps.reduce((m, c) => m | (1n << BigInt(c)), 0n);
 
-function encodeOp(w: RecordWriter, op: Op, where: string): void {
+function encodeOp(w: RecordWriter, op: Op, where: number): void {
   switch (op.kind) {
     case 'bind':
       return w.record('OP_BIND', {
@@ -266,7 +275,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
     w.record('STEP_LABELS', { labels: textErrors.stepLabels });
     w.record('FAILURE_EXIT', { code: textErrors.failureExitCode });
   }
-  plan.ops.forEach((op, i) => encodeOp(w, op, `plan.ops[${i}] (${op.kind})`));
+  plan.ops.forEach((op, i) => encodeOp(w, op, i));
 
   const p = plan.process;
   if (p.argv.length === 0) throw new InvalidPlanError('is empty', 'plan.process.argv');
