@@ -5,19 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNspawnArgs } from '../../../src/nspawn/options.js';
 import { planNspawn } from '../../../src/nspawn/plan.js';
-import type { NspawnFacts } from '../../../src/nspawn/facts.js';
-import { ALL_CAPABILITIES } from '../../../src/plan/capabilities.js';
+import { minimalFacts } from './plan-facts.js';
 import { encodePlan } from '../../../src/plan/wire.js';
 import { WireLimit } from '../../../src/plan/wire-layout.js';
 
-function facts(): NspawnFacts {
-  return {
-    tree: { directory: '/srv/deb', present: new Set(['/', '/usr', '/etc', '/etc/os-release', '/bin/sh']), localtime: { kind: 'missing' } },
-    host: { boundingSet: ALL_CAPABILITIES, osRelease: {}, nofileHard: 4096, memTotalBytes: 2 ** 30, stdinIsTty: false, stdoutIsTty: false, env: {} },
-    cgroups: { host: { mode: 'unified', root: '/sys/fs/cgroup', v1: [], unified: { mountPoint: '/sys/fs/cgroup', ownPath: '/' }, symlinks: [] }, mode: 'unified', dirs: [] },
-    randomUuid: '11111111-2222-3333-4444-555555555555',
-  };
-}
+const facts = minimalFacts;
 
 const times = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 const plan = (args: readonly string[]) => planNspawn(parseNspawnArgs(['-D', '/srv/deb', ...args]), facts()).plan;
