@@ -58,6 +58,30 @@ static int write_user_maps(pid_t pid, const struct plan *plan) {
   return ret;
 }
 
+/* The host id that id 0 inside maps to, or -1 when 0 is not mapped. */
+static long long root_outside(const struct id_map *maps, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (maps[i].inside == 0 && maps[i].count > 0) return (long long)maps[i].outside;
+  return -1;
+}
+
+/* The console pty is the host's (allocated before the namespaces exist): its slave belongs to
+ * the container's root, as a pty made inside would, so an init can chown and chmod its console
+ * (agetty does). */
+static int give_console(int slave, const struct plan *plan) {
+  long long uid = root_outside(plan->uid_maps, plan->n_uid_maps), gid = root_outside(plan->gid_maps, plan->n_gid_maps);
+  if (slave < 0 || uid < 0 || gid < 0) return 0;
+  return fchown(slave, (uid_t)uid, (gid_t)gid) < 0 ? -errno : 0;
+}
+
+/* A directory the supervisor makes for an overlay's upper layer is written by the container's
+ * root: under a user namespace that is the range's first id, not the host's root. */
+static int give_to_root(const char *path, const struct plan *plan) {
+  long long uid = root_outside(plan->uid_maps, plan->n_uid_maps), gid = root_outside(plan->gid_maps, plan->n_gid_maps);
+  if (uid < 0 || gid < 0) return 0;
+  return lchown(path, (uid_t)uid, (gid_t)gid) < 0 ? -errno : 0;
+}
+
 static int join_cgroups(pid_t pid, const struct plan *plan) {
   char path[4096], text[16];
   snprintf(text, sizeof text, "%d", pid);
@@ -113,6 +137,53 @@ static struct console_pty open_console(const struct plan *plan) {
 
 static const struct plan *the_plan;
 
+/* The go byte, and an fd passed along with it (the idmapped root), if any. */
+static ssize_t recv_go(int sock, char *byte, int *fd) {
+  char control[CMSG_SPACE(sizeof(int))];
+  struct iovec io = { byte, 1 };
+  struct msghdr msg = { .msg_iov = &io, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
+  ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+  struct cmsghdr *h = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+  if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS) memcpy(fd, CMSG_DATA(h), sizeof(int));
+  return n;
+}
+
+static int send_go(int sock, int fd) {
+  char control[CMSG_SPACE(sizeof(int))] = { 0 };
+  char byte = '1';
+  struct iovec io = { &byte, 1 };
+  struct msghdr msg = { .msg_iov = &io, .msg_iovlen = 1 };
+  if (fd >= 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+    h->cmsg_level = SOL_SOCKET;
+    h->cmsg_type = SCM_RIGHTS;
+    h->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(h), &fd, sizeof(int));
+  }
+  return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+/* A detached clone of the root whose ids go through the child's user namespace: on-disk 0 is
+ * root inside, and the tree on disk stays as it is. Returns the tree fd or -errno. */
+static int idmap_root(pid_t child, const char *root) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/ns/user", child);
+  int userns = open(path, O_RDONLY | O_CLOEXEC);
+  if (userns < 0) return -errno;
+  int tree = k_open_tree(AT_FDCWD, root, K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC);
+  int ret = tree < 0 ? -errno : 0;
+  struct k_mount_attr attr = { .attr_set = K_MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+  if (ret == 0 && k_mount_setattr(tree, "", AT_EMPTY_PATH, &attr) < 0) ret = -errno;
+  close(userns);
+  if (ret < 0) {
+    if (tree >= 0) close(tree);
+    return ret;
+  }
+  return tree;
+}
+
 static void cleanup_on_fail(void) { run_cleanup(&the_plan->supervisor); }
 
 /* A join: this child enters the target's namespaces itself (the supervisor stays in the host's,
@@ -151,7 +222,8 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   int ret;
   char go;
   /* The parent writes one byte once maps and cgroups are in place; EOF means it gave up. */
-  if (read(go_fd, &go, 1) != 1) _exit(HELPER_EXIT_SETUP_FAILED);
+  int idmapped_root = -1;
+  if (recv_go(go_fd, &go, &idmapped_root) != 1) _exit(HELPER_EXIT_SETUP_FAILED);
   close(go_fd);
   if (join_fd >= 0) enter_joined(plan, proc, join_fd, waited);
   /* Become the namespace's root (the id mapped to 0), where one is mapped: until then this
@@ -162,7 +234,7 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   proc_apply_early(proc);
 
   struct op_ctx ctx = { .rootfd = -1, .has_mount_ns = (plan->ns_flags & CLONE_NEWNS) || (plan->join_flags & CLONE_NEWNS),
-                        .console_path = pty.slave >= 0 ? pty.name : NULL };
+                        .console_path = pty.slave >= 0 ? pty.name : NULL, .idmapped_root = idmapped_root };
   if (plan->ns_flags & CLONE_NEWNS) {
     /* Before anything is mounted: nothing below may propagate back to the host. */
     unsigned long prop = plan->host_propagation == PROPAGATION_PRIVATE ? MS_PRIVATE : MS_SLAVE;
@@ -274,13 +346,21 @@ int main(int argc, char **argv) {
   int fifo_fds[MAX_HOST_FIFOS];
   for (size_t i = 0; i < plan.supervisor.n_host_fifos; i++)
     if ((fifo_fds[i] = host_fifo_hold(plan.supervisor.host_fifos[i])) < 0) fail(-1, STEP_HOST_FIFO, -fifo_fds[i]);
+  /* Held by the supervisor until it exits, however it ends: a uid range stays taken exactly as
+   * long as a container uses it. */
+  int lock_fds[MAX_HOST_LOCKS];
+  for (size_t i = 0; i < plan.supervisor.n_host_locks; i++)
+    if ((lock_fds[i] = host_lock_hold(plan.supervisor.host_locks[i])) < 0) fail(-1, STEP_HOST_LOCK, -lock_fds[i]);
   for (size_t i = 0; i < plan.supervisor.n_host_dirs; i++)
-    if ((ret = host_make_dir(plan.supervisor.host_dirs[i].path, plan.supervisor.host_dirs[i].mode)) < 0) fail(-1, STEP_HOST_DIR, -ret);
+    if ((ret = host_make_dir(plan.supervisor.host_dirs[i].path, plan.supervisor.host_dirs[i].mode)) < 0 ||
+        (plan.has_user && (ret = give_to_root(plan.supervisor.host_dirs[i].path, &plan)) < 0))
+      fail(-1, STEP_HOST_DIR, -ret);
 
   sigset_t waited;
   signals_block(&waited);
   int go[2], status[2];
-  if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0) fail(-1, STEP_CLONE, errno);
+  /* go is a socket: it may carry the idmapped root (SCM_RIGHTS) along with the go byte. */
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0 || pipe2(status, O_CLOEXEC) < 0) fail(-1, STEP_CLONE, errno);
 
   /* Opened here, where the pid means the host's process; the child joins (enter_joined). A new
    * user namespace below a joined one would need maps written from inside it: not offered. */
@@ -296,6 +376,7 @@ int main(int argc, char **argv) {
     close(status[0]);
     if (notify_fd >= 0) close(notify_fd);
     for (size_t i = 0; i < plan.supervisor.n_host_fifos; i++) close(fifo_fds[i]);
+    for (size_t i = 0; i < plan.supervisor.n_host_locks; i++) close(lock_fds[i]);
     child_main(&plan, &proc, go[0], status[1], &waited, pty, join_fd);
   }
   close(go[0]);
@@ -308,12 +389,22 @@ int main(int argc, char **argv) {
     kill(child, SIGKILL);
     fail(-1, STEP_USERNS_MAP, -ret);
   }
+  if (plan.has_user && (ret = give_console(pty.slave, &plan)) < 0) {
+    kill(child, SIGKILL);
+    fail(-1, STEP_TERMINAL, -ret);
+  }
   if ((ret = join_cgroups(child, &plan)) < 0) {
     kill(child, SIGKILL);
     fail(-1, STEP_CGROUP, -ret);
   }
+  int idmapped = -1;
+  if (plan.has_user && plan.root_idmap && plan.root && (idmapped = idmap_root(child, plan.root)) < 0) {
+    kill(child, SIGKILL);
+    fail(-1, STEP_OPEN_ROOT, -idmapped);
+  }
   report_pid(child);
-  if (write(go[1], "1", 1) != 1) fail(-1, STEP_CLONE, errno);
+  if ((ret = send_go(go[1], idmapped)) < 0) fail(-1, STEP_CLONE, -ret);
+  if (idmapped >= 0) close(idmapped);
   close(go[1]);
   report_close();
   int relay = plan.console == CONSOLE_PTY || plan.console == CONSOLE_PTY_READ_ONLY;

@@ -5,6 +5,7 @@
 #include "kernel.h"
 #include <limits.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +31,27 @@ int host_fifo_hold(const char *path) {
   if (mkfifo(path, 0600) < 0) return -errno;
   int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
   return fd < 0 ? -errno : fd;
+}
+
+int host_lock_hold(const char *path) {
+  if (path[0] != '/') return -EINVAL;
+  int ret = host_make_parents(path);
+  if (ret < 0) return ret;
+  /* A holder's cleanup unlinks the file after its lock is gone: a lock taken on an inode that
+   * left its path meanwhile guards nothing, so take the one now at the path. */
+  for (int attempt = 0; attempt < 16; attempt++) {
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return -errno;
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+      ret = -errno;
+      close(fd);
+      return ret;
+    }
+    struct stat held, now;
+    if (fstat(fd, &held) == 0 && stat(path, &now) == 0 && held.st_ino == now.st_ino && held.st_dev == now.st_dev) return fd;
+    close(fd);
+  }
+  return -EAGAIN;
 }
 
 int host_make_dir(const char *path, int mode) {

@@ -9,6 +9,9 @@ int host_make_parents(const char *path);
  * supervisor holds it, a reader inside never blocks in open() and a writer never gets SIGPIPE.
  * Returns the fd (close-on-exec) or -errno. */
 int host_fifo_hold(const char *path);
+/* Opens (creating) path and takes an exclusive flock without waiting; returns the fd or -errno
+ * (-EWOULDBLOCK: someone holds it). */
+int host_lock_hold(const char *path);
 
 /* mkdir -p path with the given mode for the last component; an existing directory is kept.
  * 0 or -errno. */

@@ -36,6 +36,7 @@
 #define K_MOUNT_ATTR_NODEV 0x00000004
 #define K_MOUNT_ATTR_NOEXEC 0x00000008
 #define K_AT_RECURSIVE 0x8000
+#define K_MOUNT_ATTR_IDMAP 0x00100000
 
 struct k_mount_attr {
   uint64_t attr_set;

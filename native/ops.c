@@ -247,7 +247,14 @@ int root_open(struct op_ctx *c, const char *root, int layer, uint64_t size) {
   if (!c->has_mount_ns) return -EINVAL;
   if (layer == ROOT_LAYER_EPHEMERAL) return ephemeral_root(c, root);
   if (layer == ROOT_LAYER_VOLATILE) return volatile_root(c, root, size);
-  if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) return -errno;
+  if (c->idmapped_root >= 0) {
+    /* The root as the supervisor cloned it, with the user namespace's id mapping (made outside:
+     * only the file system's own namespace may idmap a mount). */
+    int ret = k_move_mount(c->idmapped_root, "", AT_FDCWD, root, K_MOVE_MOUNT_F_EMPTY_PATH) < 0 ? -errno : 0;
+    close(c->idmapped_root);
+    c->idmapped_root = -1;
+    if (ret < 0) return ret;
+  } else if (mount(root, root, NULL, MS_BIND | MS_REC, NULL) < 0) return -errno;
   c->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
   return c->rootfd < 0 ? -errno : 0;
 }

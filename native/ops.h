@@ -8,6 +8,7 @@ struct op_ctx {
   const char *console_path; /* the pty slave's path for bind-console, or NULL */
   const char *console_bound_at; /* where bind-console put it, as seen from inside; or NULL */
   int root_switched; /* paths as seen from inside are now this process's own */
+  int idmapped_root; /* a detached idmapped clone of the root the supervisor made, or -1 */
 };
 
 int op_apply(struct op_ctx *ctx, const struct record *op);

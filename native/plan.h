@@ -46,6 +46,8 @@ struct supervisor {
     int mode;
   } host_dirs[MAX_HOST_DIRS];
   size_t n_host_dirs;
+  const char *host_locks[MAX_HOST_LOCKS];
+  size_t n_host_locks;
 };
 
 struct plan {
@@ -62,6 +64,7 @@ struct plan {
   int host_propagation; /* PROPAGATION_* */
   const char *root;     /* NULL: the current root */
   int root_layer;          /* 0: the root itself, else ROOT_LAYER_* */
+  int root_idmap;          /* the root is an idmapped mount for the user namespace */
   uint64_t root_layer_size; /* bytes, for a volatile root */
   int console;          /* CONSOLE_* */
   struct supervisor supervisor;

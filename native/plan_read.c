@@ -160,6 +160,9 @@ int plan_read(int fd, struct plan *plan) {
       plan->host_propagation = (int)rec_int(r, F_HOST_PROPAGATION_MODE);
       if (plan->host_propagation != PROPAGATION_PRIVATE && plan->host_propagation != PROPAGATION_SLAVE) return -EINVAL;
       break;
+    case REC_ROOT_IDMAP:
+      plan->root_idmap = rec_int(r, F_ROOT_IDMAP_ON) != 0;
+      break;
     case REC_ROOT_LAYER:
       plan->root_layer = (int)rec_int(r, F_ROOT_LAYER_KIND);
       plan->root_layer_size = (uint64_t)rec_int(r, F_ROOT_LAYER_SIZE_BYTES);
@@ -191,6 +194,10 @@ int plan_read(int fd, struct plan *plan) {
     case REC_HOST_FIFO:
       if (sup->n_host_fifos >= MAX_HOST_FIFOS) return -E2BIG;
       sup->host_fifos[sup->n_host_fifos++] = rec_str(r, F_HOST_FIFO_PATH);
+      break;
+    case REC_HOST_LOCK:
+      if (sup->n_host_locks >= MAX_HOST_LOCKS) return -E2BIG;
+      sup->host_locks[sup->n_host_locks++] = rec_str(r, F_HOST_LOCK_PATH);
       break;
     case REC_HOST_DIR:
       if (sup->n_host_dirs >= MAX_HOST_DIRS) return -E2BIG;

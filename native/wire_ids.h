@@ -14,6 +14,7 @@
 #define MAX_CLEANUP 16
 #define MAX_HOST_FIFOS 4
 #define MAX_HOST_DIRS 32
+#define MAX_HOST_LOCKS 4
 #define MAX_REMOUNT_EXCLUSIONS 16
 #define MAX_OVERLAY_LAYERS 60
 #define MAX_SECCOMP_PROGRAMS 32
@@ -33,6 +34,7 @@ enum {
   REC_ROOT = 8,
   REC_HOST_PROPAGATION = 9,
   REC_ROOT_LAYER = 10,
+  REC_ROOT_IDMAP = 43,
   REC_CONSOLE = 11,
   REC_TRANSLATE_SIGNAL = 12,
   REC_KILL_ON_SIGNAL_COUNT = 13,
@@ -44,6 +46,7 @@ enum {
   REC_NOTIFY_SOCKET = 19,
   REC_HOST_FIFO = 39,
   REC_HOST_DIR = 40,
+  REC_HOST_LOCK = 42,
   REC_OP_BIND = 20,
   REC_OP_REMOUNT = 21,
   REC_OP_TMPFS = 22,
@@ -197,6 +200,7 @@ enum {
   STEP_HOST_FIFO = 24,
   STEP_HOST_DIR = 25,
   STEP_CPU_AFFINITY = 26,
+  STEP_HOST_LOCK = 27,
 };
 
 /* Field indices: F_<RECORD>_<FIELD>. A repeated group starts at F_<RECORD>_<GROUP>; when it has
@@ -218,6 +222,7 @@ enum {
   F_HOST_PROPAGATION_MODE = 0,
   F_ROOT_LAYER_KIND = 0,
   F_ROOT_LAYER_SIZE_BYTES = 1,
+  F_ROOT_IDMAP_ON = 0,
   F_CONSOLE_MODE = 0,
   F_TRANSLATE_SIGNAL_FROM = 0,
   F_TRANSLATE_SIGNAL_TO = 1,
@@ -234,6 +239,7 @@ enum {
   F_HOST_FIFO_PATH = 0,
   F_HOST_DIR_PATH = 0,
   F_HOST_DIR_MODE = 1,
+  F_HOST_LOCK_PATH = 0,
   F_BIND_SOURCE_BASE = 0,
   F_BIND_SOURCE = 1,
   F_BIND_TARGET = 2,
@@ -357,6 +363,7 @@ static inline const char *wire_signature(uint32_t tag) {
   case REC_ROOT: return "s";
   case REC_HOST_PROPAGATION: return "i";
   case REC_ROOT_LAYER: return "ii";
+  case REC_ROOT_IDMAP: return "i";
   case REC_CONSOLE: return "i";
   case REC_TRANSLATE_SIGNAL: return "ii";
   case REC_KILL_ON_SIGNAL_COUNT: return "i";
@@ -368,6 +375,7 @@ static inline const char *wire_signature(uint32_t tag) {
   case REC_NOTIFY_SOCKET: return "si";
   case REC_HOST_FIFO: return "s";
   case REC_HOST_DIR: return "si";
+  case REC_HOST_LOCK: return "s";
   case REC_OP_BIND: return "issiiiiii";
   case REC_OP_REMOUNT: return "siiii|s";
   case REC_OP_TMPFS: return "siiiiii";

@@ -9,6 +9,7 @@ import {
   TreeMissingError, UnknownUserError,
 } from './nspawn/errors.js';
 import { MachineBusyError } from './machines/registry.js';
+import { UidRangeBusyError } from './machines/uid-range.js';
 import { NotAServiceError, UnitNotLoadedError } from './service/errors.js';
 import { UnknownSyscallGroupError } from './seccomp/groups.js';
 import { SeccompCompileError } from './seccomp/libseccomp.js';
@@ -38,6 +39,7 @@ export const ERROR_CLASSES = {
   NSPAWN_NO_SUCH_IMAGE: NoSuchImageError,
   NSPAWN_COMMAND_NOT_FOUND: CommandNotFoundError,
   MACHINE_BUSY: MachineBusyError,
+  UID_RANGE_BUSY: UidRangeBusyError,
   UNIT_NOT_LOADED: UnitNotLoadedError,
   NOT_A_SERVICE: NotAServiceError,
   UNKNOWN_SYSCALL_GROUP: UnknownSyscallGroupError,

@@ -72,6 +72,8 @@ function leftovers() {
     // Debian tree copies (too big for a small /tmp), and the containers' host-side nodes.
     ...list('/var/tmp', (n) => n.startsWith('nsbox-')),
     ...list('/run/nsbox/containers', () => true),
+    // Uid range locks of -U containers: their supervisor's cleanup removes them.
+    ...list('/run/nsbox/uid-ranges', () => true),
     ...cgroupRoots.flatMap((d) => list(d, (n) => n.startsWith('nsbox-') || n === 'payload' || n === 'supervisor')),
     ...helpers.map((p) => `helper process ${p}`),
   ]);

@@ -8,6 +8,7 @@ export interface Libc {
   lseek(fd: number, offset: number, whence: number): number;
   execve(path: string, argv: (string | null)[], envp: (string | null)[]): number;
   isatty(fd: number): number;
+  flock(fd: number, operation: number): number;
 }
 
 let libc: Libc | undefined;
@@ -22,6 +23,7 @@ export function loadLibc(): Libc {
     lseek: lib.func('long lseek(int fd, long offset, int whence)'),
     execve: lib.func('int execve(const char *path, const char **argv, const char **envp)'),
     isatty: lib.func('int isatty(int fd)'),
+    flock: lib.func('int flock(int fd, int operation)'),
   } as Libc;
   return libc;
 }

@@ -20,6 +20,9 @@ import { gatherDeviceFacts } from './device-facts.js';
 import { gatherHostFacts, gatherTreeFacts, newUuid } from './facts.js';
 import { findImage } from './images.js';
 import { MACHINES_DIR, registerMachine, unregisterMachine } from './registry.js';
+import { chooseRange, chownTree, delegateCgroupDirs, resolveAuto } from './uid-range.js';
+import { effectiveOwnership } from '../nspawn/private-users.js';
+import { NspawnUnsupportedError } from '../nspawn/errors.js';
 
 export interface PrepareOptions {
   readonly stdinIsTty: boolean;
@@ -29,6 +32,8 @@ export interface PrepareOptions {
   /** nspawn's SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1: a cgroup2-only view even on a hybrid host. */
   readonly forceUnified?: boolean;
   readonly machinesDir?: string;
+  /** Where uid range locks live (default /run/nsbox/uid-ranges). */
+  readonly uidRangeLockDir?: string;
 }
 
 export interface PreparedContainer extends NspawnPlan {
@@ -66,6 +71,12 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
   const dirs = containerCgroupDirs(hostCgroups, mode, `nsbox-${machine}-${p.supervisorPid}`);
   const machinesDir = p.machinesDir ?? MACHINES_DIR;
   const registrationFile = options.register ? `${machinesDir}/${machine}` : undefined;
+  const asked = effectiveOwnership(options.privateUsers, options.privateUsersOwnership);
+  const layeredRoot = options.ephemeral || options.volatile === 'yes' || options.volatile === 'overlay';
+  if (asked === 'map' && layeredRoot) throw new NspawnUnsupportedError('--private-users-ownership=map with -x or --volatile=yes|overlay (auto chowns there)');
+  const chosen = chooseRange(options.privateUsers, { directory, machine, ...(p.uidRangeLockDir !== undefined ? { lockDir: p.uidRangeLockDir } : {}) });
+  const ownership = chosen !== undefined && asked === 'auto' ? resolveAuto(directory, chosen.base, layeredRoot) : asked;
+  const range = chosen !== undefined && ownership === 'map' ? { ...chosen, idmap: true } : chosen;
   const facts = {
     tree,
     host,
@@ -75,6 +86,7 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     credentials: readCredentials(options.credentials),
     devices: gatherDeviceFacts(options.binds),
     ...(registrationFile !== undefined ? { registrationFile } : {}),
+    ...(range !== undefined ? { userNamespace: range } : {}),
   };
   // Plan first (it validates the tree and the user), so a refusal leaves nothing behind.
   const nspawnPlan = planNspawn(options, facts);
@@ -84,6 +96,9 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
   // cgroups and filters added here) before anything is made.
   encodePlan(planned.plan);
   const cgroupDirs = dirs.map((d) => d.path);
+  // nspawn's chown (auto falls back to it: idmapped mounts are not made yet). It stays done:
+  // the root directory's owner records it for the next start, and nothing undoes it.
+  if (range !== undefined && ownership === 'chown') chownTree(directory, range.base);
   createCgroupDirs(cgroupDirs);
   let registered = false;
   const release = (): void => {
@@ -91,6 +106,7 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     removeCgroupDirs([...cgroupDirs].reverse());
   };
   try {
+    if (range !== undefined) delegateCgroupDirs(dirs.filter((d) => d.hierarchy !== 'devices').map((d) => d.path), range.base);
     // Before the helper starts, so the payload never runs without it.
     applyDevicePolicy(planned.devicePolicy.target, planned.devicePolicy.rules);
     if (registrationFile !== undefined) {

@@ -63,4 +63,6 @@ export interface NspawnFacts {
   readonly devices?: { readonly ptsMajors: readonly number[]; readonly bound: readonly BoundDevice[] };
   /** The credentials of --set-credential/--load-credential with their bytes (files read by the edge). */
   readonly credentials?: readonly Credential[];
+  /** -U: the uid/gid range chosen (machines/uid-range.ts), and the lock file the supervisor holds. */
+  readonly userNamespace?: { readonly base: number; readonly count: number; readonly lockFile?: string; readonly idmap?: boolean };
 }

@@ -12,6 +12,7 @@ import { parseResolvConfMode, parseTimezoneMode, type ResolvConfMode, type Timez
 import { parseOverlaySpec, type OverlaySpec } from './overlay.js';
 import { parseMachineUuid, parseOomScoreAdjust, parsePersonality, parseRlimitAssignment } from './process-options.js';
 import { parseCpuList } from './cpu-affinity.js';
+import { parseOwnership, parsePrivateUsers, type Ownership, type PrivateUsers } from './private-users.js';
 import { parseSystemCallFilter } from './seccomp.js';
 import { parseSignal } from './signals.js';
 import { parseTmpfsOptions, type TmpfsOptions } from './tmpfs-options.js';
@@ -50,7 +51,7 @@ export type SettingGroup =
   | 'start-mode' | 'ephemeral' | 'working-directory' | 'environment' | 'user' | 'capability'
   | 'kill-signal' | 'read-only' | 'custom-mounts' | 'network' | 'hostname' | 'notify-ready'
   | 'personality' | 'machine-id' | 'no-new-privileges' | 'oom-score-adjust' | `rlimit-${Rlimit}`
-  | 'resolv-conf' | 'timezone' | 'syscall-filter' | 'suppress-sync' | 'cpu-affinity' | 'volatile';
+  | 'resolv-conf' | 'timezone' | 'syscall-filter' | 'suppress-sync' | 'cpu-affinity' | 'volatile' | 'userns';
 
 export interface NspawnOptions {
   readonly directory?: string;
@@ -100,6 +101,10 @@ export interface NspawnOptions {
   /** Tell nsbox's own manager READY=1 when the payload says so, rather than once it has started. */
   readonly notifyReady: boolean;
   readonly volatile: VolatileMode;
+  /** --private-users= (-U: pick); 'no' by default, as nspawn run by hand. */
+  readonly privateUsers: PrivateUsers;
+  /** --private-users-ownership=; absent: nspawn's default for the mode (effectiveOwnership). */
+  readonly privateUsersOwnership?: Ownership;
   /** --set-credential and --load-credential, in order. */
   readonly credentials: readonly CredentialSpec[];
   readonly settings: SettingsMode;
@@ -117,12 +122,14 @@ type Draft = Mutable<NspawnOptions>;
 export const defaultOptions = (): Draft => ({
   boot: false, asPid2: false, setenv: [], binds: [], tmpfs: [], overlays: [], inaccessible: [], readOnly: false, privateNetwork: false,
   capability: [], dropCapability: [], ambientCapability: [], noNewPrivileges: false, systemCallAllow: [], systemCallDeny: [], suppressSync: false, rlimits: {}, resolvConf: 'auto', timezone: 'auto', quiet: false, register: true, keepUnit: false, ephemeral: false,
-  notifyReady: false, volatile: 'no', credentials: [], settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
+  notifyReady: false, volatile: 'no', privateUsers: { mode: 'no' }, credentials: [], settings: 'yes', fixedByCommandLine: [], help: false, version: false, command: [],
 });
 
 export interface OptionSpec {
   readonly long: string;
   readonly short?: string;
+  /** An option with a letter and no long name (-U): `long` is only its key in this table. */
+  readonly shortOnly?: true;
   /** 'optional': only as `--name=VALUE` (getopt's optional_argument); alone, the value is ''. */
   readonly arg: 'none' | 'required' | 'optional';
   readonly help: string;
@@ -269,14 +276,20 @@ export const OPTIONS: readonly OptionSpec[] = [
   { long: 'load-credential', arg: 'required', help: 'A credential for the payload, read from a file (ID:PATH)', apply: (d, v) => d.credentials.push(parseCredential('--load-credential', v, d.credentials)) },
   { long: 'notify-ready', arg: 'required', setting: 'notify-ready', help: 'yes: pass READY=1 on when the payload sends it', apply: (d, v, o) => (d.notifyReady = parseBooleanOption(o, v)) },
   { long: 'settings', arg: 'required', help: 'Read NAME.nspawn: yes, no, override or trusted', apply: (d, v, o) => (d.settings = parseSettingsMode(o, v)) },
+  { long: 'private-users', arg: 'optional', setting: 'userns', help: 'User namespace: yes, no, pick, identity or UID[:COUNT]', apply: (d, v, o) => (d.privateUsers = parsePrivateUsers(o, v)) },
+  { long: 'private-users-ownership', arg: 'required', setting: 'userns', help: "The tree's ownership under -U: off, chown, map or auto", apply: (d, v, o) => (d.privateUsersOwnership = parseOwnership(o, v)) },
+  { long: 'private-users-chown', arg: 'none', setting: 'userns', help: 'Same as --private-users-ownership=chown', apply: (d) => (d.privateUsersOwnership = 'chown') },
+  { long: 'U', shortOnly: true, short: 'U', arg: 'none', setting: 'userns', help: 'Same as --private-users=pick --private-users-ownership=auto', apply: (d) => {
+      d.privateUsers = { mode: 'pick' };
+      d.privateUsersOwnership ??= 'auto';
+    } },
   { long: 'ephemeral', short: 'x', arg: 'none', setting: 'ephemeral', help: 'Run on a throwaway overlay of the tree', apply: (d) => (d.ephemeral = true) },
 ];
 
 /** systemd-nspawn 252 options nsbox does not implement yet (with their short letters). */
 export const UNSUPPORTED_OPTIONS: readonly { readonly long: string; readonly short?: string }[] = [
   { long: 'template' }, { long: 'image', short: 'i' }, { long: 'oci-bundle' },
-  { long: 'slice', short: 'S' }, { long: 'property' }, { long: 'private-users', short: 'U' },
-  { long: 'private-users-ownership' }, { long: 'private-users-chown' }, { long: 'network-interface' },
+  { long: 'slice', short: 'S' }, { long: 'property' }, { long: 'network-interface' },
   { long: 'network-macvlan' }, { long: 'network-ipvlan' }, { long: 'network-veth', short: 'n' },
   { long: 'network-veth-extra' }, { long: 'network-bridge' }, { long: 'network-zone' },
   { long: 'network-namespace-path' }, { long: 'port', short: 'p' },
@@ -292,7 +305,7 @@ function fix(draft: Draft, group: SettingGroup): void {
   if (!draft.fixedByCommandLine.includes(group)) draft.fixedByCommandLine.push(group);
 }
 
-const byLong = new Map(OPTIONS.map((o) => [o.long, o]));
+const byLong = new Map(OPTIONS.filter((o) => !o.shortOnly).map((o) => [o.long, o]));
 const byShort = new Map(OPTIONS.filter((o) => o.short !== undefined).map((o) => [o.short!, o]));
 const unsupportedLong = new Set(UNSUPPORTED_OPTIONS.map((o) => o.long));
 const unsupportedShort = new Map(UNSUPPORTED_OPTIONS.filter((o) => o.short).map((o) => [o.short!, o.long]));
@@ -379,7 +392,7 @@ export function checkConflicts(d: NspawnOptions): void {
 export function helpText(): string {
   const lines = ['nsbox nspawn [OPTIONS...] [COMMAND [ARGS...]]', '', 'Spawn a command or OS in a light-weight container.', ''];
   for (const o of OPTIONS) {
-    const name = `${o.short ? `-${o.short} ` : '   '}--${o.long}${o.arg === 'required' ? '=…' : o.arg === 'optional' ? '[=…]' : ''}`;
+    const name = o.shortOnly ? `-${o.short}` : `${o.short ? `-${o.short} ` : '   '}--${o.long}${o.arg === 'required' ? '=…' : o.arg === 'optional' ? '[=…]' : ''}`;
     lines.push(`  ${name.padEnd(26)} ${o.help}`);
   }
   return lines.join('\n') + '\n';

@@ -22,6 +22,7 @@ import { devOps, NOTIFY_SOCKET_PATH, procOps, runOps, sysOps, tmpOps } from './a
 import { checkOsTree, defaultMachineName, resolveCommand } from './tree.js';
 import type { ConsoleOption } from './options.js';
 import { nspawnSeccompPolicy, type NspawnSeccompPolicy } from './seccomp.js';
+import { idMap, userNamespaceOps } from './private-users.js';
 
 export interface NspawnPlan {
   readonly plan: Plan;
@@ -100,7 +101,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
   const volatileYes = options.volatile === 'yes' ? volatileRoot(tree, host.memTotalBytes) : undefined;
   const hostFilesTree = volatileYes ? volatileTreeView(tree) : tree;
   const custom = planCustomMounts(options, tree.directory, facts.randomUuid.replaceAll('-', '').slice(0, 16));
-  const ops: Op[] = [
+  const allOps: Op[] = [
     ...(volatileYes ? volatileBaseOps(tree) : []),
     ...sysOps(),
     ...cgroupOps(facts.cgroups.host, facts.cgroups.mode, facts.cgroups.dirs),
@@ -126,6 +127,8 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     ...(treeOptions.readOnly ? [{ kind: 'remount', target: rootPath('/'), recursive: false, flags: { readOnly: true }, optional: false } as const] : []),
     { kind: 'switch-root' },
   ];
+  const userns = facts.userNamespace;
+  const ops = userns ? userNamespaceOps(allOps, options.privateNetwork, userns.count) : allOps;
 
   const cleanup: CleanupStep[] = [
     { kind: 'unlink', path: notifySocket },
@@ -136,12 +139,15 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
     // hard kill leaves whatever it had made: the whole tree goes, deepest first.
     ...facts.cgroups.dirs.map((d) => ({ kind: 'rmdir-cgroup-tree', path: d.path }) as const),
     ...custom.cleanup,
+    ...(userns?.lockFile !== undefined ? [{ kind: 'unlink', path: userns.lockFile } as const] : []),
   ];
   const uid = user?.uid ?? 0;
   const plan: Plan = {
-    namespaces: ['mount', 'uts', 'ipc', 'cgroup', ...(options.privateNetwork ? (['net'] as const) : [])],
+    namespaces: ['mount', 'uts', 'ipc', 'cgroup', ...(options.privateNetwork ? (['net'] as const) : []), ...(userns ? (['user'] as const) : [])],
+    ...(userns ? { user: { uidMap: idMap(userns.base, userns.count), gidMap: idMap(userns.base, userns.count), setgroups: 'allow' as const } } : {}),
     pidMode: options.asPid2 ? 'reaper' : 'payload-is-pid1',
     root: tree.directory,
+    ...(userns?.idmap ? { rootIdmap: true } : {}),
     // --volatile=yes wins over -x (nspawn then takes /usr from the throwaway copy: the same files).
     ...(volatileYes ? { rootLayer: volatileYes } : options.ephemeral || options.volatile === 'overlay' ? { rootLayer: { kind: 'ephemeral' } as const } : {}),
     cgroups: facts.cgroups.dirs.map(cgroupJoinPath),
@@ -151,6 +157,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       notify: { hostPath: notifySocket, forwardReady: options.notifyReady ? 'on-ready' : 'on-start' },
       hostFifos: [kmsgFifo],
       ...(custom.hostDirs.length > 0 ? { hostDirs: custom.hostDirs } : {}),
+      ...(userns?.lockFile !== undefined ? { hostLocks: [userns.lockFile] } : {}),
     },
     ops,
     process: {

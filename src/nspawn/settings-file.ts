@@ -35,6 +35,7 @@ import { mergeSettings, type MergedOptions, type MergeHow } from './settings-mer
 import type { NspawnSettings, RefusedKey } from './settings-types.js';
 import { RLIMITS, type Privileged } from './settings-privileged.js';
 import { parseTmpfsOptions } from './tmpfs-options.js';
+import { parseOwnership, parsePrivateUsers } from './private-users.js';
 
 export interface ParsedSettings {
   readonly settings: NspawnSettings;
@@ -135,6 +136,7 @@ function refuseOnError(ctx: KeyContext, apply: () => void): void {
 
 const CUSTOM_MOUNTS = { group: 'custom-mounts', privileged: 'TemporaryFileSystem=, Bind= and BindReadOnly= settings' } as const;
 const NETWORK = { group: 'network', privileged: 'network settings' } as const;
+const USERNS = { group: 'userns', privileged: 'PrivateUsers= and PrivateUsersChown= settings' } as const;
 
 /** Bind=/BindReadOnly=: the --bind syntax; nspawn ignores a spec it cannot split, fails on a bad option. */
 const bind = (readOnly: boolean): KeySpec => ({
@@ -301,7 +303,17 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
       },
     },
     PivotRoot: unsupported('--pivot-root'),
-    PrivateUsers: unsupported('--private-users', { default: 'no', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
+    PrivateUsers: {
+      ...USERNS,
+      parse: (d, value, ctx) => {
+        try {
+          d.privateUsers = parsePrivateUsers(`${ctx.key}=`, value === '' ? 'no' : value);
+        } catch (e) {
+          if (e instanceof NspawnUsageError) return ctx.warn(`Failed to parse user namespace setting, ignoring: ${value}`);
+          throw e;
+        }
+      },
+    },
     NotifyReady: tristate((d, b) => (d.notifyReady = b)),
     // Each line adds to its list, an empty one changes nothing; names are not checked here.
     SystemCallFilter: {
@@ -379,8 +391,18 @@ const KEYS: Readonly<Record<string, Readonly<Record<string, KeySpec>>>> = {
     Inaccessible: inaccessible,
     Overlay: overlay(false),
     OverlayReadOnly: overlay(true),
-    PrivateUsersChown: unsupported('--private-users-chown', { default: 'false', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
-    PrivateUsersOwnership: unsupported('--private-users-ownership', { default: 'off', privileged: 'PrivateUsers= and PrivateUsersChown= settings' }),
+    PrivateUsersChown: { ...USERNS, ...tristate((d, b) => (d.privateUsersOwnership = b === undefined ? undefined : b ? 'chown' : 'off')) },
+    PrivateUsersOwnership: {
+      ...USERNS,
+      parse: (d, value, ctx) => {
+        try {
+          d.privateUsersOwnership = parseOwnership(`${ctx.key}=`, value);
+        } catch (e) {
+          if (e instanceof NspawnUsageError) return ctx.warn(`Failed to parse user namespace ownership mode, ignoring: ${value}`);
+          throw e;
+        }
+      },
+    },
     BindUser: unsupported('--bind-user', { privileged: 'bind user setting' }),
   },
   Network: {

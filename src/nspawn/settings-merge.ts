@@ -132,6 +132,15 @@ export function mergeSettings(options: NspawnOptions, s: NspawnSettings, how: Me
     if (how.trusted) merged.privateNetwork = s.privateNetwork === true;
     else untrusted('network settings');
   }
+  // As nspawn: the ownership keys count only along with PrivateUsers=, and all need trust.
+  const users = s.privateUsers;
+  if (free('userns') && users !== undefined) {
+    if (how.trusted) {
+      merged.privateUsers = users;
+      if (s.privateUsersOwnership !== undefined) merged.privateUsersOwnership = s.privateUsersOwnership;
+      else delete merged.privateUsersOwnership;
+    } else untrusted('PrivateUsers= and PrivateUsersChown= settings');
+  }
   if (free('hostname') && s.hostname !== undefined) merged.hostname = s.hostname;
   if (free('notify-ready') && s.notifyReady !== undefined) merged.notifyReady = s.notifyReady;
   if (free('volatile') && s.volatile !== undefined) merged.volatile = s.volatile;

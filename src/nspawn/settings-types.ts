@@ -6,6 +6,7 @@ import type { BindSpec, SettingGroup, TmpfsSpec } from './options.js';
 import type { OverlaySpec } from './overlay.js';
 import type { Privileged } from './settings-privileged.js';
 import type { VolatileMode } from './volatile.js';
+import type { Ownership, PrivateUsers } from './private-users.js';
 
 /** A key nsbox cannot apply as written; the merge decides whether it would take effect. */
 export interface RefusedKey {
@@ -56,6 +57,10 @@ export interface NspawnSettings {
   readonly overlays: readonly OverlaySpec[];
   readonly inaccessible: readonly string[];
   readonly privateNetwork?: boolean | undefined;
+  /** PrivateUsers=; the two below count only with it, as in nspawn. */
+  readonly privateUsers?: PrivateUsers | undefined;
+  /** PrivateUsersOwnership=, or PrivateUsersChown= (chown or off). */
+  readonly privateUsersOwnership?: Ownership | undefined;
   /** Only `no` gets here; it still counts as network configuration. */
   readonly virtualEthernet?: false | undefined;
   readonly refused: readonly RefusedKey[];

@@ -62,6 +62,7 @@ export function describeStep(step: StepName, plan: Plan): string {
     case 'HOST_FIFO': return `make the FIFO ${(plan.supervisor?.hostFifos ?? []).join(', ')}`;
     case 'CPU_AFFINITY': return `set CPU affinity ${(p.cpuAffinity ?? []).join(',')}`;
     case 'HOST_DIR': return `make the directory ${(plan.supervisor?.hostDirs ?? []).map((d) => d.path).join(', ')}`;
+    case 'HOST_LOCK': return `lock ${(plan.supervisor?.hostLocks ?? []).join(', ')} (in use by another container)`;
     default: return assertNever(step);
   }
 }

@@ -281,6 +281,12 @@ export interface SupervisorSettings {
    * directories. Removing them is a cleanup step.
    */
   readonly hostDirs?: readonly { readonly path: string; readonly mode: number }[];
+  /**
+   * Files the supervisor takes an exclusive flock(2) on before the namespaces exist and holds
+   * until it exits (a killed supervisor releases them too): a user namespace's uid range. One
+   * that is locked already fails the start (step HOST_LOCK, EWOULDBLOCK).
+   */
+  readonly hostLocks?: readonly string[];
 }
 
 /**
@@ -330,6 +336,12 @@ export interface Plan {
   readonly hostPropagation?: 'private' | 'slave';
   /** The new root on the host; absent: the current root (paths then resolve normally). */
   readonly root?: string;
+  /**
+   * The root is an idmapped mount of `root` for the plan's user namespace (nspawn's
+   * --private-users-ownership=map): on-disk ids 0... show as the namespace's 0..., and the tree
+   * on disk is not changed. Only with `user`, a `root` and no `rootLayer`.
+   */
+  readonly rootIdmap?: boolean;
   /** What the payload's root is made of; absent: `root` itself. */
   readonly rootLayer?: RootLayer;
   readonly console?: ConsoleMode;

@@ -18,6 +18,8 @@ export const RecordTag = {
   HOST_PROPAGATION: 9,
   /** i RootLayerId, i size in bytes (volatile). */
   ROOT_LAYER: 10,
+  /** i 1: the root is an idmapped mount for the plan's user namespace (made by the supervisor). */
+  ROOT_IDMAP: 43,
   CONSOLE: 11,
   TRANSLATE_SIGNAL: 12,
   KILL_ON_SIGNAL_COUNT: 13,
@@ -33,6 +35,8 @@ export const RecordTag = {
   HOST_FIFO: 39,
   /** s host path, i mode: a directory the supervisor makes. */
   HOST_DIR: 40,
+  /** s host path of a file the supervisor locks (flock) and holds locked. */
+  HOST_LOCK: 42,
   OP_BIND: 20,
   OP_REMOUNT: 21,
   OP_TMPFS: 22,
@@ -138,6 +142,7 @@ export const StepId = {
   HOST_FIFO: 24,
   HOST_DIR: 25,
   CPU_AFFINITY: 26,
+  HOST_LOCK: 27,
 } as const;
 
 export type StepName = keyof typeof StepId;

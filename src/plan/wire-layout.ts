@@ -17,6 +17,7 @@ export const WireLimit = {
   MAX_CLEANUP: 16,
   MAX_HOST_FIFOS: 4,
   MAX_HOST_DIRS: 32,
+  MAX_HOST_LOCKS: 4,
   /** Submounts one recursive remount may leave alone. */
   MAX_REMOUNT_EXCLUSIONS: 16,
   MAX_OVERLAY_LAYERS: 60,
@@ -63,6 +64,7 @@ export const RECORD_LAYOUT = {
   ROOT: one('path', S),
   HOST_PROPAGATION: one('mode', I),
   ROOT_LAYER: { fields: [['kind', I], ['sizeBytes', I]] },
+  ROOT_IDMAP: one('on', I),
   CONSOLE: one('mode', I),
   TRANSLATE_SIGNAL: { fields: [['from', I], ['to', I]], limit: 'MAX_SIGNAL_RULES' },
   KILL_ON_SIGNAL_COUNT: one('count', I),
@@ -74,6 +76,7 @@ export const RECORD_LAYOUT = {
   NOTIFY_SOCKET: { fields: [['path', S], ['ready', I]] },
   HOST_FIFO: { fields: [['path', S]], limit: 'MAX_HOST_FIFOS' },
   HOST_DIR: { fields: [['path', S], ['mode', I]], limit: 'MAX_HOST_DIRS' },
+  HOST_LOCK: { fields: [['path', S]], limit: 'MAX_HOST_LOCKS' },
   OP_BIND: {
     fields: [['sourceBase', I], ['source', S], ['target', S], ['recursive', I], ...flags, ['optional', I], ['create', I], ['sourceView', I]],
   },

@@ -17,6 +17,7 @@ const LIST_OF: Partial<Record<RecordName, string>> = {
   UID_MAP: 'plan.user.uidMap', GID_MAP: 'plan.user.gidMap', CGROUP: 'plan.cgroups',
   TRANSLATE_SIGNAL: 'plan.supervisor.translateSignals', EXIT_ON_SIGNAL: 'plan.supervisor.exitCodeOnSignal',
   CLEANUP: 'plan.supervisor.cleanup', HOST_FIFO: 'plan.supervisor.hostFifos', HOST_DIR: 'plan.supervisor.hostDirs',
+  HOST_LOCK: 'plan.supervisor.hostLocks',
   SECCOMP: 'plan.process.seccompFilters',
 };
 
@@ -252,6 +253,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   for (const dir of plan.cgroups ?? []) w.record('CGROUP', { path: dir });
   w.record('HOST_PROPAGATION', { mode: plan.hostPropagation === 'private' ? PropagationId.PRIVATE : PropagationId.SLAVE });
   if (plan.root !== undefined) w.record('ROOT', { path: plan.root });
+  if (plan.rootIdmap) w.record('ROOT_IDMAP', { on: 1 });
   if (plan.rootLayer) {
     const l = plan.rootLayer;
     w.record('ROOT_LAYER', l.kind === 'ephemeral' ? { kind: RootLayerId.EPHEMERAL, sizeBytes: 0 } : { kind: RootLayerId.VOLATILE, sizeBytes: l.sizeBytes });
@@ -270,6 +272,7 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   }
   for (const path of sup.hostFifos ?? []) w.record('HOST_FIFO', { path });
   for (const dir of sup.hostDirs ?? []) w.record('HOST_DIR', { path: dir.path, mode: dir.mode });
+  for (const path of sup.hostLocks ?? []) w.record('HOST_LOCK', { path });
   if (textErrors) {
     w.record('OP_LABELS', { labels: textErrors.opLabels });
     w.record('STEP_LABELS', { labels: textErrors.stepLabels });

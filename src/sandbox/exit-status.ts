@@ -14,7 +14,7 @@ const STEP_STATUS: Readonly<Record<StepName, ExitStatusName>> = {
   NO_NEW_PRIVS: 'NO_NEW_PRIVILEGES', SECCOMP: 'SECCOMP', OOM_SCORE_ADJ: 'OOM_ADJUST', NICE: 'NICE',
   PERSONALITY: 'PERSONALITY', CPU_AFFINITY: 'CPUAFFINITY', TERMINAL: 'STDIN', CHDIR: 'CHDIR', EXEC: 'EXEC', LOOPBACK: 'NETWORK',
   // Units get no notify socket from the helper yet; were they to, its failure is the sandbox's.
-  NOTIFY: 'NAMESPACE', HOST_FIFO: 'NAMESPACE', HOST_DIR: 'NAMESPACE',
+  NOTIFY: 'NAMESPACE', HOST_FIFO: 'NAMESPACE', HOST_DIR: 'NAMESPACE', HOST_LOCK: 'NAMESPACE',
 };
 
 export const exitStatusForStep = (step: StepName): ExitStatusName => STEP_STATUS[step];

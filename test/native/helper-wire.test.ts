@@ -204,6 +204,7 @@ test('a plan at each of the helper\'s limits (from wire-layout.ts) is read and r
       MAX_SIGNAL_RULES: { ...okPlan, supervisor: { translateSignals: times(WireLimit.MAX_SIGNAL_RULES, (i) => ({ from: 1 + (i % 30), to: 15 })), exitCodeOnSignal: times(WireLimit.MAX_SIGNAL_RULES, (i) => ({ signal: 1 + (i % 30), code: 0 })) } },
       MAX_CLEANUP: { ...okPlan, supervisor: { cleanup: cleanupDirs.map((path) => ({ kind: 'rmdir' as const, path })) } },
       MAX_HOST_FIFOS: { ...okPlan, supervisor: { hostFifos: times(WireLimit.MAX_HOST_FIFOS, (i) => join(dir, `fifo${i}`)) } },
+      MAX_HOST_LOCKS: { ...okPlan, supervisor: { hostLocks: times(WireLimit.MAX_HOST_LOCKS, (i) => join(dir, `lock${i}`)) } },
       MAX_HOST_DIRS: { ...okPlan, supervisor: { hostDirs: times(WireLimit.MAX_HOST_DIRS, (i) => ({ path: join(dir, `hostdir${i}`), mode: 0o700 })) } },
       MAX_REMOUNT_EXCLUSIONS: { ...mountNs, ops: [{ kind: 'remount', target: rootPath('/'), recursive: true, exclude: times(WireLimit.MAX_REMOUNT_EXCLUSIONS, (i) => rootPath(join(dir, `x${i}`))), flags: { readOnly: true, nosuid: false, nodev: false, noexec: false }, optional: false }] },
       MAX_SECCOMP_PROGRAMS: { ...okPlan, process: { ...proc, noNewPrivileges: true, seccompFilters: times(WireLimit.MAX_SECCOMP_PROGRAMS, allowAll) } },

@@ -188,3 +188,20 @@ test('containerUuid(): the tree machine id as a UUID, else the random one', () =
   assert.equal(containerUuid(undefined, 'r'), 'r');
   assert.equal(containerUuid('uninitialized', 'r'), 'r');
 });
+
+test('planNspawn() under -U: a user namespace on the chosen range, its lock held by the supervisor and removed after, an idmapped root when asked', () => {
+  const range = { base: 0x00500000, count: 65536, lockFile: '/run/nsbox/uid-ranges/5242880', idmap: true };
+  const { plan } = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '-U', '/bin/sh']), { ...facts(), userNamespace: range });
+  assert.deepEqual(plan.namespaces, ['mount', 'uts', 'ipc', 'cgroup', 'user']);
+  assert.deepEqual(plan.user, { uidMap: [{ inside: 0, outside: 0x00500000, count: 65536 }], gidMap: [{ inside: 0, outside: 0x00500000, count: 65536 }], setgroups: 'allow' });
+  assert.equal(plan.rootIdmap, true);
+  assert.deepEqual(plan.supervisor?.hostLocks, [range.lockFile]);
+  assert.ok(plan.supervisor?.cleanup?.some((s) => s.kind === 'unlink' && s.path === range.lockFile));
+  assert.ok(!plan.ops.some((op) => op.kind === 'mknod' && op.type === 'char' && op.major !== 0), 'no device node is made inside');
+  assert.ok(plan.ops.some((op) => op.kind === 'bind' && op.source.path === '/dev/null'));
+  // Without -U: none of it.
+  const plain = planNspawn(parseNspawnArgs(['-D', '/srv/deb', '/bin/sh']), facts()).plan;
+  assert.equal(plain.user, undefined);
+  assert.equal(plain.rootIdmap, undefined);
+  assert.equal(plain.supervisor?.hostLocks, undefined);
+});

@@ -128,9 +128,9 @@ test('a bad section header fails the whole file, naming FILE:LINE', () => {
 });
 
 test('a key nsbox does not support is an error naming FILE:LINE and the key, never ignored', () => {
-  assert.throws(() => apply('[Exec]\nBoot=no\n\nPrivateUsers=pick\n'), {
-    code: 'NSPAWN_SETTINGS', file: FILE, line: 4, key: 'PrivateUsers',
-    message: `${FILE}:4: PrivateUsers=pick is not supported yet (--private-users)`,
+  assert.throws(() => apply('[Exec]\nBoot=no\n\nLinkJournal=try\n'), {
+    code: 'NSPAWN_SETTINGS', file: FILE, line: 4, key: 'LinkJournal',
+    message: `${FILE}:4: LinkJournal=try is not supported yet (--link-journal)`,
   });
   assert.throws(() => apply('[Network]\nVirtualEthernet=yes\nPort=80\n'), {
     message: `${FILE}:2: VirtualEthernet=yes is not supported yet (--network-veth)\n${FILE}:3: Port=80 is not supported yet (--port)`,

@@ -59,12 +59,12 @@ const everything: Plan = {
   namespaces: ['mount', 'user'], pidMode: 'reaper',
   user: { uidMap: [{ inside: 0, outside: 100000, count: 65536 }], gidMap: [{ inside: 0, outside: 100000, count: 65536 }], setgroups: 'deny' },
   join: { pid: 1, namespaces: ['net'] },
-  cgroups: ['/sys/fs/cgroup/x'], hostPropagation: 'private', root: '/srv/root', rootLayer: { kind: 'volatile', sizeBytes: 1 << 20 },
+  cgroups: ['/sys/fs/cgroup/x'], hostPropagation: 'private', root: '/srv/root', rootIdmap: true, rootLayer: { kind: 'volatile', sizeBytes: 1 << 20 },
   console: 'pty',
   supervisor: {
     translateSignals: [{ from: 15, to: 37 }], killOnSignalCount: 3, exitCodeOnSignal: [{ signal: 1, code: 0 }],
     cleanup: [{ kind: 'remove-tree', path: '/run/x' }], notify: { hostPath: '/run/n.sock', forwardReady: 'on-ready' },
-    hostFifos: ['/run/f'], hostDirs: [{ path: '/run/d', mode: 0o755 }],
+    hostFifos: ['/run/f'], hostDirs: [{ path: '/run/d', mode: 0o755 }], hostLocks: ['/run/l'],
   },
   ops: [
     { kind: 'bind', source: { in: 'host', path: '/src' }, target: rootPath('/dst'), recursive: true, flags: ro, optional: true, create: 'like-source', sourceView: 'original' },
@@ -126,6 +126,7 @@ const fill: Record<string, (n: number) => Plan> = {
   MAX_SIGNAL_RULES: (n) => ({ ...base, supervisor: { translateSignals: times(n, (i) => ({ from: 1 + (i % 30), to: 2 })) } }),
   MAX_CLEANUP: (n) => ({ ...base, supervisor: { cleanup: times(n, (i) => ({ kind: 'rmdir' as const, path: `/run/c${i}` })) } }),
   MAX_HOST_FIFOS: (n) => ({ ...base, supervisor: { hostFifos: times(n, (i) => `/run/f${i}`) } }),
+  MAX_HOST_LOCKS: (n) => ({ ...base, supervisor: { hostLocks: times(n, (i) => `/run/l${i}`) } }),
   MAX_HOST_DIRS: (n) => ({ ...base, supervisor: { hostDirs: times(n, (i) => ({ path: `/run/d${i}`, mode: 0o755 })) } }),
   MAX_REMOUNT_EXCLUSIONS: (n) => ({ ...base, ops: [{ kind: 'remount', target: rootPath('/'), recursive: true, exclude: times(n, (i) => rootPath(`/x${i}`)), flags: ro, optional: false }] }),
   MAX_OVERLAY_LAYERS: (n) => ({ ...base, ops: [{ kind: 'overlay', target: rootPath('/o'), lower: times(n, (i) => rootPath(`/l${i}`)), flags: rw }] }),
