@@ -22,10 +22,10 @@ static size_t n_early;
 
 /* A detached copy of the bind's source (its submounts too when recursive), or -errno. */
 static int clone_source(int rootfd, const struct record *r) {
-  const char *src = rec_str(r, 1);
-  int srcfd = rec_int(r, 0) == PATH_BASE_ROOT ? in_root(rootfd, src, O_PATH) : neg(open(src, O_PATH | O_CLOEXEC));
+  const char *src = rec_str(r, F_BIND_SOURCE);
+  int srcfd = rec_int(r, F_BIND_SOURCE_BASE) == PATH_BASE_ROOT ? in_root(rootfd, src, O_PATH) : neg(open(src, O_PATH | O_CLOEXEC));
   if (srcfd < 0) return srcfd;
-  int recursive = rec_int(r, 3) != 0;
+  int recursive = rec_int(r, F_BIND_RECURSIVE) != 0;
   int tree = neg(k_open_tree(srcfd, "", K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? K_AT_RECURSIVE : 0)));
   close(srcfd);
   return tree;
@@ -34,12 +34,12 @@ static int clone_source(int rootfd, const struct record *r) {
 int bind_sources_clone(int rootfd, const struct record *ops, size_t n) {
   size_t wanted = 0;
   for (size_t i = 0; i < n; i++)
-    if (ops[i].tag == REC_OP_BIND && rec_int(&ops[i], 8) == SOURCE_VIEW_ORIGINAL) wanted++;
+    if (ops[i].tag == REC_OP_BIND && rec_int(&ops[i], F_BIND_SOURCE_VIEW) == SOURCE_VIEW_ORIGINAL) wanted++;
   if (wanted == 0) return 0;
   early = calloc(wanted, sizeof *early);
   if (!early) return -ENOMEM;
   for (size_t i = 0; i < n; i++) {
-    if (ops[i].tag != REC_OP_BIND || rec_int(&ops[i], 8) != SOURCE_VIEW_ORIGINAL) continue;
+    if (ops[i].tag != REC_OP_BIND || rec_int(&ops[i], F_BIND_SOURCE_VIEW) != SOURCE_VIEW_ORIGINAL) continue;
     /* A missing source is its op's failure (or nothing, for an optional one), not the plan's. */
     early[n_early++] = (struct early_source){ &ops[i], clone_source(rootfd, &ops[i]) };
   }
@@ -78,16 +78,16 @@ int attach_tree(struct op_ctx *c, int tree, uint64_t set, uint64_t clr, int recu
 }
 
 int op_bind(struct op_ctx *c, const struct record *r) {
-  int recursive = rec_int(r, 3) != 0, optional = rec_int(r, 6) != 0;
+  int recursive = rec_int(r, F_BIND_RECURSIVE) != 0, optional = rec_int(r, F_BIND_OPTIONAL) != 0;
   int tree = take_source(c->rootfd, r);
   if (tree < 0) return optional && tree == -ENOENT ? 0 : tree;
-  return attach_tree(c, tree, (uint64_t)rec_int(r, 4), (uint64_t)rec_int(r, 5), recursive, rec_str(r, 2),
-                     create_kind(rec_int(r, 7), tree));
+  return attach_tree(c, tree, (uint64_t)rec_int(r, F_BIND_SET_FLAGS), (uint64_t)rec_int(r, F_BIND_CLEAR_FLAGS), recursive,
+                     rec_str(r, F_BIND_TARGET), create_kind(rec_int(r, F_BIND_CREATE), tree));
 }
 
 int op_mount_point(struct op_ctx *c, const struct record *r) {
-  int fd = in_root(c->rootfd, rec_str(r, 0), O_PATH);
-  if (fd < 0) return rec_int(r, 1) && fd == -ENOENT ? 0 : fd;
+  int fd = in_root(c->rootfd, rec_str(r, F_MOUNT_POINT_TARGET), O_PATH);
+  if (fd < 0) return rec_int(r, F_MOUNT_POINT_OPTIONAL) && fd == -ENOENT ? 0 : fd;
   /* A mount point already stays as it is: stacking a copy would leave the original listed (and
    * writable) beneath it. The remount rounds then change it, and its submounts, in place. */
   int ret = is_mount_root(fd);

@@ -8,10 +8,10 @@
 #include <sys/sysmacros.h>
 
 int op_mkdir(struct op_ctx *c, const struct record *r) {
-  const char *path = rec_str(r, 0);
-  mode_t mode = (mode_t)rec_int(r, 1);
+  const char *path = rec_str(r, F_MKDIR_PATH);
+  mode_t mode = (mode_t)rec_int(r, F_MKDIR_MODE);
   int fd;
-  if (rec_int(r, 2)) {
+  if (rec_int(r, F_MKDIR_PARENTS)) {
     fd = mkdir_p_in_root(c->rootfd, path, mode);
   } else {
     char name[NAME_MAX + 1];
@@ -34,14 +34,14 @@ int with_parent(struct op_ctx *c, const char *path, int (*fn)(int pfd, const cha
   return ret;
 }
 
-int do_symlink(int pfd, const char *name, const struct record *r) { return neg(symlinkat(rec_str(r, 1), pfd, name)); }
+int do_symlink(int pfd, const char *name, const struct record *r) { return neg(symlinkat(rec_str(r, F_SYMLINK_LINK_TARGET), pfd, name)); }
 
 int do_mknod(int pfd, const char *name, const struct record *r) {
   static const mode_t types[] = { [NODE_CHAR] = S_IFCHR, [NODE_BLOCK] = S_IFBLK, [NODE_FIFO] = S_IFIFO };
-  int64_t t = rec_int(r, 1);
+  int64_t t = rec_int(r, F_MKNOD_TYPE);
   if (t < NODE_CHAR || t > NODE_FIFO) return -EINVAL;
-  mode_t mode = types[t] | ((mode_t)rec_int(r, 4) & 07777);
-  int ret = neg(mknodat(pfd, name, mode, makedev((unsigned)rec_int(r, 2), (unsigned)rec_int(r, 3))));
+  mode_t mode = types[t] | ((mode_t)rec_int(r, F_MKNOD_MODE) & 07777);
+  int ret = neg(mknodat(pfd, name, mode, makedev((unsigned)rec_int(r, F_MKNOD_MAJOR), (unsigned)rec_int(r, F_MKNOD_MINOR))));
   /* mknod ignores the umask only when it is 0; make the mode exact */
   if (ret == 0) ret = neg(fchmodat(pfd, name, mode & 07777, 0));
   return ret;
@@ -74,26 +74,26 @@ static int open_regular_for_write(int rootfd, const char *path) {
 }
 
 int op_write_file(struct op_ctx *c, const struct record *r) {
-  int fd = open_regular_for_write(c->rootfd, rec_str(r, 0));
+  int fd = open_regular_for_write(c->rootfd, rec_str(r, F_WRITE_FILE_PATH));
   if (fd < 0) return fd;
-  const struct field *content = &r->fields[1];
+  const struct field *content = &r->fields[F_WRITE_FILE_CONTENT];
   int ret = 0;
   for (uint32_t at = 0; at < content->len && ret == 0;) {
     ssize_t n = write(fd, content->data + at, content->len - at);
     if (n < 0 && errno != EINTR) ret = -errno;
     if (n > 0) at += (uint32_t)n;
   }
-  if (ret == 0) ret = neg(fchmod(fd, (mode_t)rec_int(r, 2) & 07777));
+  if (ret == 0) ret = neg(fchmod(fd, (mode_t)rec_int(r, F_WRITE_FILE_MODE) & 07777));
   close(fd);
   return ret;
 }
 
 int op_chmod(struct op_ctx *c, const struct record *r) {
-  int fd = in_root(c->rootfd, rec_str(r, 0), O_PATH);
+  int fd = in_root(c->rootfd, rec_str(r, F_CHMOD_PATH), O_PATH);
   if (fd < 0) return fd;
   char self[64];
   snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-  int ret = neg(chmod(self, (mode_t)rec_int(r, 1) & 07777));
+  int ret = neg(chmod(self, (mode_t)rec_int(r, F_CHMOD_MODE) & 07777));
   close(fd);
   return ret;
 }

@@ -26,14 +26,14 @@ static int mount_fs_at(struct op_ctx *c, const char *target, char create, const 
 }
 
 static int op_remount(struct op_ctx *c, const struct record *r) {
-  int fd = in_root(c->rootfd, rec_str(r, 0), O_PATH);
-  if (fd < 0) return rec_int(r, 4) && fd == -ENOENT ? 0 : fd;
+  int fd = in_root(c->rootfd, rec_str(r, F_REMOUNT_TARGET), O_PATH);
+  if (fd < 0) return rec_int(r, F_REMOUNT_OPTIONAL) && fd == -ENOENT ? 0 : fd;
   /* Changing the flags of a path that is not a mount root would change its whole parent mount. */
   int ret = is_mount_root(fd);
   if (ret == 0) ret = -EINVAL;
-  uint64_t set = (uint64_t)rec_int(r, 2), clr = (uint64_t)rec_int(r, 3);
-  int recursive = rec_int(r, 1) != 0;
-  if (ret > 0 && recursive && r->nfields > 5) ret = remount_excluding(c->rootfd, fd, r, 5, set, clr);
+  uint64_t set = (uint64_t)rec_int(r, F_REMOUNT_SET_FLAGS), clr = (uint64_t)rec_int(r, F_REMOUNT_CLEAR_FLAGS);
+  int recursive = rec_int(r, F_REMOUNT_RECURSIVE) != 0;
+  if (ret > 0 && recursive && r->nfields > F_REMOUNT_EXCLUDE) ret = remount_excluding(c->rootfd, fd, r, F_REMOUNT_EXCLUDE, set, clr);
   else if (ret > 0) ret = set_attrs(fd, set, clr, recursive);
   close(fd);
   return ret;
@@ -43,18 +43,18 @@ static int op_tmpfs(struct op_ctx *c, const struct record *r) {
   char mode[16], size[24], inodes[24];
   struct fs_opt opts[3];
   size_t n = 0;
-  snprintf(mode, sizeof mode, "%llo", (unsigned long long)rec_int(r, 1));
+  snprintf(mode, sizeof mode, "%llo", (unsigned long long)rec_int(r, F_TMPFS_MODE));
   opts[n++] = (struct fs_opt){ "mode", mode };
-  if (rec_int(r, 2) > 0) {
-    snprintf(size, sizeof size, "%lld", (long long)rec_int(r, 2));
+  if (rec_int(r, F_TMPFS_SIZE_BYTES) > 0) {
+    snprintf(size, sizeof size, "%lld", (long long)rec_int(r, F_TMPFS_SIZE_BYTES));
     opts[n++] = (struct fs_opt){ "size", size };
   }
-  if (rec_int(r, 3) > 0) {
-    snprintf(inodes, sizeof inodes, "%lld", (long long)rec_int(r, 3));
+  if (rec_int(r, F_TMPFS_NR_INODES) > 0) {
+    snprintf(inodes, sizeof inodes, "%lld", (long long)rec_int(r, F_TMPFS_NR_INODES));
     opts[n++] = (struct fs_opt){ "nr_inodes", inodes };
   }
-  char create = rec_int(r, 6) == CREATE_NO ? 0 : 'd';
-  return mount_fs_at(c, rec_str(r, 0), create, "tmpfs", opts, n, (uint64_t)rec_int(r, 4));
+  char create = rec_int(r, F_TMPFS_CREATE) == CREATE_NO ? 0 : 'd';
+  return mount_fs_at(c, rec_str(r, F_TMPFS_TARGET), create, "tmpfs", opts, n, (uint64_t)rec_int(r, F_TMPFS_SET_FLAGS));
 }
 
 static int op_proc(struct op_ctx *c, const struct record *r) {
@@ -62,37 +62,42 @@ static int op_proc(struct op_ctx *c, const struct record *r) {
                                          [HIDEPID_INVISIBLE] = "invisible", [HIDEPID_PTRACEABLE] = "ptraceable" };
   struct fs_opt opts[2];
   size_t n = 0;
-  int64_t h = rec_int(r, 3);
+  int64_t h = rec_int(r, F_PROC_HIDEPID);
   if (h < HIDEPID_OFF || h > HIDEPID_PTRACEABLE) return -EINVAL;
   if (hidepid[h]) opts[n++] = (struct fs_opt){ "hidepid", hidepid[h] };
-  if (rec_int(r, 4)) opts[n++] = (struct fs_opt){ "subset", "pid" };
-  return mount_fs_at(c, rec_str(r, 0), 'd', "proc", opts, n, (uint64_t)rec_int(r, 1));
+  if (rec_int(r, F_PROC_SUBSET_PID)) opts[n++] = (struct fs_opt){ "subset", "pid" };
+  return mount_fs_at(c, rec_str(r, F_PROC_TARGET), 'd', "proc", opts, n, (uint64_t)rec_int(r, F_PROC_SET_FLAGS));
 }
 
+/* sysfs, mqueue and cgroup2 records share one layout. */
+_Static_assert(F_MQUEUE_TARGET == F_SYSFS_TARGET && F_CGROUP2_TARGET == F_SYSFS_TARGET, "simple fs layouts differ");
+_Static_assert(F_MQUEUE_SET_FLAGS == F_SYSFS_SET_FLAGS && F_CGROUP2_SET_FLAGS == F_SYSFS_SET_FLAGS, "simple fs layouts differ");
+
 static int op_simple_fs(struct op_ctx *c, const struct record *r, const char *type) {
-  return mount_fs_at(c, rec_str(r, 0), 'd', type, NULL, 0, (uint64_t)rec_int(r, 1));
+  return mount_fs_at(c, rec_str(r, F_SYSFS_TARGET), 'd', type, NULL, 0, (uint64_t)rec_int(r, F_SYSFS_SET_FLAGS));
 }
 
 static int op_devpts(struct op_ctx *c, const struct record *r) {
   char ptmx[16], mode[16], gid[24];
   struct fs_opt opts[3];
   size_t n = 0;
-  snprintf(ptmx, sizeof ptmx, "%llo", (unsigned long long)rec_int(r, 1));
-  snprintf(mode, sizeof mode, "%llo", (unsigned long long)rec_int(r, 2));
+  snprintf(ptmx, sizeof ptmx, "%llo", (unsigned long long)rec_int(r, F_DEVPTS_PTMX_MODE));
+  snprintf(mode, sizeof mode, "%llo", (unsigned long long)rec_int(r, F_DEVPTS_MODE));
   opts[n++] = (struct fs_opt){ "ptmxmode", ptmx };
   opts[n++] = (struct fs_opt){ "mode", mode };
-  if (rec_int(r, 3) >= 0) {
-    snprintf(gid, sizeof gid, "%lld", (long long)rec_int(r, 3));
+  if (rec_int(r, F_DEVPTS_GID) >= 0) {
+    snprintf(gid, sizeof gid, "%lld", (long long)rec_int(r, F_DEVPTS_GID));
     opts[n++] = (struct fs_opt){ "gid", gid };
   }
-  return mount_fs_at(c, rec_str(r, 0), 'd', "devpts", opts, n, (uint64_t)rec_int(r, 4));
+  return mount_fs_at(c, rec_str(r, F_DEVPTS_TARGET), 'd', "devpts", opts, n, (uint64_t)rec_int(r, F_DEVPTS_SET_FLAGS));
 }
 
-/* Formats a path field of the overlay record as a string the kernel can open. */
-static int overlay_path(struct op_ctx *c, const struct record *r, uint32_t i, char *out, size_t size, int *fd) {
-  const char *p = rec_str(r, i + 1);
+/* Formats a path of the overlay record (fields base and path) as a string the kernel can open. */
+static int overlay_path(struct op_ctx *c, const struct record *r, uint32_t base, uint32_t path, char *out, size_t size,
+                        int *fd) {
+  const char *p = rec_str(r, path);
   *fd = -1;
-  if (rec_int(r, i) == PATH_BASE_HOST) {
+  if (rec_int(r, base) == PATH_BASE_HOST) {
     if (strlen(p) >= size) return -ENAMETOOLONG;
     strcpy(out, p);
     return 0;
@@ -106,29 +111,30 @@ static int overlay_path(struct op_ctx *c, const struct record *r, uint32_t i, ch
 static int op_overlay(struct op_ctx *c, const struct record *r) {
   static char lower[8192];
   char upper[PATH_MAX], work[PATH_MAX], one[PATH_MAX];
-  int fds[64], nfds = 0, ret = 0;
+  int fds[MAX_OVERLAY_LAYERS + 2], nfds = 0, ret = 0;
   size_t at = 0;
-  uint32_t nlower = (r->nfields - 7) / 2;
-  if (nlower == 0 || nlower > 60) return -EINVAL;
+  uint32_t nlower = (r->nfields - F_OVERLAY_LOWER) / W_OVERLAY_LOWER;
+  if (nlower == 0 || nlower > MAX_OVERLAY_LAYERS) return -EINVAL;
   for (uint32_t i = 0; i < nlower && ret == 0; i++) {
-    ret = overlay_path(c, r, 7 + 2 * i, one, sizeof one, &fds[nfds]);
+    uint32_t layer = F_OVERLAY_LOWER + W_OVERLAY_LOWER * i;
+    ret = overlay_path(c, r, layer + F_OVERLAY_LOWER_BASE, layer + F_OVERLAY_LOWER_PATH, one, sizeof one, &fds[nfds]);
     if (fds[nfds] >= 0) nfds++;
     if (ret == 0 && (strchr(one, ':') || at + strlen(one) + 2 > sizeof lower)) ret = -EINVAL;
     if (ret == 0) at += (size_t)snprintf(lower + at, sizeof lower - at, "%s%s", i ? ":" : "", one);
   }
   struct fs_opt opts[3] = { { "lowerdir", lower } };
   size_t n = 1;
-  if (ret == 0 && rec_str(r, 4)[0]) {
-    ret = overlay_path(c, r, 3, upper, sizeof upper, &fds[nfds]);
+  if (ret == 0 && rec_str(r, F_OVERLAY_UPPER)[0]) {
+    ret = overlay_path(c, r, F_OVERLAY_UPPER_BASE, F_OVERLAY_UPPER, upper, sizeof upper, &fds[nfds]);
     if (fds[nfds] >= 0) nfds++;
     opts[n++] = (struct fs_opt){ "upperdir", upper };
   }
-  if (ret == 0 && rec_str(r, 6)[0]) {
-    ret = overlay_path(c, r, 5, work, sizeof work, &fds[nfds]);
+  if (ret == 0 && rec_str(r, F_OVERLAY_WORK)[0]) {
+    ret = overlay_path(c, r, F_OVERLAY_WORK_BASE, F_OVERLAY_WORK, work, sizeof work, &fds[nfds]);
     if (fds[nfds] >= 0) nfds++;
     opts[n++] = (struct fs_opt){ "workdir", work };
   }
-  if (ret == 0) ret = mount_fs_at(c, rec_str(r, 0), 'd', "overlay", opts, n, (uint64_t)rec_int(r, 1));
+  if (ret == 0) ret = mount_fs_at(c, rec_str(r, F_OVERLAY_TARGET), 'd', "overlay", opts, n, (uint64_t)rec_int(r, F_OVERLAY_SET_FLAGS));
   while (nfds > 0) close(fds[--nfds]);
   return ret;
 }
@@ -136,12 +142,12 @@ static int op_overlay(struct op_ctx *c, const struct record *r) {
 static int op_propagation(struct op_ctx *c, const struct record *r) {
   static const uint64_t modes[] = { [PROPAGATION_PRIVATE] = MS_PRIVATE, [PROPAGATION_SLAVE] = MS_SLAVE,
                                     [PROPAGATION_SHARED] = MS_SHARED };
-  int64_t m = rec_int(r, 1);
+  int64_t m = rec_int(r, F_PROPAGATION_MODE);
   if (m < PROPAGATION_PRIVATE || m > PROPAGATION_SHARED) return -EINVAL;
-  int fd = in_root(c->rootfd, rec_str(r, 0), O_PATH);
+  int fd = in_root(c->rootfd, rec_str(r, F_PROPAGATION_TARGET), O_PATH);
   if (fd < 0) return fd;
   struct k_mount_attr attr = { .propagation = modes[m] };
-  int ret = neg(k_mount_setattr(fd, "", AT_EMPTY_PATH | (rec_int(r, 2) ? K_AT_RECURSIVE : 0), &attr));
+  int ret = neg(k_mount_setattr(fd, "", AT_EMPTY_PATH | (rec_int(r, F_PROPAGATION_RECURSIVE) ? K_AT_RECURSIVE : 0), &attr));
   close(fd);
   return ret;
 }
@@ -169,11 +175,11 @@ static int op_bind_console(struct op_ctx *c, const struct record *r) {
    * which open_tree() refuses to clone from. */
   int tree = neg(k_open_tree(AT_FDCWD, c->console_path, K_OPEN_TREE_CLONE | K_OPEN_TREE_CLOEXEC));
   if (tree < 0) return tree;
-  int tfd = in_root_create(c->rootfd, rec_str(r, 0), 'f');
+  int tfd = in_root_create(c->rootfd, rec_str(r, F_BIND_CONSOLE_TARGET), 'f');
   int ret = tfd < 0 ? tfd : attach(tree, tfd);
   close_if(tfd);
   close(tree);
-  if (ret == 0) c->console_bound_at = rec_str(r, 0);
+  if (ret == 0) c->console_bound_at = rec_str(r, F_BIND_CONSOLE_TARGET);
   return ret;
 }
 
@@ -269,9 +275,9 @@ int op_apply(struct op_ctx *c, const struct record *r) {
   case REC_OP_INACCESSIBLE: return op_inaccessible(c, r);
   case REC_OP_OVERLAY: return op_overlay(c, r);
   case REC_OP_MKDIR: return op_mkdir(c, r);
-  case REC_OP_SYMLINK: return with_parent(c, rec_str(r, 0), do_symlink, r);
+  case REC_OP_SYMLINK: return with_parent(c, rec_str(r, F_SYMLINK_PATH), do_symlink, r);
   case REC_OP_WRITE_FILE: return op_write_file(c, r);
-  case REC_OP_MKNOD: return with_parent(c, rec_str(r, 0), do_mknod, r);
+  case REC_OP_MKNOD: return with_parent(c, rec_str(r, F_MKNOD_PATH), do_mknod, r);
   case REC_OP_CHMOD: return op_chmod(c, r);
   case REC_OP_PROPAGATION: return op_propagation(c, r);
   case REC_OP_SWITCH_ROOT: return op_switch_root(c);

@@ -3,17 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-#define MAX_PLAN_BYTES (16u << 20)
-#define MAX_RECORDS 65536u
-#define MAX_FIELDS 65536u
-#define MAX_ID_MAPS 340 /* the kernel's limit per map */
-#define MAX_CGROUPS 16
-#define MAX_SIGNAL_RULES 64
-#define MAX_CLEANUP 16
-#define MAX_HOST_FIFOS 4
-#define MAX_HOST_DIRS 32
-#define MAX_HOST_LOCKS 4
+#include "wire_ids.h" /* the limits (MAX_*) and field indices (F_*), generated from src/plan/wire-layout.ts */
 
 struct field {
   uint32_t len;

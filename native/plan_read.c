@@ -7,62 +7,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Field signatures: i = 8-byte int, s = string with its NUL, b = bytes. After '|' the rest of the
- * signature repeats zero or more times. */
-static const char *signature(uint32_t tag) {
-  switch (tag) {
-  case REC_END: return "";
-  case REC_NAMESPACES: return "i";
-  case REC_PID_MODE: return "i";
-  case REC_UID_MAP: case REC_GID_MAP: return "iii";
-  case REC_SETGROUPS: return "i";
-  case REC_JOIN: return "ii";
-  case REC_CGROUP: return "s";
-  case REC_ROOT: return "s";
-  case REC_HOST_PROPAGATION: return "i";
-  case REC_ROOT_LAYER: return "ii";
-  case REC_ROOT_IDMAP: return "i";
-  case REC_CONSOLE: case REC_KILL_ON_SIGNAL_COUNT: case REC_FAILURE_EXIT: return "i";
-  case REC_TRANSLATE_SIGNAL: case REC_EXIT_ON_SIGNAL: return "ii";
-  case REC_CLEANUP: return "is";
-  case REC_NOTIFY_SOCKET: return "si";
-  case REC_HOST_FIFO: return "s";
-  case REC_HOST_DIR: return "si";
-  case REC_HOST_LOCK: return "s";
-  case REC_OP_LABELS: case REC_STEP_LABELS: return "|s";
-  case REC_OP_BIND_CONSOLE: return "s";
-  case REC_OP_BIND_CONTENT: return "sbiii";
-  case REC_OP_BIND: return "issiiiiii";
-  case REC_OP_MOUNT_POINT: return "si";
-  case REC_OP_REMOUNT: return "siiii|s";
-  case REC_OP_TMPFS: return "siiiiii";
-  case REC_OP_PROC: return "siiii";
-  case REC_OP_SYSFS: case REC_OP_MQUEUE: case REC_OP_CGROUP2: return "sii";
-  case REC_OP_DEVPTS: return "siiiii";
-  case REC_OP_INACCESSIBLE: return "si";
-  case REC_OP_OVERLAY: return "siiisis|is";
-  case REC_OP_MKDIR: return "sii";
-  case REC_OP_SYMLINK: return "ss";
-  case REC_OP_WRITE_FILE: return "sbi";
-  case REC_OP_MKNOD: return "siiii";
-  case REC_OP_CHMOD: return "si";
-  case REC_OP_PROPAGATION: return "sii";
-  case REC_OP_SWITCH_ROOT: return "";
-  case REC_EXECUTABLE: return "s";
-  case REC_ARGV: case REC_ENV: return "|s";
-  case REC_CWD: return "si";
-  case REC_HOSTNAME: case REC_DOMAINNAME: return "s";
-  case REC_CREDENTIALS: return "ii|i";
-  case REC_UMASK: case REC_OOM_SCORE_ADJ: case REC_NICE: case REC_PERSONALITY: case REC_TERMINAL:
-  case REC_PDEATHSIG: return "i";
-  case REC_RLIMIT: return "iii";
-  case REC_CAPABILITIES: return "iiiii";
-  case REC_NO_NEW_PRIVS: case REC_SECCOMP_EARLY: return "";
-  case REC_SECCOMP: case REC_CPU_AFFINITY: return "b";
-  default: return NULL;
-  }
-}
-
 static int is_op(uint32_t tag) { return (tag >= REC_OP_BIND && tag <= REC_OP_BIND_CONTENT) || tag == REC_OP_MOUNT_POINT; }
 static int is_process(uint32_t tag) { return tag >= REC_EXECUTABLE && tag <= REC_CPU_AFFINITY; }
 
@@ -75,8 +19,10 @@ static int field_ok(char kind, const struct field *f) {
   }
 }
 
+/* Signatures come from the layout table (wire_signature in wire_ids.h): i = 8-byte int, s = string
+ * with its NUL, b = bytes; after '|' the rest of the signature repeats zero or more times. */
 static int check_signature(const struct record *r) {
-  const char *sig = signature(r->tag);
+  const char *sig = wire_signature(r->tag);
   if (!sig) return 0;
   const char *bar = strchr(sig, '|');
   size_t fixed = bar ? (size_t)(bar - sig) : strlen(sig);
@@ -167,9 +113,13 @@ bad:
   return -EINVAL;
 }
 
+_Static_assert(F_GID_MAP_INSIDE == F_UID_MAP_INSIDE && F_GID_MAP_OUTSIDE == F_UID_MAP_OUTSIDE &&
+               F_GID_MAP_COUNT == F_UID_MAP_COUNT, "uid and gid map layouts differ");
+
 static int add_map(struct id_map *maps, size_t *n, const struct record *r) {
   if (*n >= MAX_ID_MAPS) return -E2BIG;
-  maps[(*n)++] = (struct id_map){ (uint64_t)rec_int(r, 0), (uint64_t)rec_int(r, 1), (uint64_t)rec_int(r, 2) };
+  maps[(*n)++] = (struct id_map){ (uint64_t)rec_int(r, F_UID_MAP_INSIDE), (uint64_t)rec_int(r, F_UID_MAP_OUTSIDE),
+                                  (uint64_t)rec_int(r, F_UID_MAP_COUNT) };
   return 0;
 }
 
@@ -192,71 +142,71 @@ int plan_read(int fd, struct plan *plan) {
   for (; i < n && !is_op(recs[i].tag) && !is_process(recs[i].tag) && recs[i].tag != REC_END; i++) {
     const struct record *r = &recs[i];
     switch (r->tag) {
-    case REC_NAMESPACES: plan->ns_flags = (uint64_t)rec_int(r, 0); break;
+    case REC_NAMESPACES: plan->ns_flags = (uint64_t)rec_int(r, F_NAMESPACES_FLAGS); break;
     case REC_PID_MODE:
-      plan->pid_mode = (int)rec_int(r, 0);
+      plan->pid_mode = (int)rec_int(r, F_PID_MODE_MODE);
       if (plan->pid_mode < PID_MODE_NONE || plan->pid_mode > PID_MODE_REAPER) return -EINVAL;
       break;
     case REC_UID_MAP: plan->has_user = 1; if ((ret = add_map(plan->uid_maps, &plan->n_uid_maps, r)) < 0) return ret; break;
     case REC_GID_MAP: plan->has_user = 1; if ((ret = add_map(plan->gid_maps, &plan->n_gid_maps, r)) < 0) return ret; break;
-    case REC_SETGROUPS: plan->has_user = 1; plan->setgroups_allow = rec_int(r, 0) != 0; break;
-    case REC_JOIN: plan->join_pid = (pid_t)rec_int(r, 0); plan->join_flags = (uint64_t)rec_int(r, 1); break;
+    case REC_SETGROUPS: plan->has_user = 1; plan->setgroups_allow = rec_int(r, F_SETGROUPS_ALLOW) != 0; break;
+    case REC_JOIN: plan->join_pid = (pid_t)rec_int(r, F_JOIN_PID); plan->join_flags = (uint64_t)rec_int(r, F_JOIN_NAMESPACES); break;
     case REC_CGROUP:
       if (plan->n_cgroups >= MAX_CGROUPS) return -E2BIG;
-      plan->cgroups[plan->n_cgroups++] = rec_str(r, 0);
+      plan->cgroups[plan->n_cgroups++] = rec_str(r, F_CGROUP_PATH);
       break;
-    case REC_ROOT: plan->root = rec_str(r, 0); break;
+    case REC_ROOT: plan->root = rec_str(r, F_ROOT_PATH); break;
     case REC_HOST_PROPAGATION:
-      plan->host_propagation = (int)rec_int(r, 0);
+      plan->host_propagation = (int)rec_int(r, F_HOST_PROPAGATION_MODE);
       if (plan->host_propagation != PROPAGATION_PRIVATE && plan->host_propagation != PROPAGATION_SLAVE) return -EINVAL;
       break;
     case REC_ROOT_IDMAP:
-      plan->root_idmap = rec_int(r, 0) != 0;
+      plan->root_idmap = rec_int(r, F_ROOT_IDMAP_ON) != 0;
       break;
     case REC_ROOT_LAYER:
-      plan->root_layer = (int)rec_int(r, 0);
-      plan->root_layer_size = (uint64_t)rec_int(r, 1);
+      plan->root_layer = (int)rec_int(r, F_ROOT_LAYER_KIND);
+      plan->root_layer_size = (uint64_t)rec_int(r, F_ROOT_LAYER_SIZE_BYTES);
       if (plan->root_layer != ROOT_LAYER_EPHEMERAL && plan->root_layer != ROOT_LAYER_VOLATILE) return -EINVAL;
       break;
     case REC_CONSOLE:
-      plan->console = (int)rec_int(r, 0);
+      plan->console = (int)rec_int(r, F_CONSOLE_MODE);
       if (plan->console < CONSOLE_INHERIT || plan->console > CONSOLE_PTY_PASSIVE) return -EINVAL;
       break;
     case REC_TRANSLATE_SIGNAL:
       if (sup->n_translate >= MAX_SIGNAL_RULES) return -E2BIG;
-      sup->translate[sup->n_translate++] = (struct signal_rule){ (int)rec_int(r, 0), (int)rec_int(r, 1) };
+      sup->translate[sup->n_translate++] = (struct signal_rule){ (int)rec_int(r, F_TRANSLATE_SIGNAL_FROM), (int)rec_int(r, F_TRANSLATE_SIGNAL_TO) };
       break;
-    case REC_KILL_ON_SIGNAL_COUNT: sup->kill_on_count = (int)rec_int(r, 0); break;
+    case REC_KILL_ON_SIGNAL_COUNT: sup->kill_on_count = (int)rec_int(r, F_KILL_ON_SIGNAL_COUNT_COUNT); break;
     case REC_EXIT_ON_SIGNAL:
       if (sup->n_exit_codes >= MAX_SIGNAL_RULES) return -E2BIG;
-      sup->exit_codes[sup->n_exit_codes++] = (struct signal_rule){ (int)rec_int(r, 0), (int)rec_int(r, 1) };
+      sup->exit_codes[sup->n_exit_codes++] = (struct signal_rule){ (int)rec_int(r, F_EXIT_ON_SIGNAL_SIGNAL), (int)rec_int(r, F_EXIT_ON_SIGNAL_CODE) };
       break;
     case REC_CLEANUP:
       if (sup->n_cleanup >= MAX_CLEANUP) return -E2BIG;
-      if (rec_int(r, 0) < CLEANUP_UNLINK || rec_int(r, 0) > CLEANUP_REMOVE_TREE) return -EINVAL;
-      sup->cleanup[sup->n_cleanup++] = (struct cleanup_step){ (int)rec_int(r, 0), rec_str(r, 1) };
+      if (rec_int(r, F_CLEANUP_KIND) < CLEANUP_UNLINK || rec_int(r, F_CLEANUP_KIND) > CLEANUP_REMOVE_TREE) return -EINVAL;
+      sup->cleanup[sup->n_cleanup++] = (struct cleanup_step){ (int)rec_int(r, F_CLEANUP_KIND), rec_str(r, F_CLEANUP_PATH) };
       break;
     case REC_NOTIFY_SOCKET:
-      sup->notify_path = rec_str(r, 0);
-      sup->notify_ready = (int)rec_int(r, 1);
+      sup->notify_path = rec_str(r, F_NOTIFY_SOCKET_PATH);
+      sup->notify_ready = (int)rec_int(r, F_NOTIFY_SOCKET_READY);
       if (sup->notify_ready != NOTIFY_READY_ON_START && sup->notify_ready != NOTIFY_READY_ON_READY) return -EINVAL;
       break;
     case REC_HOST_FIFO:
       if (sup->n_host_fifos >= MAX_HOST_FIFOS) return -E2BIG;
-      sup->host_fifos[sup->n_host_fifos++] = rec_str(r, 0);
+      sup->host_fifos[sup->n_host_fifos++] = rec_str(r, F_HOST_FIFO_PATH);
       break;
     case REC_HOST_LOCK:
       if (sup->n_host_locks >= MAX_HOST_LOCKS) return -E2BIG;
-      sup->host_locks[sup->n_host_locks++] = rec_str(r, 0);
+      sup->host_locks[sup->n_host_locks++] = rec_str(r, F_HOST_LOCK_PATH);
       break;
     case REC_HOST_DIR:
       if (sup->n_host_dirs >= MAX_HOST_DIRS) return -E2BIG;
-      if (rec_int(r, 1) < 0 || rec_int(r, 1) > 07777) return -EINVAL;
-      sup->host_dirs[sup->n_host_dirs++] = (struct host_dir){ rec_str(r, 0), (int)rec_int(r, 1) };
+      if (rec_int(r, F_HOST_DIR_MODE) < 0 || rec_int(r, F_HOST_DIR_MODE) > 07777) return -EINVAL;
+      sup->host_dirs[sup->n_host_dirs++] = (struct host_dir){ rec_str(r, F_HOST_DIR_PATH), (int)rec_int(r, F_HOST_DIR_MODE) };
       break;
     case REC_OP_LABELS: plan->op_labels = r; break;
     case REC_STEP_LABELS: plan->step_labels = r; break;
-    case REC_FAILURE_EXIT: plan->failure_exit = (int)rec_int(r, 0) & 0xff; break;
+    case REC_FAILURE_EXIT: plan->failure_exit = (int)rec_int(r, F_FAILURE_EXIT_CODE) & 0xff; break;
     default: return -EINVAL;
     }
   }

@@ -19,10 +19,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static char **str_list(const struct record *r) {
-  char **list = calloc(r->nfields + 1, sizeof *list);
+/* The record's repeated strings from field `first` on, as a NULL-terminated list. */
+static char **str_list(const struct record *r, uint32_t first) {
+  char **list = calloc(r->nfields - first + 1, sizeof *list);
   if (!list) return NULL;
-  for (uint32_t i = 0; i < r->nfields; i++) list[i] = (char *)rec_str(r, i);
+  for (uint32_t i = first; i < r->nfields; i++) list[i - first] = (char *)rec_str(r, i);
   return list;
 }
 
@@ -32,25 +33,25 @@ int proc_decode(const struct plan *plan, struct proc *p) {
   for (size_t i = 0; i < plan->n_process; i++) {
     const struct record *r = &plan->process[i];
     switch (r->tag) {
-    case REC_EXECUTABLE: p->executable = rec_str(r, 0); break;
-    case REC_ARGV: if (!(p->argv = str_list(r))) return -ENOMEM; break;
-    case REC_ENV: if (!(p->envp = str_list(r))) return -ENOMEM; break;
-    case REC_CWD: p->cwd = rec_str(r, 0); p->cwd_optional = rec_int(r, 1) != 0; break;
-    case REC_HOSTNAME: p->hostname = rec_str(r, 0); break;
-    case REC_DOMAINNAME: p->domainname = rec_str(r, 0); break;
+    case REC_EXECUTABLE: p->executable = rec_str(r, F_EXECUTABLE_PATH); break;
+    case REC_ARGV: if (!(p->argv = str_list(r, F_ARGV_ARGV))) return -ENOMEM; break;
+    case REC_ENV: if (!(p->envp = str_list(r, F_ENV_ENV))) return -ENOMEM; break;
+    case REC_CWD: p->cwd = rec_str(r, F_CWD_PATH); p->cwd_optional = rec_int(r, F_CWD_OPTIONAL) != 0; break;
+    case REC_HOSTNAME: p->hostname = rec_str(r, F_HOSTNAME_NAME); break;
+    case REC_DOMAINNAME: p->domainname = rec_str(r, F_DOMAINNAME_NAME); break;
     case REC_CREDENTIALS:
       p->has_creds = 1;
-      p->uid = (uid_t)rec_int(r, 0);
-      p->gid = (gid_t)rec_int(r, 1);
-      p->n_groups = r->nfields - 2;
-      if (p->n_groups > 65536) return -E2BIG;
+      p->uid = (uid_t)rec_int(r, F_CREDENTIALS_UID);
+      p->gid = (gid_t)rec_int(r, F_CREDENTIALS_GID);
+      p->n_groups = r->nfields - F_CREDENTIALS_GROUPS;
+      if (p->n_groups > MAX_GROUPS) return -E2BIG;
       p->groups = calloc(p->n_groups + 1, sizeof *p->groups);
       if (!p->groups) return -ENOMEM;
-      for (size_t g = 0; g < p->n_groups; g++) p->groups[g] = (gid_t)rec_int(r, (uint32_t)(2 + g));
+      for (size_t g = 0; g < p->n_groups; g++) p->groups[g] = (gid_t)rec_int(r, (uint32_t)(F_CREDENTIALS_GROUPS + g));
       break;
-    case REC_UMASK: p->has_umask = 1; p->umask = (mode_t)rec_int(r, 0) & 0777; break;
+    case REC_UMASK: p->has_umask = 1; p->umask = (mode_t)rec_int(r, F_UMASK_MASK) & 0777; break;
     case REC_RLIMIT: {
-      int64_t res = rec_int(r, 0), soft = rec_int(r, 1), hard = rec_int(r, 2);
+      int64_t res = rec_int(r, F_RLIMIT_RESOURCE), soft = rec_int(r, F_RLIMIT_SOFT), hard = rec_int(r, F_RLIMIT_HARD);
       if (res < 0 || res >= RLIM_NLIMITS || p->n_rlimits >= RLIM_NLIMITS) return -EINVAL;
       p->rlimits[p->n_rlimits++] = (struct rlimit_setting){
         (int)res, { soft < 0 ? RLIM_INFINITY : (rlim_t)soft, hard < 0 ? RLIM_INFINITY : (rlim_t)hard } };
@@ -58,36 +59,36 @@ int proc_decode(const struct plan *plan, struct proc *p) {
     }
     case REC_CAPABILITIES:
       p->has_caps = 1;
-      p->bounding = (uint64_t)rec_int(r, 0);
-      p->permitted = (uint64_t)rec_int(r, 1);
-      p->effective = (uint64_t)rec_int(r, 2);
-      p->inheritable = (uint64_t)rec_int(r, 3);
-      p->ambient = (uint64_t)rec_int(r, 4);
+      p->bounding = (uint64_t)rec_int(r, F_CAPABILITIES_BOUNDING);
+      p->permitted = (uint64_t)rec_int(r, F_CAPABILITIES_PERMITTED);
+      p->effective = (uint64_t)rec_int(r, F_CAPABILITIES_EFFECTIVE);
+      p->inheritable = (uint64_t)rec_int(r, F_CAPABILITIES_INHERITABLE);
+      p->ambient = (uint64_t)rec_int(r, F_CAPABILITIES_AMBIENT);
       break;
     case REC_NO_NEW_PRIVS: p->no_new_privs = 1; break;
     case REC_SECCOMP_EARLY: p->seccomp_early = 1; break;
     case REC_SECCOMP: {
-      size_t len = r->fields[0].len;
+      size_t len = r->fields[F_SECCOMP_PROGRAM].len;
       if (p->n_seccomp >= MAX_SECCOMP_PROGRAMS) return -E2BIG;
       if (len == 0 || len % sizeof(struct sock_filter) || len / sizeof(struct sock_filter) > BPF_MAXINSNS) return -EINVAL;
-      p->seccomp[p->n_seccomp].bpf = r->fields[0].data;
+      p->seccomp[p->n_seccomp].bpf = r->fields[F_SECCOMP_PROGRAM].data;
       p->seccomp[p->n_seccomp++].len = len;
       break;
     }
-    case REC_OOM_SCORE_ADJ: p->has_oom = 1; p->oom_score_adj = (int)rec_int(r, 0); break;
-    case REC_NICE: p->has_nice = 1; p->nice = (int)rec_int(r, 0); break;
-    case REC_PERSONALITY: p->has_personality = 1; p->personality = (unsigned long)rec_int(r, 0); break;
+    case REC_OOM_SCORE_ADJ: p->has_oom = 1; p->oom_score_adj = (int)rec_int(r, F_OOM_SCORE_ADJ_VALUE); break;
+    case REC_NICE: p->has_nice = 1; p->nice = (int)rec_int(r, F_NICE_VALUE); break;
+    case REC_PERSONALITY: p->has_personality = 1; p->personality = (unsigned long)rec_int(r, F_PERSONALITY_PERSONA); break;
     case REC_CPU_AFFINITY:
       /* Whole unsigned longs, as sched_setaffinity() reads them. */
-      if (r->fields[0].len == 0 || r->fields[0].len % sizeof(unsigned long) || r->fields[0].len > MAX_CPU_MASK_BYTES) return -EINVAL;
-      p->cpu_mask = r->fields[0].data;
-      p->cpu_mask_len = r->fields[0].len;
+      p->cpu_mask_len = r->fields[F_CPU_AFFINITY_MASK].len;
+      if (p->cpu_mask_len == 0 || p->cpu_mask_len % sizeof(unsigned long) || p->cpu_mask_len > MAX_CPU_MASK_BYTES) return -EINVAL;
+      p->cpu_mask = r->fields[F_CPU_AFFINITY_MASK].data;
       break;
     case REC_TERMINAL:
-      p->terminal = (int)rec_int(r, 0);
+      p->terminal = (int)rec_int(r, F_TERMINAL_MODE);
       if (p->terminal < TERMINAL_INHERIT || p->terminal > TERMINAL_CONTROLLING_TTY) return -EINVAL;
       break;
-    case REC_PDEATHSIG: p->pdeathsig = (int)rec_int(r, 0); break;
+    case REC_PDEATHSIG: p->pdeathsig = (int)rec_int(r, F_PDEATHSIG_SIGNAL); break;
     default: return -EINVAL;
     }
   }

@@ -3,9 +3,7 @@
 #include "plan.h"
 #include <sys/resource.h>
 
-#define MAX_SECCOMP_PROGRAMS 32
 /* Bytes of a CPU affinity mask: 8192 CPUs. */
-#define MAX_CPU_MASK_BYTES 1024
 
 struct rlimit_setting {
   int resource;

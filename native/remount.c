@@ -45,11 +45,11 @@ static void unescape(char *s) {
  * deny list does: each mount at or below the target, one at a time, except the excluded. */
 int remount_excluding(int rootfd, int topfd, const struct record *r, uint32_t first_exclude, uint64_t set,
                              uint64_t clr) {
-  static char top[PATH_MAX], excluded[16][PATH_MAX];
+  static char top[PATH_MAX], excluded[MAX_REMOUNT_EXCLUSIONS][PATH_MAX];
   uint32_t n_excluded = 0;
   int ret = fd_path(topfd, top, sizeof top);
   for (uint32_t i = first_exclude; i < r->nfields && ret == 0; i++) {
-    if (n_excluded >= 16) return -E2BIG;
+    if (n_excluded >= MAX_REMOUNT_EXCLUSIONS) return -E2BIG;
     int efd = in_root(rootfd, rec_str(r, i), O_PATH);
     if (efd == -ENOENT) continue;
     if (efd < 0) return efd;

@@ -29,7 +29,7 @@ static void put(uint32_t type, uint32_t a, uint32_t b, int32_t c) {
 
 static const char *label(int op_index, int step) {
   const struct record *r = op_index >= 0 ? text_plan->op_labels : text_plan->step_labels;
-  uint32_t i = op_index >= 0 ? (uint32_t)op_index : (uint32_t)step;
+  uint32_t i = op_index >= 0 ? F_OP_LABELS_LABELS + (uint32_t)op_index : F_STEP_LABELS_LABELS + (uint32_t)step;
   return r && i < r->nfields ? rec_str(r, i) : "nsbox: setup";
 }
 

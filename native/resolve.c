@@ -22,12 +22,18 @@ int in_root(int rootfd, const char *path, int flags) {
   return fd < 0 ? -errno : fd;
 }
 
-int in_root_parent(int rootfd, const char *path, char *name, size_t name_size) {
-  char buf[PATH_MAX];
+/* Copies path into buf (PATH_MAX bytes) without its trailing slashes (but a lone "/"). */
+static int copy_trimmed(char *buf, const char *path) {
   size_t len = strlen(path);
-  if (len >= sizeof buf) return -ENAMETOOLONG;
+  if (len >= PATH_MAX) return -ENAMETOOLONG;
   memcpy(buf, path, len + 1);
   while (len > 1 && buf[len - 1] == '/') buf[--len] = 0;
+  return 0;
+}
+
+int in_root_parent(int rootfd, const char *path, char *name, size_t name_size) {
+  char buf[PATH_MAX];
+  if (copy_trimmed(buf, path) < 0) return -ENAMETOOLONG;
   char *slash = strrchr(buf, '/');
   const char *last = slash ? slash + 1 : buf;
   if (!*last || !strcmp(last, ".") || !strcmp(last, "..")) return -EINVAL;
@@ -41,10 +47,7 @@ int mkdir_p_in_root(int rootfd, const char *path, mode_t mode) {
   int fd = in_root(rootfd, path, O_PATH | O_DIRECTORY);
   if (fd != -ENOENT) return fd;
   char parent[PATH_MAX], name[NAME_MAX + 1];
-  size_t len = strlen(path);
-  if (len >= sizeof parent) return -ENAMETOOLONG;
-  memcpy(parent, path, len + 1);
-  while (len > 1 && parent[len - 1] == '/') parent[--len] = 0;
+  if (copy_trimmed(parent, path) < 0) return -ENAMETOOLONG;
   char *slash = strrchr(parent, '/');
   if (!slash) return -EINVAL;
   *slash = 0;

@@ -77,14 +77,15 @@ static int inaccessible_node(struct op_ctx *c, mode_t type) {
 }
 
 int op_bind_content(struct op_ctx *c, const struct record *r) {
-  int tree = content_node(c, &r->fields[1], (mode_t)rec_int(r, 2));
+  int tree = content_node(c, &r->fields[F_BIND_CONTENT_CONTENT], (mode_t)rec_int(r, F_BIND_CONTENT_MODE));
   if (tree < 0) return tree;
-  return attach_tree(c, tree, (uint64_t)rec_int(r, 3), (uint64_t)rec_int(r, 4), 0, rec_str(r, 0), 'f');
+  return attach_tree(c, tree, (uint64_t)rec_int(r, F_BIND_CONTENT_SET_FLAGS), (uint64_t)rec_int(r, F_BIND_CONTENT_CLEAR_FLAGS), 0,
+                     rec_str(r, F_BIND_CONTENT_TARGET), 'f');
 }
 
 int op_inaccessible(struct op_ctx *c, const struct record *r) {
-  int fd = in_root(c->rootfd, rec_str(r, 0), O_PATH);
-  if (fd < 0) return rec_int(r, 1) && fd == -ENOENT ? 0 : fd;
+  int fd = in_root(c->rootfd, rec_str(r, F_INACCESSIBLE_TARGET), O_PATH);
+  if (fd < 0) return rec_int(r, F_INACCESSIBLE_OPTIONAL) && fd == -ENOENT ? 0 : fd;
   struct stat st;
   int ret = neg(fstat(fd, &st));
   int src = -1;

@@ -1,8 +1,26 @@
-/* Generated from src/plan/wire-ids.ts by tools/gen-wire-header.mjs. Do not edit. */
+/* Generated from src/plan/wire-ids.ts and src/plan/wire-layout.ts by tools/gen-wire-header.mjs. Do not edit. */
 #pragma once
+#include <stdint.h>
 
 #define WIRE_MAGIC 0x5842534eu
 #define WIRE_VERSION 1
+
+#define MAX_PLAN_BYTES 16777216
+#define MAX_RECORDS 65536
+#define MAX_FIELDS 65536
+#define MAX_ID_MAPS 340
+#define MAX_CGROUPS 16
+#define MAX_SIGNAL_RULES 64
+#define MAX_CLEANUP 16
+#define MAX_HOST_FIFOS 4
+#define MAX_HOST_DIRS 32
+#define MAX_HOST_LOCKS 4
+#define MAX_REMOUNT_EXCLUSIONS 16
+#define MAX_OVERLAY_LAYERS 60
+#define MAX_SECCOMP_PROGRAMS 32
+#define MAX_GROUPS 65534
+#define MAX_CPUS 8192
+#define MAX_CPU_MASK_BYTES 1024
 
 enum {
   REC_END = 0,
@@ -184,3 +202,219 @@ enum {
   STEP_CPU_AFFINITY = 26,
   STEP_HOST_LOCK = 27,
 };
+
+/* Field indices: F_<RECORD>_<FIELD>. A repeated group starts at F_<RECORD>_<GROUP>; when it has
+ * several fields, W_<RECORD>_<GROUP> is its width and F_<RECORD>_<GROUP>_<FIELD> the offset in it. */
+enum {
+  F_NAMESPACES_FLAGS = 0,
+  F_PID_MODE_MODE = 0,
+  F_UID_MAP_INSIDE = 0,
+  F_UID_MAP_OUTSIDE = 1,
+  F_UID_MAP_COUNT = 2,
+  F_GID_MAP_INSIDE = 0,
+  F_GID_MAP_OUTSIDE = 1,
+  F_GID_MAP_COUNT = 2,
+  F_SETGROUPS_ALLOW = 0,
+  F_JOIN_PID = 0,
+  F_JOIN_NAMESPACES = 1,
+  F_CGROUP_PATH = 0,
+  F_ROOT_PATH = 0,
+  F_HOST_PROPAGATION_MODE = 0,
+  F_ROOT_LAYER_KIND = 0,
+  F_ROOT_LAYER_SIZE_BYTES = 1,
+  F_ROOT_IDMAP_ON = 0,
+  F_CONSOLE_MODE = 0,
+  F_TRANSLATE_SIGNAL_FROM = 0,
+  F_TRANSLATE_SIGNAL_TO = 1,
+  F_KILL_ON_SIGNAL_COUNT_COUNT = 0,
+  F_EXIT_ON_SIGNAL_SIGNAL = 0,
+  F_EXIT_ON_SIGNAL_CODE = 1,
+  F_CLEANUP_KIND = 0,
+  F_CLEANUP_PATH = 1,
+  F_OP_LABELS_LABELS = 0,
+  F_STEP_LABELS_LABELS = 0,
+  F_FAILURE_EXIT_CODE = 0,
+  F_NOTIFY_SOCKET_PATH = 0,
+  F_NOTIFY_SOCKET_READY = 1,
+  F_HOST_FIFO_PATH = 0,
+  F_HOST_DIR_PATH = 0,
+  F_HOST_DIR_MODE = 1,
+  F_HOST_LOCK_PATH = 0,
+  F_BIND_SOURCE_BASE = 0,
+  F_BIND_SOURCE = 1,
+  F_BIND_TARGET = 2,
+  F_BIND_RECURSIVE = 3,
+  F_BIND_SET_FLAGS = 4,
+  F_BIND_CLEAR_FLAGS = 5,
+  F_BIND_OPTIONAL = 6,
+  F_BIND_CREATE = 7,
+  F_BIND_SOURCE_VIEW = 8,
+  F_REMOUNT_TARGET = 0,
+  F_REMOUNT_RECURSIVE = 1,
+  F_REMOUNT_SET_FLAGS = 2,
+  F_REMOUNT_CLEAR_FLAGS = 3,
+  F_REMOUNT_OPTIONAL = 4,
+  F_REMOUNT_EXCLUDE = 5,
+  F_TMPFS_TARGET = 0,
+  F_TMPFS_MODE = 1,
+  F_TMPFS_SIZE_BYTES = 2,
+  F_TMPFS_NR_INODES = 3,
+  F_TMPFS_SET_FLAGS = 4,
+  F_TMPFS_CLEAR_FLAGS = 5,
+  F_TMPFS_CREATE = 6,
+  F_PROC_TARGET = 0,
+  F_PROC_SET_FLAGS = 1,
+  F_PROC_CLEAR_FLAGS = 2,
+  F_PROC_HIDEPID = 3,
+  F_PROC_SUBSET_PID = 4,
+  F_SYSFS_TARGET = 0,
+  F_SYSFS_SET_FLAGS = 1,
+  F_SYSFS_CLEAR_FLAGS = 2,
+  F_DEVPTS_TARGET = 0,
+  F_DEVPTS_PTMX_MODE = 1,
+  F_DEVPTS_MODE = 2,
+  F_DEVPTS_GID = 3,
+  F_DEVPTS_SET_FLAGS = 4,
+  F_DEVPTS_CLEAR_FLAGS = 5,
+  F_MQUEUE_TARGET = 0,
+  F_MQUEUE_SET_FLAGS = 1,
+  F_MQUEUE_CLEAR_FLAGS = 2,
+  F_CGROUP2_TARGET = 0,
+  F_CGROUP2_SET_FLAGS = 1,
+  F_CGROUP2_CLEAR_FLAGS = 2,
+  F_INACCESSIBLE_TARGET = 0,
+  F_INACCESSIBLE_OPTIONAL = 1,
+  F_OVERLAY_TARGET = 0,
+  F_OVERLAY_SET_FLAGS = 1,
+  F_OVERLAY_CLEAR_FLAGS = 2,
+  F_OVERLAY_UPPER_BASE = 3,
+  F_OVERLAY_UPPER = 4,
+  F_OVERLAY_WORK_BASE = 5,
+  F_OVERLAY_WORK = 6,
+  F_OVERLAY_LOWER = 7,
+  W_OVERLAY_LOWER = 2,
+  F_OVERLAY_LOWER_BASE = 0,
+  F_OVERLAY_LOWER_PATH = 1,
+  F_MKDIR_PATH = 0,
+  F_MKDIR_MODE = 1,
+  F_MKDIR_PARENTS = 2,
+  F_SYMLINK_PATH = 0,
+  F_SYMLINK_LINK_TARGET = 1,
+  F_WRITE_FILE_PATH = 0,
+  F_WRITE_FILE_CONTENT = 1,
+  F_WRITE_FILE_MODE = 2,
+  F_MKNOD_PATH = 0,
+  F_MKNOD_TYPE = 1,
+  F_MKNOD_MAJOR = 2,
+  F_MKNOD_MINOR = 3,
+  F_MKNOD_MODE = 4,
+  F_CHMOD_PATH = 0,
+  F_CHMOD_MODE = 1,
+  F_PROPAGATION_TARGET = 0,
+  F_PROPAGATION_MODE = 1,
+  F_PROPAGATION_RECURSIVE = 2,
+  F_BIND_CONSOLE_TARGET = 0,
+  F_BIND_CONTENT_TARGET = 0,
+  F_BIND_CONTENT_CONTENT = 1,
+  F_BIND_CONTENT_MODE = 2,
+  F_BIND_CONTENT_SET_FLAGS = 3,
+  F_BIND_CONTENT_CLEAR_FLAGS = 4,
+  F_MOUNT_POINT_TARGET = 0,
+  F_MOUNT_POINT_OPTIONAL = 1,
+  F_EXECUTABLE_PATH = 0,
+  F_ARGV_ARGV = 0,
+  F_ENV_ENV = 0,
+  F_CWD_PATH = 0,
+  F_CWD_OPTIONAL = 1,
+  F_HOSTNAME_NAME = 0,
+  F_DOMAINNAME_NAME = 0,
+  F_CREDENTIALS_UID = 0,
+  F_CREDENTIALS_GID = 1,
+  F_CREDENTIALS_GROUPS = 2,
+  F_UMASK_MASK = 0,
+  F_RLIMIT_RESOURCE = 0,
+  F_RLIMIT_SOFT = 1,
+  F_RLIMIT_HARD = 2,
+  F_CAPABILITIES_BOUNDING = 0,
+  F_CAPABILITIES_PERMITTED = 1,
+  F_CAPABILITIES_EFFECTIVE = 2,
+  F_CAPABILITIES_INHERITABLE = 3,
+  F_CAPABILITIES_AMBIENT = 4,
+  F_SECCOMP_PROGRAM = 0,
+  F_OOM_SCORE_ADJ_VALUE = 0,
+  F_NICE_VALUE = 0,
+  F_PERSONALITY_PERSONA = 0,
+  F_TERMINAL_MODE = 0,
+  F_PDEATHSIG_SIGNAL = 0,
+  F_CPU_AFFINITY_MASK = 0,
+};
+
+/* Each record's field kinds (see signatureOf in wire-header.ts); NULL for an unknown tag. */
+static inline const char *wire_signature(uint32_t tag) {
+  switch (tag) {
+  case REC_END: return "";
+  case REC_NAMESPACES: return "i";
+  case REC_PID_MODE: return "i";
+  case REC_UID_MAP: return "iii";
+  case REC_GID_MAP: return "iii";
+  case REC_SETGROUPS: return "i";
+  case REC_JOIN: return "ii";
+  case REC_CGROUP: return "s";
+  case REC_ROOT: return "s";
+  case REC_HOST_PROPAGATION: return "i";
+  case REC_ROOT_LAYER: return "ii";
+  case REC_ROOT_IDMAP: return "i";
+  case REC_CONSOLE: return "i";
+  case REC_TRANSLATE_SIGNAL: return "ii";
+  case REC_KILL_ON_SIGNAL_COUNT: return "i";
+  case REC_EXIT_ON_SIGNAL: return "ii";
+  case REC_CLEANUP: return "is";
+  case REC_OP_LABELS: return "|s";
+  case REC_STEP_LABELS: return "|s";
+  case REC_FAILURE_EXIT: return "i";
+  case REC_NOTIFY_SOCKET: return "si";
+  case REC_HOST_FIFO: return "s";
+  case REC_HOST_DIR: return "si";
+  case REC_HOST_LOCK: return "s";
+  case REC_OP_BIND: return "issiiiiii";
+  case REC_OP_REMOUNT: return "siiii|s";
+  case REC_OP_TMPFS: return "siiiiii";
+  case REC_OP_PROC: return "siiii";
+  case REC_OP_SYSFS: return "sii";
+  case REC_OP_DEVPTS: return "siiiii";
+  case REC_OP_MQUEUE: return "sii";
+  case REC_OP_CGROUP2: return "sii";
+  case REC_OP_INACCESSIBLE: return "si";
+  case REC_OP_OVERLAY: return "siiisis|is";
+  case REC_OP_MKDIR: return "sii";
+  case REC_OP_SYMLINK: return "ss";
+  case REC_OP_WRITE_FILE: return "sbi";
+  case REC_OP_MKNOD: return "siiii";
+  case REC_OP_CHMOD: return "si";
+  case REC_OP_PROPAGATION: return "sii";
+  case REC_OP_SWITCH_ROOT: return "";
+  case REC_OP_BIND_CONSOLE: return "s";
+  case REC_OP_BIND_CONTENT: return "sbiii";
+  case REC_OP_MOUNT_POINT: return "si";
+  case REC_EXECUTABLE: return "s";
+  case REC_ARGV: return "|s";
+  case REC_ENV: return "|s";
+  case REC_CWD: return "si";
+  case REC_HOSTNAME: return "s";
+  case REC_DOMAINNAME: return "s";
+  case REC_CREDENTIALS: return "ii|i";
+  case REC_UMASK: return "i";
+  case REC_RLIMIT: return "iii";
+  case REC_CAPABILITIES: return "iiiii";
+  case REC_NO_NEW_PRIVS: return "";
+  case REC_SECCOMP: return "b";
+  case REC_OOM_SCORE_ADJ: return "i";
+  case REC_NICE: return "i";
+  case REC_PERSONALITY: return "i";
+  case REC_TERMINAL: return "i";
+  case REC_PDEATHSIG: return "i";
+  case REC_SECCOMP_EARLY: return "";
+  case REC_CPU_AFFINITY: return "b";
+  default: return 0;
+  }
+}

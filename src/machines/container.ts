@@ -9,6 +9,7 @@ import { NspawnUsageError } from '../nspawn/errors.js';
 import { containerCgroupDirs, containerCgroupMode } from '../nspawn/cgroup-layout.js';
 import type { NspawnOptions } from '../nspawn/options.js';
 import { machineName, planNspawn, type NspawnPlan } from '../nspawn/plan.js';
+import { encodePlan } from '../plan/wire.js';
 import { probePaths, treeHasSystemd } from '../nspawn/tree.js';
 import { createCgroupDirs, removeCgroupDirs } from '../cgroups/container.js';
 import { applyDevicePolicy } from '../cgroups/device-policy.js';
@@ -91,6 +92,9 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
   const nspawnPlan = planNspawn(options, facts);
   const filters = nspawnPlan.seccomp ? [compileCached(nspawnPlan.seccomp, compileSeccomp)] : [];
   const planned = { ...nspawnPlan, plan: { ...nspawnPlan.plan, process: { ...nspawnPlan.plan.process, seccompFilters: filters } } };
+  // planNspawn checked the options against the helper's limits; the encoder checks the rest (the
+  // cgroups and filters added here) before anything is made.
+  encodePlan(planned.plan);
   const cgroupDirs = dirs.map((d) => d.path);
   // nspawn's chown (auto falls back to it: idmapped mounts are not made yet). It stays done:
   // the root directory's owner records it for the next start, and nothing undoes it.

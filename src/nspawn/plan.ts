@@ -18,6 +18,7 @@ import type { NspawnOptions } from './options.js';
 import { resolveUser, type ResolvedUser } from './passwd.js';
 import { containerRlimits } from './rlimits.js';
 import { supervisorSettings } from './supervisor.js';
+import { checkHelperLimits } from './helper-limits.js';
 import { devOps, NOTIFY_SOCKET_PATH, procOps, runOps, sysOps, tmpOps } from './api-mounts.js';
 import { checkOsTree, defaultMachineName, resolveCommand } from './tree.js';
 import type { ConsoleOption } from './options.js';
@@ -192,6 +193,7 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
       seccompTiming: 'before-credentials',
     },
   };
+  checkHelperLimits(plan, { cleanup: custom.cleanup.length, hostDirs: custom.hostDirs.length });
   const devicePolicy = {
     target: devicePolicyTarget(facts.cgroups.dirs),
     // Without /proc/devices to read, 136 is where Linux puts the pty slaves.

@@ -4,7 +4,7 @@
 export const WIRE_MAGIC = 0x5842534e; // "NSBX" little-endian
 export const WIRE_VERSION = 1;
 
-/** Record tags. Fields of each record are listed in wire.ts next to its encoder. */
+/** Record tags. Fields of each record are listed in wire-layout.ts. */
 export const RecordTag = {
   END: 0,
   NAMESPACES: 1,

@@ -10,22 +10,32 @@ import {
   TerminalId, WIRE_MAGIC, WIRE_VERSION,
 } from './wire-ids.js';
 import { namespaceFlags, rlimitNumber } from './kernel-constants.js';
+import { RECORD_LAYOUT, WireLimit, type FieldKind, type RecordLayout, type RecordName, type RecordValues, type WireLimitName } from './wire-layout.js';
 import { assertNever } from '../assert-never.js';
 
-type Field = { readonly int: number | bigint } | { readonly str: string } | { readonly bytes: Uint8Array };
+const LIST_OF: Partial<Record<RecordName, string>> = {
+  UID_MAP: 'plan.user.uidMap', GID_MAP: 'plan.user.gidMap', CGROUP: 'plan.cgroups',
+  TRANSLATE_SIGNAL: 'plan.supervisor.translateSignals', EXIT_ON_SIGNAL: 'plan.supervisor.exitCodeOnSignal',
+  CLEANUP: 'plan.supervisor.cleanup', HOST_FIFO: 'plan.supervisor.hostFifos', HOST_DIR: 'plan.supervisor.hostDirs',
+  HOST_LOCK: 'plan.supervisor.hostLocks',
+  SECCOMP: 'plan.process.seccompFilters',
+};
 
-const int = (value: number | bigint): Field => ({ int: value });
-const str = (value: string): Field => ({ str: value });
+const overLimit = (limit: WireLimitName, count: number, where: string): InvalidPlanError =>
+  new InvalidPlanError(`${count} entries, more than the helper's ${limit} (${WireLimit[limit]})`, where);
 
 /**
  * Appends records to one growing buffer. A plan is ~20 KB of a few hundred records, encoded once
  * per container start: writing in place instead of allocating a buffer per field keeps that
- * under a millisecond.
+ * under a millisecond. Records are written by name through RECORD_LAYOUT, and every limit the
+ * helper has is checked here, so an oversized plan fails before the helper sees it.
  */
 class RecordWriter {
   private buf = new Uint8Array(16 * 1024);
   private view = new DataView(this.buf.buffer);
   private at = 0;
+  private records = 0;
+  private readonly counts = new Map<RecordName, number>();
   private readonly encoder = new TextEncoder();
 
   /** The plan's first 8 bytes: magic and version, outside any record. */
@@ -34,26 +44,56 @@ class RecordWriter {
     this.u32(version);
   }
 
-  record(tag: number, fields: readonly Field[]): void {
-    this.u32(tag);
-    this.u32(fields.length);
-    for (const field of fields) this.field(field);
+  /**
+   * `at` names the plan value the record comes from, for errors: a path in the plan, or the index
+   * of an op. Error text is only built on an error: this runs for every record of every plan.
+   */
+  record<N extends RecordName>(name: N, values: RecordValues<N>, at?: string | number): void {
+    const where = (): string => (typeof at === 'number' ? `plan.ops[${at}]` : at ?? LIST_OF[name] ?? `record ${name}`);
+    const layout: RecordLayout = RECORD_LAYOUT[name];
+    const named = values as unknown as Readonly<Record<string, unknown>>;
+    const repeat = layout.repeat;
+    const items = repeat ? (named[repeat.name] as readonly unknown[] | undefined) ?? [] : [];
+    if (repeat?.limit && items.length > WireLimit[repeat.limit]) throw overLimit(repeat.limit, items.length, `${where()}.${repeat.name}`);
+    const nfields = layout.fields.length + items.length * (repeat?.fields.length ?? 0);
+    if (nfields > WireLimit.MAX_FIELDS) throw overLimit('MAX_FIELDS', nfields, where());
+    if (layout.limit) {
+      const count = (this.counts.get(name) ?? 0) + 1;
+      if (count > WireLimit[layout.limit]) throw overLimit(layout.limit, count, where());
+      this.counts.set(name, count);
+    }
+    if (++this.records > WireLimit.MAX_RECORDS) throw overLimit('MAX_RECORDS', this.records, 'plan');
+    this.u32(RecordTag[name]);
+    this.u32(nfields);
+    // Indexed loops, not destructuring for-of: the encoder runs on every start.
+    const fields = layout.fields;
+    for (let i = 0; i < fields.length; i++) this.field(fields[i]![1], named[fields[i]![0]], where, fields[i]![0]);
+    if (!repeat) return;
+    const group = repeat.fields;
+    for (const item of items) {
+      if (group.length === 1) this.field(group[0]![1], item, where, repeat.name);
+      else for (let i = 0; i < group.length; i++) this.field(group[i]![1], (item as Readonly<Record<string, unknown>>)[group[i]![0]], where, `${repeat.name}.${group[i]![0]}`);
+    }
   }
 
-  private field(field: Field): void {
-    if ('int' in field) {
+  /** `where` and `name` are joined only for an error: this runs for every field of every plan. */
+  private field(kind: FieldKind, value: unknown, where: () => string, name: string): void {
+    if (kind === 'int') {
+      if (typeof value !== 'number' && typeof value !== 'bigint') throw new InvalidPlanError('is not an integer', `${where()}.${name}`);
       this.u32(8);
       this.room(8);
-      this.view.setBigInt64(this.at, BigInt(field.int), true);
+      this.view.setBigInt64(this.at, BigInt(value), true);
       this.at += 8;
-    } else if ('str' in field) {
-      if (field.str.includes('\0')) throw new InvalidPlanError(`contains a NUL byte: ${JSON.stringify(field.str)}`, 'string');
-      const body = this.encoder.encode(field.str + '\0');
+    } else if (kind === 'string') {
+      if (typeof value !== 'string') throw new InvalidPlanError('is not a string', `${where()}.${name}`);
+      if (value.includes('\0')) throw new InvalidPlanError(`contains a NUL byte: ${JSON.stringify(value)}`, `${where()}.${name}`);
+      const body = this.encoder.encode(value + '\0');
       this.u32(body.length);
       this.put(body);
     } else {
-      this.u32(field.bytes.length);
-      this.put(field.bytes);
+      if (!(value instanceof Uint8Array)) throw new InvalidPlanError('is not bytes', `${where()}.${name}`);
+      this.u32(value.length);
+      this.put(value);
     }
   }
 
@@ -78,6 +118,8 @@ class RecordWriter {
   }
 
   bytes(): Uint8Array {
+    // The helper reads into a buffer of MAX_PLAN_BYTES and refuses a plan that fills it.
+    if (this.at >= WireLimit.MAX_PLAN_BYTES) throw new InvalidPlanError(`${this.at} bytes, not less than the helper's MAX_PLAN_BYTES (${WireLimit.MAX_PLAN_BYTES})`, 'plan');
     return this.buf.slice(0, this.at);
   }
 }
@@ -88,84 +130,85 @@ const flagBits = (flags: MountFlags, want: boolean): number =>
   (flags.nodev === want ? MountFlagBit.NODEV : 0) |
   (flags.noexec === want ? MountFlagBit.NOEXEC : 0);
 
-/** Two fields: the flags to set, the flags to clear. */
-const mountFlags = (flags: MountFlags): Field[] => [int(flagBits(flags, true)), int(flagBits(flags, false))];
+/** The flags to set and the flags to clear. */
+const mountFlags = (flags: MountFlags) => ({ setFlags: flagBits(flags, true), clearFlags: flagBits(flags, false) });
 
-const anyPath = (p: AnyPath): Field[] => [int(p.in === 'root' ? PathBase.ROOT : PathBase.HOST), str(p.path)];
+const pathBase = (p: AnyPath): number => (p.in === 'root' ? PathBase.ROOT : PathBase.HOST);
 
 const createId = (c: CreateTarget): number =>
   ({ no: CreateId.NO, dir: CreateId.DIR, file: CreateId.FILE, 'like-source': CreateId.LIKE_SOURCE })[c];
 
+const bit = (b: boolean | undefined): number => (b ? 1 : 0);
+
 export const capMask = (caps: CapSet): bigint => caps.reduce((m, c) => m | (1n << BigInt(c)), 0n);
 
-function encodeOp(w: RecordWriter, op: Op): void {
+function encodeOp(w: RecordWriter, op: Op, where: number): void {
   switch (op.kind) {
     case 'bind':
-      return w.record(RecordTag.OP_BIND, [
-        ...anyPath(op.source), str(op.target.path), int(op.recursive ? 1 : 0), ...mountFlags(op.flags),
-        int(op.optional ? 1 : 0), int(createId(op.create)),
-        int(op.sourceView === 'original' ? SourceViewId.ORIGINAL : SourceViewId.CURRENT),
-      ]);
+      return w.record('OP_BIND', {
+        sourceBase: pathBase(op.source), source: op.source.path, target: op.target.path, recursive: bit(op.recursive),
+        ...mountFlags(op.flags), optional: bit(op.optional), create: createId(op.create),
+        sourceView: op.sourceView === 'original' ? SourceViewId.ORIGINAL : SourceViewId.CURRENT,
+      }, where);
     case 'mount-point':
-      return w.record(RecordTag.OP_MOUNT_POINT, [str(op.target.path), int(op.optional ? 1 : 0)]);
+      return w.record('OP_MOUNT_POINT', { target: op.target.path, optional: bit(op.optional) }, where);
     case 'remount':
-      return w.record(RecordTag.OP_REMOUNT, [
-        str(op.target.path), int(op.recursive ? 1 : 0), ...mountFlags(op.flags), int(op.optional ? 1 : 0),
-        ...(op.exclude ?? []).map((p) => str(p.path)),
-      ]);
+      return w.record('OP_REMOUNT', {
+        target: op.target.path, recursive: bit(op.recursive), ...mountFlags(op.flags), optional: bit(op.optional),
+        exclude: (op.exclude ?? []).map((p) => p.path),
+      }, where);
     case 'tmpfs':
-      return w.record(RecordTag.OP_TMPFS, [
-        str(op.target.path), int(op.mode), int(op.sizeBytes ?? 0), int(op.nrInodes ?? 0), ...mountFlags(op.flags),
-        int(createId(op.create)),
-      ]);
+      return w.record('OP_TMPFS', {
+        target: op.target.path, mode: op.mode, sizeBytes: op.sizeBytes ?? 0, nrInodes: op.nrInodes ?? 0, ...mountFlags(op.flags),
+        create: createId(op.create),
+      }, where);
     case 'proc': {
       const hidepid = { off: HidepidId.OFF, noaccess: HidepidId.NOACCESS, invisible: HidepidId.INVISIBLE, ptraceable: HidepidId.PTRACEABLE };
-      return w.record(RecordTag.OP_PROC, [
-        str(op.target.path), ...mountFlags(op.flags), int(hidepid[op.hidepid ?? 'off']), int(op.subset === 'pid' ? 1 : 0),
-      ]);
+      return w.record('OP_PROC', {
+        target: op.target.path, ...mountFlags(op.flags), hidepid: hidepid[op.hidepid ?? 'off'], subsetPid: bit(op.subset === 'pid'),
+      }, where);
     }
     case 'sysfs':
-      return w.record(RecordTag.OP_SYSFS, [str(op.target.path), ...mountFlags(op.flags)]);
+      return w.record('OP_SYSFS', { target: op.target.path, ...mountFlags(op.flags) }, where);
     case 'devpts':
-      return w.record(RecordTag.OP_DEVPTS, [
-        str(op.target.path), int(op.ptmxMode), int(op.mode), int(op.gid ?? -1), ...mountFlags(op.flags),
-      ]);
+      return w.record('OP_DEVPTS', {
+        target: op.target.path, ptmxMode: op.ptmxMode, mode: op.mode, gid: op.gid ?? -1, ...mountFlags(op.flags),
+      }, where);
     case 'mqueue':
-      return w.record(RecordTag.OP_MQUEUE, [str(op.target.path), ...mountFlags(op.flags)]);
+      return w.record('OP_MQUEUE', { target: op.target.path, ...mountFlags(op.flags) }, where);
     case 'cgroup2':
-      return w.record(RecordTag.OP_CGROUP2, [str(op.target.path), ...mountFlags(op.flags)]);
+      return w.record('OP_CGROUP2', { target: op.target.path, ...mountFlags(op.flags) }, where);
     case 'inaccessible':
-      return w.record(RecordTag.OP_INACCESSIBLE, [str(op.target.path), int(op.optional ? 1 : 0)]);
-    case 'overlay': {
-      const none: Field[] = [int(PathBase.HOST), str('')];
-      return w.record(RecordTag.OP_OVERLAY, [
-        str(op.target.path), ...mountFlags(op.flags),
-        ...(op.upper ? anyPath(op.upper) : none), ...(op.work ? anyPath(op.work) : none),
-        ...op.lower.flatMap(anyPath),
-      ]);
-    }
+      return w.record('OP_INACCESSIBLE', { target: op.target.path, optional: bit(op.optional) }, where);
+    case 'overlay':
+      return w.record('OP_OVERLAY', {
+        target: op.target.path, ...mountFlags(op.flags),
+        upperBase: op.upper ? pathBase(op.upper) : PathBase.HOST, upper: op.upper?.path ?? '',
+        workBase: op.work ? pathBase(op.work) : PathBase.HOST, work: op.work?.path ?? '',
+        lower: op.lower.map((l) => ({ base: pathBase(l), path: l.path })),
+      }, where);
     case 'mkdir':
-      return w.record(RecordTag.OP_MKDIR, [str(op.path.path), int(op.mode), int(op.parents ? 1 : 0)]);
+      return w.record('OP_MKDIR', { path: op.path.path, mode: op.mode, parents: bit(op.parents) }, where);
     case 'symlink':
-      return w.record(RecordTag.OP_SYMLINK, [str(op.path.path), str(op.linkTarget)]);
+      return w.record('OP_SYMLINK', { path: op.path.path, linkTarget: op.linkTarget }, where);
     case 'write-file':
-      return w.record(RecordTag.OP_WRITE_FILE, [str(op.path.path), { bytes: op.content }, int(op.mode)]);
+      return w.record('OP_WRITE_FILE', { path: op.path.path, content: op.content, mode: op.mode }, where);
     case 'mknod': {
       const type = { char: NodeTypeId.CHAR, block: NodeTypeId.BLOCK, fifo: NodeTypeId.FIFO }[op.type];
-      return w.record(RecordTag.OP_MKNOD, [str(op.path.path), int(type), int(op.major), int(op.minor), int(op.mode)]);
+      return w.record('OP_MKNOD', { path: op.path.path, type, major: op.major, minor: op.minor, mode: op.mode }, where);
     }
     case 'chmod':
-      return w.record(RecordTag.OP_CHMOD, [str(op.path.path), int(op.mode)]);
+      return w.record('OP_CHMOD', { path: op.path.path, mode: op.mode }, where);
     case 'propagation': {
       const mode = { private: PropagationId.PRIVATE, slave: PropagationId.SLAVE, shared: PropagationId.SHARED }[op.mode];
-      return w.record(RecordTag.OP_PROPAGATION, [str(op.target.path), int(mode), int(op.recursive ? 1 : 0)]);
+      return w.record('OP_PROPAGATION', { target: op.target.path, mode, recursive: bit(op.recursive) }, where);
     }
     case 'bind-content':
-      return w.record(RecordTag.OP_BIND_CONTENT, [str(op.target.path), { bytes: op.content }, int(op.mode), ...mountFlags(op.flags)]);
+      return w.record('OP_BIND_CONTENT', { target: op.target.path, content: op.content, mode: op.mode, ...mountFlags(op.flags) }, where);
     case 'bind-console':
-      return w.record(RecordTag.OP_BIND_CONSOLE, [str(op.target.path)]);
+      return w.record('OP_BIND_CONSOLE', { target: op.target.path }, where);
     case 'switch-root':
-      return w.record(RecordTag.OP_SWITCH_ROOT, []);
+      return w.record('OP_SWITCH_ROOT', {}, where);
     default:
       return assertNever(op);
   }
@@ -179,8 +222,8 @@ export interface TextErrors {
   readonly failureExitCode: number;
 }
 
-/** The most CPUs a mask may name; the helper refuses a longer one (8192, as glibc's CPU_SETSIZE * 8). */
-export const MAX_CPUS = 8192;
+/** The most CPUs a mask may name; the helper refuses a longer one. */
+export const MAX_CPUS = WireLimit.MAX_CPUS;
 
 /**
  * CPU numbers -> the kernel's cpumask: bit N of the little-endian bytes is CPU N, padded to whole
@@ -199,80 +242,97 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   w.header(WIRE_MAGIC, WIRE_VERSION);
 
   const pidMode = { none: PidModeId.NONE, 'payload-is-pid1': PidModeId.PAYLOAD_IS_PID1, reaper: PidModeId.REAPER }[plan.pidMode];
-  w.record(RecordTag.NAMESPACES, [int(namespaceFlags(plan.namespaces))]);
-  w.record(RecordTag.PID_MODE, [int(pidMode)]);
+  w.record('NAMESPACES', { flags: namespaceFlags(plan.namespaces) });
+  w.record('PID_MODE', { mode: pidMode });
   if (plan.user) {
-    for (const r of plan.user.uidMap) w.record(RecordTag.UID_MAP, [int(r.inside), int(r.outside), int(r.count)]);
-    for (const r of plan.user.gidMap) w.record(RecordTag.GID_MAP, [int(r.inside), int(r.outside), int(r.count)]);
-    w.record(RecordTag.SETGROUPS, [int(plan.user.setgroups === 'allow' ? 1 : 0)]);
+    for (const r of plan.user.uidMap) w.record('UID_MAP', { inside: r.inside, outside: r.outside, count: r.count });
+    for (const r of plan.user.gidMap) w.record('GID_MAP', { inside: r.inside, outside: r.outside, count: r.count });
+    w.record('SETGROUPS', { allow: bit(plan.user.setgroups === 'allow') });
   }
-  if (plan.join) w.record(RecordTag.JOIN, [int(plan.join.pid), int(namespaceFlags(plan.join.namespaces))]);
-  for (const dir of plan.cgroups ?? []) w.record(RecordTag.CGROUP, [str(dir)]);
-  w.record(RecordTag.HOST_PROPAGATION, [int(plan.hostPropagation === 'private' ? PropagationId.PRIVATE : PropagationId.SLAVE)]);
-  if (plan.root !== undefined) w.record(RecordTag.ROOT, [str(plan.root)]);
-  if (plan.rootIdmap) w.record(RecordTag.ROOT_IDMAP, [int(1)]);
+  if (plan.join) w.record('JOIN', { pid: plan.join.pid, namespaces: namespaceFlags(plan.join.namespaces) });
+  for (const dir of plan.cgroups ?? []) w.record('CGROUP', { path: dir });
+  w.record('HOST_PROPAGATION', { mode: plan.hostPropagation === 'private' ? PropagationId.PRIVATE : PropagationId.SLAVE });
+  if (plan.root !== undefined) w.record('ROOT', { path: plan.root });
+  if (plan.rootIdmap) w.record('ROOT_IDMAP', { on: 1 });
   if (plan.rootLayer) {
     const l = plan.rootLayer;
-    w.record(RecordTag.ROOT_LAYER, l.kind === 'ephemeral' ? [int(RootLayerId.EPHEMERAL), int(0)] : [int(RootLayerId.VOLATILE), int(l.sizeBytes)]);
+    w.record('ROOT_LAYER', l.kind === 'ephemeral' ? { kind: RootLayerId.EPHEMERAL, sizeBytes: 0 } : { kind: RootLayerId.VOLATILE, sizeBytes: l.sizeBytes });
   }
   const consoleId = { inherit: ConsoleId.INHERIT, pty: ConsoleId.PTY, 'pty-read-only': ConsoleId.PTY_READ_ONLY, 'pty-passive': ConsoleId.PTY_PASSIVE };
-  w.record(RecordTag.CONSOLE, [int(consoleId[plan.console ?? 'inherit'])]);
+  w.record('CONSOLE', { mode: consoleId[plan.console ?? 'inherit'] });
   const sup = plan.supervisor ?? {};
-  for (const t of sup.translateSignals ?? []) w.record(RecordTag.TRANSLATE_SIGNAL, [int(t.from), int(t.to)]);
-  if (sup.killOnSignalCount !== undefined) w.record(RecordTag.KILL_ON_SIGNAL_COUNT, [int(sup.killOnSignalCount)]);
-  for (const e of sup.exitCodeOnSignal ?? []) w.record(RecordTag.EXIT_ON_SIGNAL, [int(e.signal), int(e.code)]);
+  for (const t of sup.translateSignals ?? []) w.record('TRANSLATE_SIGNAL', { from: t.from, to: t.to });
+  if (sup.killOnSignalCount !== undefined) w.record('KILL_ON_SIGNAL_COUNT', { count: sup.killOnSignalCount });
+  for (const e of sup.exitCodeOnSignal ?? []) w.record('EXIT_ON_SIGNAL', { signal: e.signal, code: e.code });
   const cleanupId = { unlink: CleanupId.UNLINK, rmdir: CleanupId.RMDIR, 'rmdir-cgroup-tree': CleanupId.RMDIR_CGROUP_TREE, 'remove-tree': CleanupId.REMOVE_TREE };
-  for (const c of sup.cleanup ?? []) w.record(RecordTag.CLEANUP, [int(cleanupId[c.kind]), str(c.path)]);
+  for (const c of sup.cleanup ?? []) w.record('CLEANUP', { kind: cleanupId[c.kind], path: c.path });
   if (sup.notify) {
     const ready = sup.notify.forwardReady === 'on-ready' ? NotifyReadyId.ON_READY : NotifyReadyId.ON_START;
-    w.record(RecordTag.NOTIFY_SOCKET, [str(sup.notify.hostPath), int(ready)]);
+    w.record('NOTIFY_SOCKET', { path: sup.notify.hostPath, ready });
   }
-  for (const path of sup.hostFifos ?? []) w.record(RecordTag.HOST_FIFO, [str(path)]);
-  for (const dir of sup.hostDirs ?? []) w.record(RecordTag.HOST_DIR, [str(dir.path), int(dir.mode)]);
-  for (const path of sup.hostLocks ?? []) w.record(RecordTag.HOST_LOCK, [str(path)]);
+  for (const path of sup.hostFifos ?? []) w.record('HOST_FIFO', { path });
+  for (const dir of sup.hostDirs ?? []) w.record('HOST_DIR', { path: dir.path, mode: dir.mode });
+  for (const path of sup.hostLocks ?? []) w.record('HOST_LOCK', { path });
   if (textErrors) {
-    w.record(RecordTag.OP_LABELS, textErrors.opLabels.map(str));
-    w.record(RecordTag.STEP_LABELS, textErrors.stepLabels.map(str));
-    w.record(RecordTag.FAILURE_EXIT, [int(textErrors.failureExitCode)]);
+    w.record('OP_LABELS', { labels: textErrors.opLabels });
+    w.record('STEP_LABELS', { labels: textErrors.stepLabels });
+    w.record('FAILURE_EXIT', { code: textErrors.failureExitCode });
   }
-  for (const op of plan.ops) encodeOp(w, op);
+  plan.ops.forEach((op, i) => encodeOp(w, op, i));
 
   const p = plan.process;
   if (p.argv.length === 0) throw new InvalidPlanError('is empty', 'plan.process.argv');
-  w.record(RecordTag.EXECUTABLE, [str(p.executable ?? p.argv[0]!)]);
-  w.record(RecordTag.ARGV, p.argv.map(str));
-  w.record(RecordTag.ENV, p.env.map(str));
-  w.record(RecordTag.CWD, [str(p.cwd), int(p.cwdOptional ? 1 : 0)]);
-  if (p.hostname !== undefined) w.record(RecordTag.HOSTNAME, [str(p.hostname)]);
-  if (p.domainname !== undefined) w.record(RecordTag.DOMAINNAME, [str(p.domainname)]);
+  w.record('EXECUTABLE', { path: p.executable ?? p.argv[0]! }, 'plan.process.executable');
+  w.record('ARGV', { argv: p.argv }, 'plan.process');
+  w.record('ENV', { env: p.env }, 'plan.process');
+  w.record('CWD', { path: p.cwd, optional: bit(p.cwdOptional) }, 'plan.process.cwd');
+  if (p.hostname !== undefined) w.record('HOSTNAME', { name: p.hostname }, 'plan.process.hostname');
+  if (p.domainname !== undefined) w.record('DOMAINNAME', { name: p.domainname }, 'plan.process.domainname');
   if (p.credentials) {
     const c = p.credentials;
-    w.record(RecordTag.CREDENTIALS, [int(c.uid), int(c.gid), ...c.supplementaryGroups.map(int)]);
+    w.record('CREDENTIALS', { uid: c.uid, gid: c.gid, groups: c.supplementaryGroups }, 'plan.process.credentials');
   }
-  if (p.umask !== undefined) w.record(RecordTag.UMASK, [int(p.umask)]);
+  if (p.umask !== undefined) w.record('UMASK', { mask: p.umask });
   for (const [name, value] of Object.entries(p.rlimits ?? {})) {
     if (!value) continue;
-    const limit = (v: number | null): Field => int(v === null ? -1n : v);
-    w.record(RecordTag.RLIMIT, [int(rlimitNumber(name as keyof typeof p.rlimits & string)), limit(value.soft), limit(value.hard)]);
+    const limit = (v: number | null): number | bigint => (v === null ? -1n : v);
+    w.record('RLIMIT', { resource: rlimitNumber(name as keyof typeof p.rlimits & string), soft: limit(value.soft), hard: limit(value.hard) }, `plan.process.rlimits.${name}`);
   }
   if (p.capabilities) {
     const c = p.capabilities;
-    w.record(RecordTag.CAPABILITIES, [c.bounding, c.permitted, c.effective, c.inheritable, c.ambient].map((s) => int(capMask(s))));
+    w.record('CAPABILITIES', {
+      bounding: capMask(c.bounding), permitted: capMask(c.permitted), effective: capMask(c.effective),
+      inheritable: capMask(c.inheritable), ambient: capMask(c.ambient),
+    });
   }
-  if (p.noNewPrivileges) w.record(RecordTag.NO_NEW_PRIVS, []);
+  if (p.noNewPrivileges) w.record('NO_NEW_PRIVS', {});
   for (const program of p.seccompFilters ?? []) {
     if (program.length === 0 || program.length % 8 !== 0) throw new InvalidPlanError('length is not a positive multiple of 8', 'plan.process.seccompFilters');
-    w.record(RecordTag.SECCOMP, [{ bytes: program }]);
+    w.record('SECCOMP', { program }, 'plan.process.seccompFilters');
   }
-  if (p.seccompTiming === 'before-credentials') w.record(RecordTag.SECCOMP_EARLY, []);
-  if (p.oomScoreAdjust !== undefined) w.record(RecordTag.OOM_SCORE_ADJ, [int(p.oomScoreAdjust)]);
-  if (p.nice !== undefined) w.record(RecordTag.NICE, [int(p.nice)]);
-  if (p.personality !== undefined) w.record(RecordTag.PERSONALITY, [int(p.personality)]);
-  if (p.cpuAffinity !== undefined) w.record(RecordTag.CPU_AFFINITY, [{ bytes: cpuMask(p.cpuAffinity) }]);
+  if (p.seccompTiming === 'before-credentials') w.record('SECCOMP_EARLY', {});
+  if (p.oomScoreAdjust !== undefined) w.record('OOM_SCORE_ADJ', { value: p.oomScoreAdjust });
+  if (p.nice !== undefined) w.record('NICE', { value: p.nice });
+  if (p.personality !== undefined) w.record('PERSONALITY', { persona: p.personality });
+  if (p.cpuAffinity !== undefined) w.record('CPU_AFFINITY', { mask: cpuMask(p.cpuAffinity) }, 'plan.process.cpuAffinity');
   const terminal = { inherit: TerminalId.INHERIT, 'new-session': TerminalId.NEW_SESSION, 'controlling-tty': TerminalId.CONTROLLING_TTY }[p.terminal.kind];
-  w.record(RecordTag.TERMINAL, [int(terminal)]);
-  w.record(RecordTag.PDEATHSIG, [int(p.parentDeathSignal ?? 9)]);
-  w.record(RecordTag.END, []);
+  w.record('TERMINAL', { mode: terminal });
+  w.record('PDEATHSIG', { signal: p.parentDeathSignal ?? 9 });
+  w.record('END', {});
 
+  return w.bytes();
+}
+
+/** One record by name, as the layout table defines it. */
+export type NamedRecord = { [N in RecordName]: { readonly name: N; readonly values: RecordValues<N> } }[RecordName];
+
+/**
+ * The header and the given records as they are (no END added, no order checked), with the same
+ * limits as encodePlan: for tests that hand the helper a plan built record by record.
+ */
+export function encodeRecords(records: readonly NamedRecord[]): Uint8Array {
+  const w = new RecordWriter();
+  w.header(WIRE_MAGIC, WIRE_VERSION);
+  for (const r of records) w.record(r.name, r.values as never);
   return w.bytes();
 }

@@ -15,7 +15,9 @@ import { parseEnvironmentFile } from './env-file.js';
 import { expandArgv } from '../unit/env-expand.js';
 import { serviceCapabilities } from './capabilities.js';
 import { seccompPolicy, type SeccompPolicy } from './seccomp-policy.js';
-import { simplifyPath } from './paths.js';
+import { pathInsideRoot, simplifyPath } from './paths.js';
+import type { MountEntry } from './mount-entry.js';
+import { WireLimit } from '../plan/wire-layout.js';
 
 export interface PlanFacts {
   /** The user database of the tree the command runs in (RootDirectory='s, or the host's). */
@@ -83,8 +85,6 @@ function workingDirectory(s: ExecSettings, creds: ResolvedCredentials | undefine
 }
 
 const CAP_SYS_ADMIN = 21;
-/** native/remount.c's limit on a remount's exclusion list. */
-const MAX_REMOUNT_EXCLUSIONS = 16;
 
 /**
  * Whether the payload still holds CAP_SYS_ADMIN when the helper loads its filters (after setuid
@@ -94,6 +94,35 @@ const MAX_REMOUNT_EXCLUSIONS = 16;
 function holdsSysAdmin(uid: number, caps: Capabilities | undefined, available: readonly number[] | undefined): boolean {
   if (caps) return caps.effective.includes(CAP_SYS_ADMIN);
   return uid === 0 && (available ?? [CAP_SYS_ADMIN]).includes(CAP_SYS_ADMIN);
+}
+
+/**
+ * A recursive remount spares the entries below it (the helper's MAX_REMOUNT_EXCLUSIONS of them):
+ * name the settings of the spared paths and of the remount, rather than let the helper refuse.
+ */
+function remountLimitDiagnostics(ops: readonly Op[], list: readonly MountEntry[], root: string): SandboxDiagnostic[] {
+  const originOf = new Map(list.map((e) => [pathInsideRoot(e.path, root), e.origin]));
+  return ops.flatMap((op): SandboxDiagnostic[] => {
+    if (op.kind !== 'remount' || (op.exclude?.length ?? 0) <= WireLimit.MAX_REMOUNT_EXCLUSIONS) return [];
+    const spared = [...new Set(op.exclude!.map((p) => originOf.get(p.path) ?? '?'))];
+    const by = originOf.get(op.target.path);
+    return [{
+      level: 'error', setting: spared.join(', '),
+      message: `${op.exclude!.length} paths below ${op.target.path}${by ? ` (made ${op.flags.readOnly ? 'read-only' : 'noexec'} by ${by})` : ''} keep their own flags; ` +
+        `the helper spares at most ${WireLimit.MAX_REMOUNT_EXCLUSIONS} (MAX_REMOUNT_EXCLUSIONS) below one path`,
+    }];
+  });
+}
+
+/** The lists of the process record whose length the helper caps. */
+function listLimitDiagnostics(argv: readonly string[], env: readonly string[], groups: readonly number[]): SandboxDiagnostic[] {
+  const over = (setting: string, what: string, count: number, limit: 'MAX_FIELDS' | 'MAX_GROUPS'): SandboxDiagnostic[] =>
+    count > WireLimit[limit] ? [{ level: 'error', setting, message: `${count} ${what}, more than the helper's ${limit} (${WireLimit[limit]})` }] : [];
+  return [
+    ...over('ExecStart=', 'arguments', argv.length, 'MAX_FIELDS'),
+    ...over('Environment=', 'environment variables', env.length, 'MAX_FIELDS'),
+    ...over('SupplementaryGroups=', 'supplementary groups', groups.length, 'MAX_GROUPS'),
+  ];
 }
 
 /** Throws ExecSetupError (217/USER ...) or EnvironmentFileMissingError; never touches the system. */
@@ -131,12 +160,7 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
       root: root ?? '/', protectProc: settings.protectProc, procSubset: settings.procSubset,
       mountNosuid: settings.noNewPrivileges,
     }));
-    // The helper refuses a remount with more exclusions than it can hold (E2BIG at start).
-    for (const op of ops) {
-      if (op.kind === 'remount' && (op.exclude?.length ?? 0) > MAX_REMOUNT_EXCLUSIONS) {
-        diagnostics.push({ level: 'error', setting: 'ReadWritePaths=', message: `more than ${MAX_REMOUNT_EXCLUSIONS} writable paths directly below ${op.target.path}` });
-      }
-    }
+    diagnostics.push(...remountLimitDiagnostics(ops, list, root ?? '/'));
     if (root !== undefined) ops.push({ kind: 'switch-root' });
     // Last, as systemd (MS_MOVE refuses shared mounts): the helper made every copied mount a slave
     // first, so even `shared` propagates nothing back to the host; it makes the service's own
@@ -158,8 +182,10 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
   const capabilities = sandboxed ? serviceCapabilities(settings, uid, facts.availableCapabilities) : undefined;
   const noNewPrivileges = sandboxed && (settings.noNewPrivileges ||
     (seccompFilters.length > 0 && !holdsSysAdmin(uid, capabilities, facts.availableCapabilities)));
+  const argv = expandArgv(command.argv, env, command.prefixes.noEnvExpansion);
+  diagnostics.push(...listLimitDiagnostics(argv, env, creds?.credentials.supplementaryGroups ?? []));
   const process: ProcessSettings = {
-    argv: expandArgv(command.argv, env, command.prefixes.noEnvExpansion),
+    argv,
     env,
     ...workingDirectory(settings, creds, facts.userDatabase),
     ...(creds ? { credentials: creds.credentials } : {}),

@@ -9,6 +9,11 @@ import { decodeReports, type Report } from '../../src/executor/reports.js';
 import { RecordTag, WIRE_MAGIC, WIRE_VERSION } from '../../src/plan/wire-ids.js';
 import type { Plan } from '../../src/plan/types.js';
 import { needsRoot } from '../fixtures/plans.js';
+import { rootPath } from '../../src/plan/types.js';
+import { WireLimit } from '../../src/plan/wire-layout.js';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 interface Outcome {
   readonly code: number | null;
@@ -170,4 +175,64 @@ test('a CPU affinity with no CPU of the host fails at its own step', { skip: nee
   const o = await feed(encodePlan({ ...okPlan, process: { ...okPlan.process, cpuAffinity: [8191] } }));
   assert.equal(o.signal, null);
   assert.ok(o.reports.some((r) => r.type === 'error' && r.step === 'CPU_AFFINITY' && r.errno === 22), JSON.stringify(o.reports));
+});
+
+/** An allow-everything seccomp program: one BPF_RET|BPF_K instruction returning SECCOMP_RET_ALLOW. */
+const allowAll = (): Uint8Array => {
+  const b = Buffer.alloc(8);
+  b.writeUInt16LE(0x06, 0);
+  b.writeUInt32LE(0x7fff0000, 4);
+  return b;
+};
+
+const times = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
+
+test('a plan at each of the helper\'s limits (from wire-layout.ts) is read and run', { skip: needsRoot }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nsbox-wire-limits-'));
+  try {
+    const proc = okPlan.process;
+    const mountNs = { ...okPlan, namespaces: ['mount'] as const };
+    const cleanupDirs = times(WireLimit.MAX_CLEANUP, (i) => join(dir, `cleanup${i}`));
+    for (const d of cleanupDirs) mkdirSync(d);
+    const lowers = times(WireLimit.MAX_OVERLAY_LAYERS, (i) => join(dir, `l${i}`));
+    for (const d of lowers) mkdirSync(d);
+    mkdirSync(join(dir, 'o'));
+    // Short lines: the kernel also wants the whole map text under a page (4096 bytes).
+    const idMaps = times(WireLimit.MAX_ID_MAPS, (i) => ({ inside: i, outside: i, count: 1 }));
+    const cases: Record<string, Plan> = {
+      MAX_ID_MAPS: { ...okPlan, namespaces: ['user'], user: { uidMap: idMaps, gidMap: idMaps, setgroups: 'deny' } },
+      MAX_SIGNAL_RULES: { ...okPlan, supervisor: { translateSignals: times(WireLimit.MAX_SIGNAL_RULES, (i) => ({ from: 1 + (i % 30), to: 15 })), exitCodeOnSignal: times(WireLimit.MAX_SIGNAL_RULES, (i) => ({ signal: 1 + (i % 30), code: 0 })) } },
+      MAX_CLEANUP: { ...okPlan, supervisor: { cleanup: cleanupDirs.map((path) => ({ kind: 'rmdir' as const, path })) } },
+      MAX_HOST_FIFOS: { ...okPlan, supervisor: { hostFifos: times(WireLimit.MAX_HOST_FIFOS, (i) => join(dir, `fifo${i}`)) } },
+      MAX_HOST_LOCKS: { ...okPlan, supervisor: { hostLocks: times(WireLimit.MAX_HOST_LOCKS, (i) => join(dir, `lock${i}`)) } },
+      MAX_HOST_DIRS: { ...okPlan, supervisor: { hostDirs: times(WireLimit.MAX_HOST_DIRS, (i) => ({ path: join(dir, `hostdir${i}`), mode: 0o700 })) } },
+      MAX_REMOUNT_EXCLUSIONS: { ...mountNs, ops: [{ kind: 'remount', target: rootPath('/'), recursive: true, exclude: times(WireLimit.MAX_REMOUNT_EXCLUSIONS, (i) => rootPath(join(dir, `x${i}`))), flags: { readOnly: true, nosuid: false, nodev: false, noexec: false }, optional: false }] },
+      MAX_SECCOMP_PROGRAMS: { ...okPlan, process: { ...proc, noNewPrivileges: true, seccompFilters: times(WireLimit.MAX_SECCOMP_PROGRAMS, allowAll) } },
+      MAX_GROUPS: { ...okPlan, process: { ...proc, credentials: { uid: 0, gid: 0, supplementaryGroups: times(WireLimit.MAX_GROUPS, (i) => i) } } },
+      MAX_FIELDS: { ...okPlan, process: { ...proc, env: times(WireLimit.MAX_FIELDS, (i) => `V${i}=1`) } },
+      // The plan's own records (11, END included) and propagation ops up to the limit.
+      MAX_RECORDS: { ...mountNs, ops: times(WireLimit.MAX_RECORDS - 11, () => ({ kind: 'propagation' as const, target: rootPath('/'), mode: 'private' as const, recursive: false })) },
+    };
+    for (const [limit, plan] of Object.entries(cases)) {
+      const o = await feed(encodePlan(plan));
+      assert.deepEqual({ limit, code: o.code, signal: o.signal, errors: o.reports.filter((r) => r.type === 'error') }, { limit, code: 0, signal: null, errors: [] });
+    }
+    assert.deepEqual(cleanupDirs.filter((d) => existsSync(d)), [], 'the cleanup list ran whole');
+    // MAX_OVERLAY_LAYERS: read whole, then refused by the kernel at the op: fsconfig() takes option
+    // values of at most 256 bytes, and 60 lowerdir paths are longer than that.
+    const overlay = await feed(encodePlan({ ...mountNs, ops: [{ kind: 'overlay', target: rootPath(join(dir, 'o')), lower: lowers.map((path) => ({ in: 'host' as const, path })), flags: { readOnly: true, nosuid: false, nodev: false, noexec: false } }] }));
+    assert.deepEqual(overlay.reports.filter((r) => r.type === 'error'), [{ type: 'error', opIndex: 0, step: 'OP', errno: 22 }]);
+    // MAX_CGROUPS: sixteen cgroups that do not exist pass READ_PLAN and fail at joining the first.
+    const cgroups = await feed(encodePlan({ ...okPlan, cgroups: times(WireLimit.MAX_CGROUPS, (i) => join(dir, `cg${i}`)) }));
+    assert.deepEqual(cgroups.reports.filter((r) => r.type === 'error').map((r) => r.type === 'error' && r.step), ['CGROUP']);
+    // MAX_PLAN_BYTES: one byte less than the helper's buffer.
+    const probe = encodePlan({ ...mountNs, ops: [{ kind: 'write-file', path: rootPath(join(dir, 'big')), content: new Uint8Array(0), mode: 0o600 }] });
+    const big = encodePlan({ ...mountNs, ops: [{ kind: 'write-file', path: rootPath(join(dir, 'big')), content: new Uint8Array(WireLimit.MAX_PLAN_BYTES - 1 - probe.length), mode: 0o600 }] });
+    assert.equal(big.length, WireLimit.MAX_PLAN_BYTES - 1);
+    assert.equal((await feed(big)).code, 0);
+    assert.equal(statSync(join(dir, 'big')).size, WireLimit.MAX_PLAN_BYTES - 1 - probe.length);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(existsSync(dir), false);
 });

@@ -4,22 +4,14 @@ import { parseNspawnArgs } from '../../../src/nspawn/options.js';
 import { parseOverlaySpec, overlayPlan } from '../../../src/nspawn/overlay.js';
 import { planCustomMounts } from '../../../src/nspawn/custom-mounts.js';
 import { planNspawn } from '../../../src/nspawn/plan.js';
-import type { NspawnFacts } from '../../../src/nspawn/facts.js';
-import { ALL_CAPABILITIES } from '../../../src/plan/capabilities.js';
+import { minimalFacts } from './plan-facts.js';
 import type { Op } from '../../../src/plan/types.js';
 
 const host = (path: string) => ({ in: 'host', path }) as const;
 const root = (path: string) => ({ in: 'root', path }) as const;
 const where = (ops: readonly Op[]): string[] => ops.map((op) => `${op.kind} ${'target' in op ? op.target.path : 'path' in op ? op.path.path : ''}`);
 
-function facts(): NspawnFacts {
-  return {
-    tree: { directory: '/srv/deb', present: new Set(['/', '/usr', '/etc', '/etc/os-release', '/bin/sh']), localtime: { kind: 'missing' } },
-    host: { boundingSet: ALL_CAPABILITIES, osRelease: {}, nofileHard: 4096, memTotalBytes: 2 ** 30, stdinIsTty: false, stdoutIsTty: false, env: {} },
-    cgroups: { host: { mode: 'unified', root: '/sys/fs/cgroup', v1: [], unified: { mountPoint: '/sys/fs/cgroup', ownPath: '/' }, symlinks: [] }, mode: 'unified', dirs: [] },
-    randomUuid: '11111111-2222-3333-4444-555555555555',
-  };
-}
+const facts = minimalFacts;
 
 test('--inaccessible: an absolute path, over-mounted with the helper\'s empty node; not optional', () => {
   const o = parseNspawnArgs(['-D', '/t', '--inaccessible=/etc/shadow', '--inaccessible=/srv']);
