@@ -4,7 +4,7 @@
 // binds, overlays, --volatile and -x, and nothing left behind.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, join } from 'node:path';
 import { makeBusyboxTree, mergeUsr, type BusyboxTree } from '../fixtures/busybox-tree.js';
@@ -43,6 +43,19 @@ const uidMapOf = (out: string): { inside: number; outside: number; count: number
 };
 
 const lockFiles = (): string[] => (existsSync(UID_RANGE_LOCK_DIR) ? readdirSync(UID_RANGE_LOCK_DIR) : []);
+
+/** This process's own cgroup directory in the hierarchies a container's cgroups are made in. */
+function ownCgroupDirs(): string[] {
+  const mounts: Record<string, string> = { 'name=systemd': '/sys/fs/cgroup/systemd', '': '/sys/fs/cgroup/unified', devices: '/sys/fs/cgroup/devices' };
+  const dirs: string[] = [];
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').trim().split('\n')) {
+    const [, controllers = '', path = '/'] = line.split(':');
+    const mount = mounts[controllers];
+    // cgroup2-only hosts: the single hierarchy is /sys/fs/cgroup itself.
+    if (mount !== undefined) dirs.push(join(existsSync(mount) ? mount : '/sys/fs/cgroup', path));
+  }
+  return dirs;
+}
 
 describe('user namespaces (-U)', { skip: needsRoot, timeout: 300_000 }, () => {
   let tree: BusyboxTree;
@@ -192,7 +205,9 @@ describe('user namespaces (-U)', { skip: needsRoot, timeout: 300_000 }, () => {
     assert.ok(!lockFiles().includes(String(base)), 'the clean end removed the lock file');
     // What only a clean end removes: the supervisor's run directory and cgroups.
     for (const name of runDirs().filter((d) => !runDirsBefore.includes(d))) rmSync(join('/run/nsbox/containers', name), { recursive: true, force: true });
-    for (const dir of ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified', '/sys/fs/cgroup/devices']) {
+    // They sit below the test's own cgroup in each hierarchy, which is not the root wherever the
+    // suite itself runs in a cgroup (CI, a service, a shell someone moved).
+    for (const dir of ownCgroupDirs()) {
       for (const name of existsSync(dir) ? readdirSync(dir) : []) if (name.startsWith(`nsbox-${basename(tree.root)}-${box.child.pid}`)) removeCgroupTree(join(dir, name));
     }
   });
