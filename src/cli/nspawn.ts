@@ -5,7 +5,7 @@
 // The executor's two modules directly rather than index.js: the whole public API costs ~35 ms of
 // imports on every container start, and this verb needs only these.
 import { isSystemError } from './system-error.js';
-import { handOver } from '../executor/handover.js';
+import { launchInPlace } from '../launch/in-place.js';
 import { isTerminal } from '../executor/libc.js';
 import { NsboxError } from '../errors.js';
 import { helpText, parseNspawnArgs, type NspawnOptions } from '../nspawn/options.js';
@@ -31,8 +31,8 @@ function banner(options: NspawnOptions, c: PreparedContainer): void {
 
 async function runInNode(c: PreparedContainer): Promise<number> {
   try {
-    const { spawn } = await import('../executor/spawn.js');
-    const box = await spawn(c.plan, { stdio: 'inherit' });
+    const { launch } = await import('../launch/launch.js');
+    const box = await launch(c, { stdio: 'inherit' });
     // The helper translates these; Node must not die of them meanwhile.
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => box.kill(sig));
     const status = await box.exited;
@@ -71,9 +71,8 @@ export async function main(args: readonly string[]): Promise<number> {
   banner(options, container);
   if (process.env['NSBOX_NSPAWN_NO_HANDOVER'] === '1') return runInNode(container).catch(fail);
   try {
-    handOver(container.plan, { failureExitCode: 1, labelPrefix: LABEL });
+    launchInPlace(container, { failureExitCode: 1, labelPrefix: LABEL });
   } catch (err) {
-    container.release();
     return fail(err);
   }
 }
