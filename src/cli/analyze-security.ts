@@ -4,11 +4,14 @@
 // system calls exist here; the grading itself is pure (src/security-score/).
 import { SecurityInputError } from '../security-score/errors.js';
 import { readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createLoadCache, formatDiagnostic, parseBoolean, loadUnit, loadUnitFile, parseUnitName, readHostFacts, type LoadCache, type LoadedUnit, type LoadOptions } from '../unit/index.js';
 import type { UnitHostFacts } from '../unit/specifiers.js';
 import { isTemplate } from '../unit/unit-name.js';
-import { securityInfo, type SyscallResolves } from '../security-score/info.js';
+import { asReadFromManager, securityInfo, type SyscallResolves } from '../security-score/info.js';
+import { formatOverviewTable, overviewUnits } from '../security-score/overview.js';
+import { ManagerClient } from '../manager/client.js';
+import { ManagerConnectionError } from '../manager/errors.js';
 import { scoreSecurity, type SecurityScore } from '../security-score/score.js';
 import { policyFromJson, type SecurityPolicy } from '../security-score/policy.js';
 import { formatSecurityJson, formatSecurityTable, type Glyphs } from '../security-score/format.js';
@@ -133,7 +136,8 @@ export async function scoreOperands(args: SecurityArgs, out: SecurityOutput, res
 export async function analyzeSecurity(argv: readonly string[], out: SecurityOutput): Promise<number> {
   const args = parseSecurityArgs(argv);
   if (!args.offline) {
-    out.stderr('nsbox analyze security: no nsbox service manager is running; use --offline=yes to read units from disk\n');
+    if (args.operands.length === 0) return onlineTable(out);
+    out.stderr('nsbox analyze security: scoring named units from the running manager is not supported yet; use --offline=yes to read them from disk\n');
     return 1;
   }
   const resolves = hostSyscallResolver();
@@ -148,6 +152,34 @@ export async function analyzeSecurity(argv: readonly string[], out: SecurityOutp
     if (score.exposure > args.threshold) aboveThreshold = true;
   }
   return failed || aboveThreshold ? 1 : 0;
+}
+
+/**
+ * With no unit named and no --offline: every service nsbox's manager has loaded, as systemd 252's
+ * table. Each unit is read again from where the manager found it and scored as the manager reports
+ * it (asReadFromManager).
+ */
+async function onlineTable(out: SecurityOutput): Promise<number> {
+  let listed;
+  try {
+    listed = await new ManagerClient().list();
+  } catch (err) {
+    if (!(err instanceof ManagerConnectionError)) throw err;
+    out.stderr('nsbox analyze security: no nsbox service manager is running; use --offline=yes to read units from disk\n');
+    return 1;
+  }
+  const resolves = hostSyscallResolver();
+  const cache = createLoadCache();
+  const host = await readHostFacts();
+  const scores: SecurityScore[] = [];
+  for (const id of overviewUnits(listed)) {
+    const fragment = listed.find((u) => u.id === id)?.fragmentPath;
+    const unit = await loadUnit(id, { cache, host, ...(fragment !== undefined ? { extraSearchPath: [dirname(fragment)] } : {}) });
+    if (unit.loadState !== 'loaded') continue;
+    scores.push(scoreSecurity(asReadFromManager(securityInfo(unit, resolves)), resolves));
+  }
+  out.stdout(formatOverviewTable(scores, hostGlyphs(process.env)));
+  return 0;
 }
 
 export { SecurityUsageError };

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { rebuildError } from '../error-codes.js';
 import { ManagerConnectionError } from './errors.js';
 import { controlSocketPath, managerPaths } from './paths.js';
-import { API, type JobAnswer, type JobVerb, type JournalAnswer, type UnitFiles, type UnitStatus } from './protocol.js';
+import { API, type JobAnswer, type JobVerb, type JournalAnswer, type UnitFiles, type UnitListEntry, type UnitStatus } from './protocol.js';
 import type { SerializedError } from '../errors.js';
 
 export interface JournalRequest {
@@ -25,6 +25,9 @@ export class ManagerClient {
 
   async job(unit: string, verb: JobVerb): Promise<JobAnswer> {
     return ((await this.call('POST', API.job(unit, verb))) as { job: JobAnswer }).job;
+  }
+  async list(): Promise<UnitListEntry[]> {
+    return ((await this.call('GET', API.units)) as { units: UnitListEntry[] }).units;
   }
   async status(unit: string): Promise<UnitStatus> {
     return ((await this.call('GET', API.unit(unit))) as { unit: UnitStatus }).unit;

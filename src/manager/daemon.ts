@@ -59,6 +59,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const method = req.method ?? 'GET';
     if (url.pathname === API.reload && method === 'POST') return (await manager.reload(), {});
     if (url.pathname === API.journal && method === 'GET') return journalAnswer(url.searchParams);
+    if (url.pathname === API.units && method === 'GET') return { units: manager.list() };
     const unitPath = parseUnitPath(url.pathname);
     if (unitPath !== undefined) {
       if (unitPath.what === undefined && method === 'GET') return { unit: await manager.status(unitPath.name) };

@@ -11,7 +11,7 @@ import { effectiveServiceType } from '../unit/settings.js';
 import { formatTimeSpan } from '../unit/values.js';
 import { buildTransaction, JobUnitNotFoundError, type JobType, type PlannedJob, type UnitDependencies } from './jobs.js';
 import type { JournalSink } from './journal-sink.js';
-import type { JobAnswer, ProcessInfo, UnitStatus } from './protocol.js';
+import type { JobAnswer, ProcessInfo, UnitListEntry, UnitStatus } from './protocol.js';
 import { describeEnd, Service, type JobResult } from './service.js';
 import { activeStateOf, isActiveLike } from './states.js';
 
@@ -171,6 +171,16 @@ export class Manager {
       this.units.set(name, { ...l, unit, loadedAtMs: Date.now() });
     }
     this.collectGarbage();
+  }
+
+  /** Every unit in memory, by name (what `systemctl list-units --all` and the analyze security table start from). */
+  list(): UnitListEntry[] {
+    return [...this.units.values()].map(({ unit: u, service: s, up }) => ({
+      id: u.name, loadState: u.loadState, description: u.settings.unit.description ?? u.name,
+      activeState: s ? s.activeState : up ? 'active' : 'inactive', subState: s ? s.sub : up ? 'active' : 'dead',
+      ...(u.name.endsWith('.service') ? { serviceType: u.settings.service.type ?? 'simple' } : {}),
+      ...(u.fragmentPath !== undefined ? { fragmentPath: u.fragmentPath } : {}),
+    })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   async status(name: string): Promise<UnitStatus> {

@@ -61,8 +61,21 @@ export interface ErrorAnswer {
   readonly error: SerializedError;
 }
 
+/** One unit the manager has in memory, as `GET /v1/units` lists it (systemctl list-units' columns). */
+export interface UnitListEntry {
+  readonly id: string;
+  readonly loadState: string;
+  readonly activeState: string;
+  readonly subState: string;
+  readonly description: string;
+  /** Type= of a service unit. */
+  readonly serviceType?: string;
+  readonly fragmentPath?: string;
+}
+
 /** The API's paths, for the server's router and the client alike. */
 export const API = {
+  units: '/v1/units',
   unit: (name: string) => `/v1/units/${encodeURIComponent(name)}`,
   unitFiles: (name: string) => `/v1/units/${encodeURIComponent(name)}/files`,
   job: (name: string, verb: JobVerb) => `/v1/units/${encodeURIComponent(name)}/${verb}`,

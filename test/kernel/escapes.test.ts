@@ -45,8 +45,11 @@ int main(int argc, char **argv) {
   regs.rip -= 2; regs.rax = SYS_execve; regs.orig_rax = -1;
   regs.rdi = at; regs.rsi = at + 64; regs.rdx = 0;
   ptrace(PTRACE_SETREGS, pid, 0, &regs);
-  ptrace(PTRACE_DETACH, pid, 0, 0);
+  /* Said before the release: PID 1 dies of its filter at once, which ends the container and this
+   * process with it, before a printf after the detach could reach the pipe. */
   printf("injected\n");
+  fflush(stdout);
+  ptrace(PTRACE_DETACH, pid, 0, 0);
   return 0;
 }
 `;

@@ -94,6 +94,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     for (let i = 1; i <= 20; i++) writeFileSync(join(units, `par${i}.service`), `[Service]\nType=oneshot\nPrivateTmp=yes\nProtectSystem=strict\nExecStart=/bin/echo par${i} ran\n`);
     writeFileSync(join(units, 'needsdb.service'), '[Unit]\nRequisite=db.service\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 3600\n');
     writeFileSync(join(units, 'db.service'), '[Service]\nExecStart=/bin/sleep 3600\n');
+    writeFileSync(join(units, 'hardened.service'), '[Service]\nExecStart=/bin/sleep 3600\nProtectSystem=strict\nPrivateMounts=yes\nPrivateTmp=yes\nNoNewPrivileges=yes\n');
     env = { ...process.env, SYSTEMD_UNIT_PATH: units, NSBOX_RUNTIME_DIR: join(scratch, 'run'), NSBOX_STATE_DIR: join(scratch, 'state') };
     daemon = await startDaemon();
   });
@@ -106,8 +107,28 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     for (const dir of mounted) execFileSync('umount', ['-l', dir]);
     rmSync(scratch, { recursive: true, force: true });
     // Every service stopped (by its job or by the daemon's SIGTERM) took its cgroup along.
-    const left = ['foobar', 'prefail', 'ignorefail', 'quick', 'crash', 'web', 'db', 'notify', 'stops', 'badstop'].flatMap((u) => cgroupDirsOf(`${u}.service`));
+    const left = ['hardened', 'foobar', 'prefail', 'ignorefail', 'quick', 'crash', 'web', 'db', 'notify', 'stops', 'badstop'].flatMap((u) => cgroupDirsOf(`${u}.service`));
     assert.deepEqual(left, []);
+  });
+
+  test('analyze security with no unit named: the running manager\'s loaded long-running services, as systemd-analyze\'s table', () => {
+    assert.equal(systemctl('start', 'hardened.service', 'ignorefail.service').code, 0);
+    try {
+      const online = run('analyze', 'security');
+      assert.equal(online.code, 0, online.stderr);
+      const lines = online.stdout.trimEnd().split('\n');
+      assert.match(lines[0]!, /^UNIT +EXPOSURE PREDICATE HAPPY$/);
+      const row = lines.find((l) => l.startsWith('hardened.service '));
+      assert.ok(row, online.stdout);
+      // PrivateMounts=yes is explicit, so the manager's implied one changes nothing: the offline score.
+      const offline = run('analyze', 'security', '--offline=yes', join(env['SYSTEMD_UNIT_PATH']!, 'hardened.service'));
+      const overall = /Overall exposure level for hardened\.service: (\d+\.\d) (\w+)/.exec(offline.stdout);
+      assert.ok(overall, offline.stdout + offline.stderr);
+      assert.match(row, new RegExp(`^hardened\\.service +${overall[1]!.replace('.', '\\.')} ${overall[2]!} `));
+      assert.ok(!lines.some((l) => l.startsWith('ignorefail.service ')), 'oneshots are left out, as systemd leaves them out');
+    } finally {
+      systemctl('stop', 'hardened.service', 'ignorefail.service');
+    }
   });
 
   test('the control socket is root-only: mode 0600', () => {
