@@ -3,16 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { JournalStore } from '../journal/store.js';
-import type { Priority } from '../journal/types.js';
+import type { JournalEntry, Priority } from '../journal/types.js';
 
-export interface SinkEntry {
-  readonly priority: Priority;
-  readonly message: string;
-  readonly unit?: string;
-  readonly pid?: number;
-  readonly invocationId?: string;
-  readonly identifier?: string;
-}
+/** What a writer gives: the sink adds the clocks and the boot id, the store the cursor. */
+export type SinkEntry = Pick<JournalEntry, 'priority' | 'message' | 'unit' | 'pid' | 'invocationId' | 'identifier'>;
 
 const readBootId = (): string => {
   try {
