@@ -223,7 +223,7 @@ export class Manager {
         ['RestartUSec', formatTimeSpan(svc.restartSec)], ['TimeoutStopUSec', formatTimeSpan(svc.timeoutStopSec ?? 90_000_000)],
         ['RemainAfterExit', yesNo(svc.remainAfterExit)], ['MainPID', String(st.mainPid)], ['ControlPID', String(s?.controlPid ?? 0)],
         ...(st.statusText !== '' ? [['StatusText', st.statusText] as [string, string]] : []),
-        ['Result', st.result], ['NRestarts', '0'],
+        ['Result', st.result], ['NRestarts', String(s?.nRestarts ?? 0)],
         ['ExecMainStartTimestamp', timestamp(main?.startUs ?? 0)], ['ExecMainExitTimestamp', timestamp(main?.exitUs ?? 0)],
         ['ExecMainPID', String(main?.pid ?? 0)],
         ['ExecMainCode', String(main?.end === undefined ? 0 : main.end.kind === 'exited' ? 1 : 2)],

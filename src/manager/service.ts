@@ -25,6 +25,7 @@ import { launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } fr
 import { streamToJournal } from './output.js';
 import { ServiceCgroupBusyError } from './errors.js';
 import type { JournalSink } from './journal-sink.js';
+import { DEFAULT_START_LIMIT_BURST, DEFAULT_START_LIMIT_INTERVAL_USEC, shallRestart, startLimit } from './restart-policy.js';
 import { activeStateOf, combineResult, restingSubState, resultOfEnd, type ActiveState, type ProcessEnd, type ServiceResult, type ServiceSubState } from './states.js';
 
 export interface ServiceContext {
@@ -79,6 +80,13 @@ export class Service {
   private privateTmp: PrivateTmp | undefined;
   private mainHandle: LaunchHandle | undefined;
   private busy?: Promise<JobResult>;
+  /** Restarts made by Restart= (systemd's NRestarts), refused ones included. */
+  nRestarts = 0;
+  /** When recent starts began (ms), for StartLimitIntervalSec=/StartLimitBurst=. */
+  private startTimes: number[] = [];
+  /** Set by a stop or restart job: what goes down then is not started again by Restart=. */
+  private stopRequested = false;
+  private restartTimer: NodeJS.Timeout | undefined;
   /** The unit as it was when the running invocation started (a later daemon-reload does not change it). */
   private running?: LoadedUnit;
 
@@ -128,21 +136,67 @@ export class Service {
   }
 
   start(): Promise<JobResult> {
-    return this.serialize(() => (this.isUp ? Promise.resolve('done') : this.doStart()));
+    this.cancelRestart();
+    return this.serialize(() => {
+      this.stopRequested = false;
+      return this.isUp ? Promise.resolve('done') : this.doStart();
+    });
   }
   /** A stop job is done whatever the unit's result: systemd 252's `stop` exits 0 even when ExecStop= failed. */
   stop(): Promise<JobResult> {
+    this.stopRequested = true;
+    if (this.cancelRestart()) this.setSub(restingSubState(this.result));
     return this.serialize(async () => (this.isUp ? (await this.doStop('success', false), 'done') : 'done'));
   }
   restart(): Promise<JobResult> {
+    this.stopRequested = true;
+    this.cancelRestart();
     return this.serialize(async () => {
       if (this.isUp) await this.doStop('success', false);
+      this.stopRequested = false;
       return this.doStart();
     });
   }
 
+  /** Drops a scheduled automatic restart; true if there was one. */
+  private cancelRestart(): boolean {
+    if (this.restartTimer === undefined) return false;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    return true;
+  }
+
+  /**
+   * After the service went down by itself (its main process ended, or a start failed): Restart=
+   * decides whether it starts again, RestartSec= later, as a start of no job.
+   */
+  private scheduleRestart(): void {
+    const svc = (this.running ?? this.unit).settings.service;
+    if (this.stopRequested || !shallRestart(svc, this.result, this.mainEnd())) return;
+    this.setSub('auto-restart');
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.nRestarts++;
+      this.ctx.journal.manager(this.name, `${this.name}: Scheduled restart job, restart counter is at ${this.nRestarts}.`);
+      this.ctx.journal.manager(this.name, `Stopped ${this.label}.`);
+      void this.serialize(() => (this.stopRequested || this.isUp ? Promise.resolve<JobResult>('done') : this.doStart()));
+    }, Math.min(svc.restartSec, 2 ** 31) / 1000);
+  }
+
   private async doStart(): Promise<JobResult> {
     const unit = this.unit;
+    const limit = startLimit(this.startTimes, Date.now(), unit.settings.unit.startLimitIntervalSec ?? DEFAULT_START_LIMIT_INTERVAL_USEC,
+      unit.settings.unit.startLimitBurst ?? DEFAULT_START_LIMIT_BURST);
+    this.startTimes = limit.starts;
+    if (!limit.allowed) {
+      // The result of the loop that got here stays (a failing loop keeps exit-code), as in systemd 252.
+      this.ctx.journal.manager(this.name, `${this.name}: Start request repeated too quickly.`, 4);
+      this.result = combineResult(this.result, 'start-limit-hit');
+      this.setSub('failed');
+      this.ctx.journal.manager(this.name, `${this.name}: Failed with result '${this.result}'.`, 4);
+      this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
+      return 'failed';
+    }
     this.running = unit;
     this.result = 'success';
     this.invocationId = randomUUID().replaceAll('-', '');
@@ -331,6 +385,7 @@ export class Service {
       if (logStopped) this.ctx.journal.manager(this.name, `Stopped ${this.label}.`);
       if (failedStart && result !== 'success') this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
     }
+    this.scheduleRestart();
     return this.result === 'success' ? 'done' : 'failed';
   }
 

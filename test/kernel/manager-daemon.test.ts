@@ -94,6 +94,9 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     for (let i = 1; i <= 20; i++) writeFileSync(join(units, `par${i}.service`), `[Service]\nType=oneshot\nPrivateTmp=yes\nProtectSystem=strict\nExecStart=/bin/echo par${i} ran\n`);
     writeFileSync(join(units, 'needsdb.service'), '[Unit]\nRequisite=db.service\nAfter=db.service\n[Service]\nExecStart=/bin/sleep 3600\n');
     writeFileSync(join(units, 'db.service'), '[Service]\nExecStart=/bin/sleep 3600\n');
+    writeFileSync(join(units, 'flaky.service'), '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=3\n[Service]\nExecStart=/bin/sh -c "echo flaky run; exit 3"\nRestart=on-failure\nRestartSec=50ms\n');
+    writeFileSync(join(units, 'cleanloop.service'), '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=2\n[Service]\nExecStart=/bin/true\nRestart=always\nRestartSec=50ms\n');
+    writeFileSync(join(units, 'waiting.service'), '[Service]\nExecStart=/bin/sh -c "exit 1"\nRestart=always\nRestartSec=1s\n');
     writeFileSync(join(units, 'hardened.service'), '[Service]\nExecStart=/bin/sleep 3600\nProtectSystem=strict\nPrivateMounts=yes\nPrivateTmp=yes\nNoNewPrivileges=yes\n');
     env = { ...process.env, SYSTEMD_UNIT_PATH: units, NSBOX_RUNTIME_DIR: join(scratch, 'run'), NSBOX_STATE_DIR: join(scratch, 'state') };
     daemon = await startDaemon();
@@ -107,7 +110,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     for (const dir of mounted) execFileSync('umount', ['-l', dir]);
     rmSync(scratch, { recursive: true, force: true });
     // Every service stopped (by its job or by the daemon's SIGTERM) took its cgroup along.
-    const left = ['hardened', 'foobar', 'prefail', 'ignorefail', 'quick', 'crash', 'web', 'db', 'notify', 'stops', 'badstop'].flatMap((u) => cgroupDirsOf(`${u}.service`));
+    const left = ['flaky', 'cleanloop', 'waiting', 'hardened', 'foobar', 'prefail', 'ignorefail', 'quick', 'crash', 'web', 'db', 'notify', 'stops', 'badstop'].flatMap((u) => cgroupDirsOf(`${u}.service`));
     assert.deepEqual(left, []);
   });
 
@@ -129,6 +132,30 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     } finally {
       systemctl('stop', 'hardened.service', 'ignorefail.service');
     }
+  });
+
+  test('Restart=: a failing loop restarts until the start limit, keeps Result=exit-code and counts the refused restart; a clean loop ends in start-limit-hit', async () => {
+    const show = (unit: string): string => systemctl('show', '-p', 'ActiveState,Result,NRestarts', '--value', unit).stdout;
+    systemctl('start', 'flaky.service', 'cleanloop.service');
+    // show prints in the manager's order: Result, NRestarts, then ActiveState.
+    for (let i = 0; i < 100 && !(show('flaky.service').endsWith('\nfailed\n') && show('cleanloop.service').endsWith('\nfailed\n')); i++) await sleep(50);
+    assert.equal(show('flaky.service'), 'exit-code\n3\nfailed\n');
+    assert.equal(show('cleanloop.service'), 'start-limit-hit\n2\nfailed\n');
+    const log = run('journalctl', '-u', 'flaky.service', '-o', 'cat').stdout;
+    assert.equal(log.match(/^flaky run$/gm)?.length, 3, log);
+    assert.match(log, /Scheduled restart job, restart counter is at 1\./);
+    assert.match(log, /Start request repeated too quickly\./);
+  });
+
+  test('a stop while a restart is scheduled cancels it', async () => {
+    systemctl('start', 'waiting.service');
+    const state = (): string => systemctl('show', '-p', 'SubState', '--value', 'waiting.service').stdout.trim();
+    for (let i = 0; i < 100 && state() !== 'auto-restart'; i++) await sleep(20);
+    assert.equal(state(), 'auto-restart');
+    assert.equal(systemctl('stop', 'waiting.service').code, 0);
+    await sleep(1500);
+    assert.equal(systemctl('show', '-p', 'NRestarts', '--value', 'waiting.service').stdout, '0\n');
+    assert.notEqual(systemctl('is-active', 'waiting.service').stdout.trim(), 'active');
   });
 
   test('the control socket is root-only: mode 0600', () => {
