@@ -21,6 +21,7 @@ import type { Plan } from '../plan/types.js';
 import { planLoadedUnit, type PlannedCommand } from '../service/plan-unit.js';
 import { createPrivateTmp, type PrivateTmp } from '../service/private-tmp.js';
 import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
+import { removeCgroupTreesAsync } from '../cgroups/container.js';
 import { launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } from '../launch/index.js';
 import { streamToJournal } from './output.js';
 import { ServiceCgroupBusyError } from './errors.js';
@@ -370,7 +371,7 @@ export class Service {
     this.result = combineResult(this.result, result);
     const dirs = this.cgroupDirs;
     this.cgroup = undefined;
-    this.removing = removeCgroupDirsAsync(dirs).then((left) => {
+    this.removing = removeCgroupTreesAsync(dirs).then((left) => {
       if (left.length > 0) this.ctx.journal.manager(this.name, `${this.name}: Failed to remove cgroup ${left.join(' ')}: still busy`, 4);
     });
     this.privateTmp?.remove();
@@ -524,26 +525,6 @@ function withManagerEnvironment(plan: Plan, invocationId: string, opts: { notify
  * a member just killed keeps a cgroup busy for a moment (EBUSY, longest on the v1 name=systemd
  * hierarchy), so busy ones are retried for up to 5 s. Resolves with what could not be removed.
  */
-export async function removeCgroupDirsAsync(dirs: readonly string[]): Promise<string[]> {
-  const left: string[] = [];
-  for (const dir of [...dirs].reverse()) {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        rmdirSync(dir);
-        break;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') break;
-        if (code !== 'EBUSY' || attempt >= 250) {
-          left.push(dir);
-          break;
-        }
-        await sleep(20);
-      }
-    }
-  }
-  return left;
-}
 
 /**
  * The service's cgroup; an empty one left by an earlier invocation (a daemon killed before it
