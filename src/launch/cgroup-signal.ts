@@ -5,6 +5,9 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The pids in these cgroups and every cgroup below them (status lists them; an empty list: nothing left to wait for). */
+export const cgroupMembers = (dirs: readonly string[]): number[] => dirs.flatMap(members);
+
 function members(dir: string): number[] {
   let pids: number[] = [];
   try {
@@ -39,7 +42,7 @@ export function signalCgroups(dirs: readonly string[], signal: NodeJS.Signals): 
   if (signal === 'SIGKILL') for (const dir of dirs) killCgroup2(dir);
   // A process may fork while we read: go again until a pass finds nobody new (bounded).
   for (let pass = 0; pass < 8; pass++) {
-    const fresh = dirs.flatMap(members).filter((pid) => !signalled.has(pid));
+    const fresh = cgroupMembers(dirs).filter((pid) => !signalled.has(pid));
     if (fresh.length === 0) break;
     for (const pid of fresh) {
       signalled.add(pid);

@@ -4,4 +4,4 @@ export { launch, type LaunchOptions } from './launch.js';
 export { launchInPlace } from './in-place.js';
 export { serviceCommandLaunchable } from './service.js';
 export { foldNotify, INITIAL_NOTIFY_STATE } from './notify-state.js';
-export { signalCgroups } from './cgroup-signal.js';
+export { cgroupMembers, signalCgroups } from './cgroup-signal.js';

@@ -7,7 +7,7 @@
 // daemon that dies leaves its services running but unwatched; docs/architecture.md says what
 // re-adoption needs.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,7 +22,7 @@ import { planLoadedUnit, type PlannedCommand } from '../service/plan-unit.js';
 import { createPrivateTmp, type PrivateTmp } from '../service/private-tmp.js';
 import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
 import { removeCgroupTreesAsync } from '../cgroups/container.js';
-import { launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } from '../launch/index.js';
+import { cgroupMembers, launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } from '../launch/index.js';
 import { streamToJournal } from './output.js';
 import { ServiceCgroupBusyError } from './errors.js';
 import type { JournalSink } from './journal-sink.js';
@@ -393,17 +393,17 @@ export class Service {
   /** Signals every process of the cgroup and waits for it to empty; SIGKILL after the timeout. */
   private async killAndWait(signal: number, timeoutUs: number, sendKill: boolean): Promise<void> {
     const dirs = this.cgroupDirs;
-    if (dirs.length === 0 || cgroupEmpty(dirs)) return;
+    if (dirs.length === 0 || cgroupMembers(dirs).length === 0) return;
     const name = signalName(signal) ?? 'SIGTERM';
     signalCgroups(dirs, name);
     signalCgroups(dirs, 'SIGCONT');
     const deadline = Date.now() + Math.min(timeoutUs, 2 ** 31) / 1000;
-    while (!cgroupEmpty(dirs) && Date.now() < deadline) await sleep(20);
-    if (!cgroupEmpty(dirs) && sendKill) {
+    while (cgroupMembers(dirs).length > 0 && Date.now() < deadline) await sleep(20);
+    if (cgroupMembers(dirs).length > 0 && sendKill) {
       this.ctx.journal.manager(this.name, `${this.name}: State 'stop-sigterm' timed out. Killing.`, 4);
       this.result = combineResult(this.result, 'timeout');
       signalCgroups(dirs, 'SIGKILL');
-      while (!cgroupEmpty(dirs)) await sleep(20);
+      while (cgroupMembers(dirs).length > 0) await sleep(20);
     }
   }
 
@@ -468,12 +468,7 @@ export class Service {
   /** The pids in the service's cgroup (the tracking hierarchy's), for status. */
   cgroupPids(): number[] {
     const dir = this.cgroupDirs[0];
-    if (dir === undefined) return [];
-    try {
-      return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
+    return dir === undefined ? [] : cgroupMembers([dir]);
   }
 
   /** The command lines of this unit's commands, for `status` and `show`. */
@@ -494,16 +489,6 @@ export class Service {
 const toEnd = (s: { kind: 'exited'; code: number } | { kind: 'signaled'; signal: NodeJS.Signals }): ProcessEnd =>
   s.kind === 'exited' ? { kind: 'exited', code: s.code } : { kind: 'signaled', signal: signalNumber(s.signal) };
 
-function cgroupEmpty(dirs: readonly string[]): boolean {
-  return dirs.every((d) => {
-    if (!existsSync(d)) return true;
-    try {
-      return readFileSync(join(d, 'cgroup.procs'), 'utf8').trim() === '';
-    } catch {
-      return true;
-    }
-  });
-}
 
 /**
  * The variables the manager adds to every command (systemd.exec(5) "Environment Variables in
