@@ -16,7 +16,7 @@ import { SeccompCompileError } from './seccomp/libseccomp.js';
 import { DevicePolicyError } from './cgroups/device-policy.js';
 import { SecurityInputError } from './security-score/errors.js';
 import { SecurityPolicyError } from './security-score/score.js';
-import { JobConflictError, JobOrderingCycleError, JobUnitNotFoundError } from './manager/jobs.js';
+import { JobConflictError, JobOrderingCycleError, JobTypeNotApplicableError, JobUnitNotFoundError } from './manager/jobs.js';
 import { ManagerConnectionError, ManagerRequestError, ServiceCgroupBusyError } from './manager/errors.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -52,6 +52,7 @@ export const ERROR_CLASSES = {
   JOB_UNIT_NOT_FOUND: JobUnitNotFoundError,
   JOB_CONFLICT: JobConflictError,
   JOB_ORDERING_CYCLE: JobOrderingCycleError,
+  JOB_TYPE_NOT_APPLICABLE: JobTypeNotApplicableError,
   MANAGER_CONNECTION: ManagerConnectionError,
   MANAGER_REQUEST: ManagerRequestError,
   SERVICE_CGROUP_BUSY: ServiceCgroupBusyError,

@@ -132,7 +132,11 @@ async function jobs(client: ManagerClient, verb: JobVerb, units: readonly string
 async function jobOutcome(client: ManagerClient, verb: JobVerb, unit: string, opts: Options): Promise<{ rc: number; message: string }> {
   try {
     const job = await client.job(unit, verb);
-    if (job.result === 'done') return { rc: 0, message: '' };
+    // skipped: ExecCondition= skipped the unit, which systemctl counts as success.
+    if (job.result === 'done' || job.result === 'skipped') return { rc: 0, message: '' };
+    if (job.result === 'assert') return { rc: 1, message: `Assertion failed on job for ${unit}.\n` };
+    if (job.result === 'invalid') return { rc: 1, message: `${unit} is not active, cannot reload.\n` };
+    if (verb === 'reload') return { rc: 1, message: `Job for ${unit} failed.\nSee "systemctl status ${unit}" and "journalctl -xeu ${unit}" for details.\n` };
     if (job.result === 'dependency') return { rc: 1, message: `A dependency job for ${unit} failed. See 'journalctl -xe' for details.\n` };
     const st = await client.status(unit);
     return { rc: 1, message: `Job for ${unit} failed because ${failureReason(st.result)}.\nSee "systemctl status ${unit}" and "journalctl -xeu ${unit}" for details.\n` };
@@ -142,6 +146,8 @@ async function jobOutcome(client: ManagerClient, verb: JobVerb, unit: string, op
       return { rc: 5, message: verb === 'stop' ? `Failed to stop ${unit}: Unit ${unit} not loaded.\n` : `Failed to ${verb} ${unit}: ${e.message}\n` };
     }
     if (e instanceof UnitNotLoadedError) return { rc: 1, message: `Failed to ${verb} ${unit}: ${e.message}\n${opts.quiet ? '' : e.details.map((d) => `${d}\n`).join('')}` };
+    // systemctl 252: `reload` of a unit without ExecReload= exits 3.
+    if (e instanceof NsboxError && e.code === 'JOB_TYPE_NOT_APPLICABLE') return { rc: 3, message: `Failed to ${verb} ${unit}: ${e.message}\n` };
     if (e instanceof NsboxError && e.code.startsWith('JOB_')) return { rc: 1, message: `Failed to ${verb} ${unit}: ${e.message}\n` };
     throw e;
   }

@@ -7,11 +7,12 @@ import { relative } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { loadUnit, type LoadedUnit } from '../unit/load.js';
 import { UnitNotLoadedError } from '../service/errors.js';
-import { effectiveServiceType } from '../unit/settings.js';
+import { DEFAULT_TIMEOUT_USEC, effectiveServiceType } from '../unit/settings.js';
+import { describeCondition, type ConditionOutcome } from '../unit/conditions.js';
 import { formatTimeSpan } from '../unit/values.js';
-import { buildTransaction, JobUnitNotFoundError, type JobType, type PlannedJob, type UnitDependencies } from './jobs.js';
+import { buildTransaction, JobTypeNotApplicableError, JobUnitNotFoundError, type JobType, type PlannedJob, type UnitDependencies } from './jobs.js';
 import type { JournalSink } from './journal-sink.js';
-import type { JobAnswer, ProcessInfo, UnitListEntry, UnitStatus } from './protocol.js';
+import type { ConditionCheck, JobAnswer, JobVerb, ProcessInfo, UnitListEntry, UnitStatus } from './protocol.js';
 import { describeEnd, Service, type JobResult } from './service.js';
 import { activeStateOf, isActiveLike } from './states.js';
 
@@ -93,13 +94,48 @@ export class Manager {
     return l.service ? l.service.activeState !== 'inactive' && l.service.activeState !== 'failed' : l.up;
   };
 
-  /** Runs a start/stop/restart request and every job it pulls in; resolves with the anchor job's result. */
-  async job(name: string, type: JobType): Promise<JobAnswer> {
+  /**
+   * Runs a job request and every job it pulls in; resolves with the anchor job's result.
+   * try-restart of an inactive unit does nothing; reload-or-restart reloads an active unit that
+   * can reload and restarts (starts) otherwise; reload is the unit's alone (ExecReload=).
+   */
+  async job(name: string, verb: JobVerb): Promise<JobAnswer> {
     const requested = await this.load(name);
     if (requested.unit.loadState !== 'loaded') {
       if (requested.unit.loadState === 'not-found') throw new JobUnitNotFoundError(name);
       throw new UnitNotLoadedError(requested.unit.name, requested.unit.loadState, requested.unit.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}: ${d.message}`));
     }
+    const unitName = requested.unit.name;
+    const service = requested.service;
+    const active = this.isActive(unitName);
+    if (verb === 'try-restart' && !active) return { unit: unitName, type: verb, result: 'done' };
+    const reload = verb === 'reload' || (verb === 'reload-or-restart' && active && service?.canReload === true);
+    if (reload) {
+      if (!service?.canReload) throw new JobTypeNotApplicableError('reload', unitName);
+      this.pinned.set(unitName, (this.pinned.get(unitName) ?? 0) + 1);
+      let result: JobResult;
+      try {
+        result = await service.reload();
+      } finally {
+        this.unpin([unitName]);
+      }
+      this.collectGarbage();
+      return { unit: unitName, type: verb, result };
+    }
+    const type: JobType = verb === 'start' || verb === 'stop' ? verb : 'restart';
+    return { ...(await this.transaction(unitName, type)), type: verb };
+  }
+
+  private unpin(units: readonly string[]): void {
+    for (const u of units) {
+      const n = (this.pinned.get(u) ?? 1) - 1;
+      if (n === 0) this.pinned.delete(u);
+      else this.pinned.set(u, n);
+    }
+  }
+
+  private async transaction(name: string, type: JobType): Promise<JobAnswer> {
+    const requested = await this.load(name);
     await this.loadClosure(requested.unit.name);
     const jobs = buildTransaction({ unit: requested.unit.name, type }, this.dependencies, [...this.units.keys()], this.isActive);
     // Units with a job under way are not garbage: another transaction finishing must not drop them.
@@ -108,11 +144,7 @@ export class Manager {
     try {
       results = await this.runJobs(jobs);
     } finally {
-      for (const j of jobs) {
-        const n = (this.pinned.get(j.unit) ?? 1) - 1;
-        if (n === 0) this.pinned.delete(j.unit);
-        else this.pinned.set(j.unit, n);
-      }
+      this.unpin(jobs.map((j) => j.unit));
     }
     this.collectGarbage();
     return { unit: requested.unit.name, type, result: results.get(requested.unit.name) ?? 'done' };
@@ -126,7 +158,7 @@ export class Manager {
       if (existing) return existing;
       const p = (async (): Promise<JobResult> => {
         const waits = await Promise.all(job.waitsFor.map((w) => runOne(jobs.find((j) => j.unit === w)!).then((r) => [w, r] as const)));
-        if (waits.some(([w, r]) => r !== 'done' && job.requiredJobs.includes(w)) || job.mustBeActive.some((u) => !this.isActive(u))) {
+        if (waits.some(([w, r]) => r !== 'done' && r !== 'skipped' && job.requiredJobs.includes(w)) || job.mustBeActive.some((u) => !this.isActive(u))) {
           this.opts.journal.manager(job.unit, `Dependency failed for ${this.label(job.unit)}.`, 3);
           return 'dependency';
         }
@@ -206,6 +238,8 @@ export class Manager {
       stateChangeUs: s?.stateChangeUs ?? 0,
       ...(cgroupDir !== undefined ? { cgroupPath: '/' + relative('/sys/fs/cgroup', cgroupDir).split('/').slice(1).join('/') } : {}),
       tasks, processes, needDaemonReload,
+      ...(s && s.conditionTimestampUs > 0 ? { condition: checkSummary(s.conditionResult, s.conditionTimestampUs, s.conditionOutcomes) } : {}),
+      ...(s && s.assertTimestampUs > 0 ? { assert: checkSummary(s.assertResult, s.assertTimestampUs, s.assertOutcomes) } : {}),
     };
     return { ...status, properties: this.properties(l, status) };
   }
@@ -219,17 +253,23 @@ export class Manager {
     if (u.name.endsWith('.service') && u.loadState === 'loaded') {
       const main = s?.execMain;
       out.push(
-        ['Type', effectiveServiceType(svc)], ['Restart', svc.restart], ['NotifyAccess', svc.notifyAccess ?? (effectiveServiceType(svc).startsWith('notify') ? 'main' : 'none')],
-        ['RestartUSec', formatTimeSpan(svc.restartSec)], ['TimeoutStopUSec', formatTimeSpan(svc.timeoutStopSec ?? 90_000_000)],
-        ['RemainAfterExit', yesNo(svc.remainAfterExit)], ['MainPID', String(st.mainPid)], ['ControlPID', String(s?.controlPid ?? 0)],
+        ['Type', effectiveServiceType(svc)], ['Restart', svc.restart],
+        ...(svc.pidFile !== undefined ? [['PIDFile', svc.pidFile] as [string, string]] : []),
+        ['NotifyAccess', svc.notifyAccess ?? (effectiveServiceType(svc).startsWith('notify') ? 'main' : 'none')],
+        ['RestartUSec', formatTimeSpan(svc.restartSec)],
+        ['TimeoutStartUSec', formatTimeSpan(svc.timeoutStartSec ?? (effectiveServiceType(svc) === 'oneshot' ? Infinity : DEFAULT_TIMEOUT_USEC))],
+        ['TimeoutStopUSec', formatTimeSpan(svc.timeoutStopSec ?? DEFAULT_TIMEOUT_USEC)],
+        ['RemainAfterExit', yesNo(svc.remainAfterExit)], ['GuessMainPID', yesNo(svc.guessMainPID)],
+        ['MainPID', String(st.mainPid)], ['ControlPID', String(s?.controlPid ?? 0)],
         ...(st.statusText !== '' ? [['StatusText', st.statusText] as [string, string]] : []),
-        ['Result', st.result], ['NRestarts', String(s?.nRestarts ?? 0)],
+        ['Result', st.result], ['ReloadResult', s?.reloadResult ?? 'success'], ['NRestarts', String(s?.nRestarts ?? 0)],
         ['ExecMainStartTimestamp', timestamp(main?.startUs ?? 0)], ['ExecMainExitTimestamp', timestamp(main?.exitUs ?? 0)],
         ['ExecMainPID', String(main?.pid ?? 0)],
         ['ExecMainCode', String(main?.end === undefined ? 0 : main.end.kind === 'exited' ? 1 : 2)],
         ['ExecMainStatus', String(main?.end === undefined ? 0 : main.end.kind === 'exited' ? main.end.code : main.end.signal)],
         ...(st.cgroupPath !== undefined ? [['ControlGroup', st.cgroupPath] as [string, string]] : []),
-        ['KillMode', svc.killMode], ['KillSignal', String(svc.killSignal)], ['SendSIGKILL', yesNo(svc.sendSIGKILL)],
+        ['KillMode', svc.killMode], ['KillSignal', String(svc.killSignal)], ['RestartKillSignal', String(svc.restartKillSignal ?? svc.killSignal)],
+        ['FinalKillSignal', String(svc.finalKillSignal)], ['SendSIGKILL', yesNo(svc.sendSIGKILL)], ['SendSIGHUP', yesNo(svc.sendSIGHUP)],
       );
     }
     out.push(
@@ -247,6 +287,8 @@ export class Manager {
       ['ActiveEnterTimestamp', timestamp(s?.activeEnterUs ?? 0)], ['ActiveExitTimestamp', timestamp(s?.activeExitUs ?? 0)],
       ['InactiveEnterTimestamp', timestamp(s?.inactiveEnterUs ?? 0)], ['InactiveExitTimestamp', timestamp(s?.inactiveExitUs ?? 0)],
       ['NeedDaemonReload', yesNo(st.needDaemonReload)],
+      ['ConditionResult', yesNo(s?.conditionResult ?? false)], ['AssertResult', yesNo(s?.assertResult ?? false)],
+      ['ConditionTimestamp', timestamp(s?.conditionTimestampUs ?? 0)], ['AssertTimestamp', timestamp(s?.assertTimestampUs ?? 0)],
       ...(s && s.invocationId !== '' ? [['InvocationID', s.invocationId] as [string, string]] : []),
     );
     return out;
@@ -273,6 +315,9 @@ export class Manager {
 }
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+/** For status's `Condition:`/`Assert:` lines: when tested, and the checks that were not met. */
+const checkSummary = (met: boolean, timestampUs: number, outcomes: readonly ConditionOutcome[]): ConditionCheck =>
+  ({ met, timestampUs, unmet: outcomes.filter((o) => !o.met).map((o) => describeCondition(o.condition)) });
 const exists = (p: string): boolean => mtimeMs(p) >= 0;
 const mtimeMs = (p: string): number => {
   try {
