@@ -712,8 +712,13 @@ export class Service {
     if (s.sendSIGHUP) this.signalUnit(1, whom);
     const deadline = Date.now() + Math.min(timeoutUs, 2 ** 31) / 1000;
     while (remaining() && Date.now() < deadline) await sleep(20);
+    if (remaining() && !s.sendSIGKILL) {
+      this.ctx.journal.manager(this.name, `${this.name}: State '${state}' timed out. Skipping SIGKILL.`, 4);
+      this.result = combineResult(this.result, 'timeout');
+    }
     if (remaining() && s.sendSIGKILL) {
-      this.ctx.journal.manager(this.name, `${this.name}: State '${state}' timed out. ${s.finalKillSignal === 9 ? 'Killing' : 'Sending final signal'}.`, 4);
+      // systemd words it "Killing." whatever FinalKillSignal= is.
+      this.ctx.journal.manager(this.name, `${this.name}: State '${state}' timed out. Killing.`, 4);
       this.result = combineResult(this.result, 'timeout');
       // KillMode=process kills only the main process; mixed and control-group the whole cgroup.
       const final = whom === 'main' && (this.running ?? this.unit).settings.service.killMode === 'process' ? 'main' : 'all';
