@@ -190,7 +190,7 @@ export class Manager {
       for (const k of DEPENDENCY_KEYS) for (const n of l.unit.settings.unit[k]) referenced.add(n);
     }
     for (const [name, l] of this.units) {
-      if (this.isActive(name) || l.service?.sub === 'failed' || referenced.has(name) || this.pinned.has(name)) continue;
+      if (this.isActive(name) || l.service?.sub === 'failed' || l.service?.hasProcesses || referenced.has(name) || this.pinned.has(name)) continue;
       this.units.delete(name);
     }
   }

@@ -128,6 +128,10 @@ export class Service {
   get cgroupDirs(): readonly string[] {
     return this.cgroup?.dirs ?? [];
   }
+  /** Processes left in the cgroup after a stop (KillMode=process/none): the unit is not garbage then, as in systemd. */
+  get hasProcesses(): boolean {
+    return this.cgroup !== undefined && cgroupMembers(this.cgroup.dirs).length > 0;
+  }
   /** True while the service needs nothing done to be "up". */
   get isUp(): boolean {
     return this.sub === 'running' || this.sub === 'exited';
@@ -260,6 +264,9 @@ export class Service {
     for (const p of plans) {
       let timedOut = false;
       const timer = Number.isFinite(timeoutUs) ? setTimeout(() => {
+        // Ended already, its output still draining (runControl waits up to 1 s for a pipe a
+        // background process may hold): not a timeout, as systemd's timer stops at the exit.
+        if (this.controlPid > 0 && !alive(this.controlPid)) return;
         timedOut = true;
         this.ctx.journal.manager(this.name, phase === 'start-post' ? `${this.name}: Start-post operation timed out. Stopping.`
           : phase === 'condition' ? `${this.name}: Condition check timed out. Terminating.` : `${this.name}: ${phase} operation timed out. Terminating.`, 4);
@@ -267,7 +274,10 @@ export class Service {
       }, Math.min(timeoutUs, 2 ** 31) / 1000) : undefined;
       const end = await this.runControl(p, asMain);
       if (timer) clearTimeout(timer);
-      if (timedOut) return { kind: 'timeout' };
+      if (timedOut) {
+        this.ctx.journal.manager(this.name, `${this.name}: ${asMain ? 'Main' : 'Control'} process exited, ${describeEnd(end)}`, 5);
+        return { kind: 'timeout' };
+      }
       if (phase === 'condition' && !p.ignoreFailure && end.kind === 'exited' && end.code >= 1 && end.code <= 254) return { kind: 'failed', end, command: p };
       if (!p.ignoreFailure && resultOfEnd(end, { main: asMain }) !== 'success') return { kind: 'failed', end, command: p };
     }
@@ -514,6 +524,7 @@ export class Service {
   private reportLeftovers(): void {
     for (const pid of cgroupMembers(this.cgroupDirs)) {
       this.ctx.journal.manager(this.name, `${this.name}: Found left-over process ${pid} (${procComm(pid)}) in control group while starting unit. Ignoring.`, 4);
+      this.ctx.journal.manager(this.name, 'This usually indicates unclean termination of a previous run, or service implementation deficiencies.', 4);
     }
   }
 
@@ -530,6 +541,9 @@ export class Service {
   private onMainExit(end: ProcessEnd): void {
     if (this.execMain) (this.execMain.end = end), (this.execMain.exitUs = nowUs());
     const result = resultOfEnd(end, { main: true, successStatuses: this.unit.settings.service.successExitStatus.statuses, successSignals: this.unit.settings.service.successExitStatus.signals });
+    if (result !== 'success' && ['stop', 'stop-sigterm', 'stop-post', 'final-sigterm'].includes(this.sub)) {
+      this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
+    }
     if (this.sub === 'running' || this.sub === 'start-post' || this.sub === 'reload') {
       if (result !== 'success') this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
       const stop = (): Promise<JobResult> => (this.isUp || this.sub === 'start-post' ? this.doStop(result, false, true) : Promise.resolve('done'));
@@ -637,8 +651,9 @@ export class Service {
       await this.killAndWait(this.killSignalOf(unit, restarting), timeoutStop, s, s.killMode === 'control-group' ? 'all' : 'main', 'stop-sigterm');
     }
     if (this.mainHandle) {
-      if (s.killMode === 'none' || s.killMode === 'process' || s.killMode === 'mixed') await raceTimeout(this.mainHandle.exited.catch(() => undefined), timeoutStop);
-      else await this.mainHandle.exited.catch(() => undefined);
+      // A main process still alive here was spared (KillMode=none, SendSIGKILL=no): no waiting for it.
+      const spared = this.mainPid > 0 && this.mainEnd() === undefined && alive(this.mainPid);
+      await raceTimeout(this.mainHandle.exited.catch(() => undefined), spared ? 0 : timeoutStop);
       this.mainHandle = undefined;
     }
     this.setSub('stop-post');
@@ -667,9 +682,11 @@ export class Service {
   private finish(result: ServiceResult, failedStart: boolean, logStopped = false): JobResult {
     this.result = combineResult(this.result, result);
     const left = cgroupMembers(this.cgroupDirs);
-    if (left.length > 0) {
-      // KillMode=process/none: what stays keeps the cgroup, and the next start takes it over.
+    const reportLeft = (): void => {
       for (const pid of left) this.ctx.journal.manager(this.name, `${this.name}: Unit process ${pid} (${procComm(pid)}) remains running after unit stopped.`, 4);
+    };
+    if (left.length > 0) {
+      // KillMode=process/none, SendSIGKILL=no: what stays keeps the cgroup, and the next start takes it over.
     } else {
       const dirs = this.cgroupDirs;
       this.cgroup = undefined;
@@ -688,9 +705,11 @@ export class Service {
     }
     if (this.result === 'success') {
       this.ctx.journal.manager(this.name, `${this.name}: Deactivated successfully.`);
+      reportLeft();
       if (logStopped) this.ctx.journal.manager(this.name, `Stopped ${this.label}.`);
     } else {
       this.ctx.journal.manager(this.name, `${this.name}: Failed with result '${this.result}'.`, 4);
+      reportLeft();
       if (logStopped) this.ctx.journal.manager(this.name, `Stopped ${this.label}.`);
       if (failedStart && result !== 'success') this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
     }
@@ -713,7 +732,7 @@ export class Service {
     const deadline = Date.now() + Math.min(timeoutUs, 2 ** 31) / 1000;
     while (remaining() && Date.now() < deadline) await sleep(20);
     if (remaining() && !s.sendSIGKILL) {
-      this.ctx.journal.manager(this.name, `${this.name}: State '${state}' timed out. Skipping SIGKILL.`, 4);
+      this.ctx.journal.manager(this.name, `${this.name}: State '${state}' timed out. Skipping SIGKILL.${state === 'final-sigterm' ? ' Entering failed mode.' : ''}`, 4);
       this.result = combineResult(this.result, 'timeout');
     }
     if (remaining() && s.sendSIGKILL) {
@@ -722,6 +741,9 @@ export class Service {
       this.result = combineResult(this.result, 'timeout');
       // KillMode=process kills only the main process; mixed and control-group the whole cgroup.
       const final = whom === 'main' && (this.running ?? this.unit).settings.service.killMode === 'process' ? 'main' : 'all';
+      const victims = final === 'all' ? [...new Set(cgroupMembers(dirs))] : [mainPid];
+      const sigName = signalName(s.finalKillSignal) ?? String(s.finalKillSignal);
+      for (const pid of victims) this.ctx.journal.manager(this.name, `${this.name}: Killing process ${pid} (${procComm(pid)}) with signal ${sigName}.`, 5);
       this.signalUnit(s.finalKillSignal, final);
       const killDeadline = Date.now() + Math.min(timeoutUs, 2 ** 31) / 1000;
       while (remaining() && Date.now() < killDeadline) await sleep(20);
