@@ -50,7 +50,7 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
       'trigger-none.service': '[Unit]\nConditionPathExists=|/nonexistent-nsbox\nConditionPathExists=|!/etc\n[Service]\nType=oneshot\nExecStart=/bin/echo never\n',
       'ec1.service': '[Service]\nExecCondition=/bin/sh -c "exit 1"\nExecStart=/bin/sh -c "echo main ran; exec sleep 3600"\nExecStopPost=/bin/sh -c "echo post $SERVICE_RESULT"\n',
       'ec255.service': '[Service]\nExecCondition=/bin/sh -c "exit 255"\nExecStart=/bin/sleep 3600\nExecStopPost=/bin/sh -c "echo post $SERVICE_RESULT"\n',
-      'ecsig.service': '[Service]\nExecCondition=/bin/sh -c "kill -9 $$"\nExecStart=/bin/sleep 3600\n',
+      'ecsig.service': '[Service]\nExecCondition=/bin/sh -c "kill -9 $$$$"\nExecStart=/bin/sleep 3600\n',
       'ec0.service': '[Service]\nExecCondition=/bin/true\nExecCondition=-/bin/sh -c "exit 7"\nExecStart=/bin/sleep 3600\n',
       'rl.service': '[Service]\nExecStart=/bin/sleep 3600\nExecReload=/bin/sh -c "echo reload MAINPID=$MAINPID"\n',
       'norl.service': '[Service]\nExecStart=/bin/sleep 3600\n',
