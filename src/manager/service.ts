@@ -20,6 +20,8 @@ import type { ExecCommand } from '../unit/exec-command.js';
 import type { Plan } from '../plan/types.js';
 import { planLoadedUnit, type PlannedCommand, type UnitPlans } from '../service/plan-unit.js';
 import { gatherConditionFacts } from '../service/condition-facts.js';
+import { createExecDirectories, removeRuntimeDirectories } from '../service/exec-directories.js';
+import { readUserDatabase } from '../service/user-db.js';
 import { managerEnvironment } from '../service/manager-environment.js';
 import { describeCondition, evaluateConditions, type ConditionOutcome } from '../unit/conditions.js';
 import { DEFAULT_TIMEOUT_USEC } from '../unit/settings.js';
@@ -106,6 +108,8 @@ export class Service {
   assertTimestampUs = 0;
   conditionOutcomes: readonly ConditionOutcome[] = [];
   assertOutcomes: readonly ConditionOutcome[] = [];
+  /** A restart job is stopping the unit (RuntimeDirectoryPreserve=restart keeps the directories). */
+  private restarting = false;
   /** ReloadResult=. */
   reloadResult: ServiceResult = 'success';
 
@@ -175,7 +179,12 @@ export class Service {
     this.stopRequested = true;
     this.cancelRestart();
     return this.serialize(async () => {
-      if (this.isUp) await this.doStop('success', false, false, true);
+      this.restarting = true;
+      try {
+        if (this.isUp) await this.doStop('success', false, false, true);
+      } finally {
+        this.restarting = false;
+      }
       this.stopRequested = false;
       return this.doStart();
     });
@@ -318,6 +327,7 @@ export class Service {
       await this.removing;
       this.cgroup = this.cgroup ?? createServiceCgroupReclaiming(this.name);
       this.reportLeftovers();
+      createExecDirectories(unit.settings.exec, readUserDatabase('/'));
       plans = [...(await this.planCommands(unit)).commands];
     } catch (e) {
       this.ctx.journal.manager(this.name, `${this.name}: Failed to set up the service: ${(e as Error).message}`, 3);
@@ -696,6 +706,10 @@ export class Service {
     }
     this.privateTmp?.remove();
     this.privateTmp = undefined;
+    const ran = this.running ?? this.unit;
+    const preserve = ran.settings.exec.runtimeDirectoryPreserve;
+    const restartsNext = this.restarting || (!this.stopRequested && shallRestart(ran.settings.service, this.result, this.mainEnd()));
+    if (preserve === 'no' || (preserve === 'restart' && !restartsNext)) removeRuntimeDirectories(ran.settings.exec);
     this.mainPid = 0;
     this.setSub(restingSubState(this.result));
     if (this.result === 'exec-condition') {

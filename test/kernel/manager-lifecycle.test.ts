@@ -4,13 +4,16 @@
 // environment every command gets.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { needsRoot } from '../fixtures/plans.js';
 import { alive, cgroupDirsOf, scratchDaemon, waitFor, type ScratchDaemon } from '../fixtures/manager-daemon.js';
 
-const UNITS = ['fk', 'fkg', 'fkg2', 'fkfail', 'fknopid', 'ex', 'si', 'pto', 'nto', 'kmp', 'kmm', 'kmc', 'fks', 'nokill', 'env'];
+const UNITS = ['fk', 'fkg', 'fkg2', 'fkfail', 'fknopid', 'ex', 'si', 'pto', 'nto', 'kmp', 'kmm', 'kmc', 'fks', 'nokill', 'env', 'xd'];
+/** Names below /run, /var/lib, /var/cache, /var/log and /etc this file makes (and removes). */
+const XD = `nsbox-xd-${process.pid}`;
+const XD_PATHS = [`/run/${XD}`, `/run/${XD}-b`, `/var/lib/${XD}`, `/var/cache/${XD}`, `/var/log/${XD}`, `/etc/${XD}`];
 
 /**
  * What systemd 252 (bookworm, booted in systemd-nspawn here, no /etc/locale.conf) gave
@@ -47,6 +50,9 @@ describe('service types, start timeouts, KillMode= and the environment', { skip:
       'fks.service': '[Service]\nExecStart=/bin/sh -c "trap \'\' TERM; exec sleep 3600"\nTimeoutStopSec=300ms\nFinalKillSignal=SIGQUIT\n',
       'nokill.service': '[Service]\nExecStart=/bin/sh -c "trap \'\' TERM; exec sleep 3600"\nTimeoutStopSec=300ms\nSendSIGKILL=no\n',
       'env.service': '[Service]\nType=oneshot\nExecStart=/bin/sh -c "env | sort"\n',
+      'xd.service': `[Service]\nType=oneshot\nRemainAfterExit=yes\nUser=nobody\nRuntimeDirectory=${XD}/a ${XD}-b\nStateDirectory=${XD}\nStateDirectoryMode=0700\n`
+        + `CacheDirectory=${XD}\nLogsDirectory=${XD}\nConfigurationDirectory=${XD}\nProtectSystem=strict\n`
+        + `ExecStart=/bin/sh -c "echo \\"$RUNTIME_DIRECTORY|$STATE_DIRECTORY|$CACHE_DIRECTORY|$LOGS_DIRECTORY|$CONFIGURATION_DIRECTORY\\"; touch $STATE_DIRECTORY/w && echo state-writable; touch /var/lib/${XD}-other 2>/dev/null || echo var-lib-ro"\n`,
     };
     for (const [n, t] of Object.entries(units)) d.writeUnit(n, t);
   });
@@ -60,6 +66,7 @@ describe('service types, start timeouts, KillMode= and the environment', { skip:
       }
     }
     await d.close();
+    for (const p of XD_PATHS) rmSync(p, { recursive: true, force: true });
     // Cgroups the stop path had to leave (processes it was told not to kill) are the test's to remove.
     for (const u of UNITS) {
       for (const dir of cgroupDirsOf(`${u}.service`).reverse()) {
@@ -182,5 +189,25 @@ describe('service types, start timeouts, KillMode= and the environment', { skip:
     assert.ok(lines.includes('LANG=C.UTF-8'), lines.join('\n'));
     assert.ok(lines.includes('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'));
     assert.match(lines.find((l) => l.startsWith('INVOCATION_ID='))!, /^INVOCATION_ID=[0-9a-f]{32}$/);
+  });
+
+  test('RuntimeDirectory= and friends: made with *DirectoryMode=, owned by User=, named in $*_DIRECTORY, writable under ProtectSystem=strict; runtime ones go at stop (as systemd 252)', () => {
+    const start = d.systemctl('start', 'xd.service');
+    assert.equal(start.code, 0, start.stderr + d.journal('xd.service'));
+    const log = d.journal('xd.service');
+    assert.ok(log.includes(`/run/${XD}/a:/run/${XD}-b|/var/lib/${XD}|/var/cache/${XD}|/var/log/${XD}|/etc/${XD}\nstate-writable\nvar-lib-ro\n`), log);
+    const owner = (p: string): string => {
+      const st = statSync(p);
+      return `${st.uid}:${st.gid} ${(st.mode & 0o7777).toString(8)}`;
+    };
+    // What systemd 252 made for the same unit: the parent root's, each directory nobody's.
+    assert.equal(owner(`/run/${XD}`), '0:0 755');
+    for (const p of [`/run/${XD}/a`, `/run/${XD}-b`, `/var/cache/${XD}`, `/var/log/${XD}`, `/etc/${XD}`]) assert.equal(owner(p), '65534:65534 755', p);
+    assert.equal(owner(`/var/lib/${XD}`), '65534:65534 700');
+    assert.equal(d.systemctl('stop', 'xd.service').code, 0);
+    assert.equal(existsSync(`/run/${XD}/a`), false);
+    assert.equal(existsSync(`/run/${XD}-b`), false);
+    assert.equal(existsSync(`/run/${XD}`), true, 'the parent stays, as in systemd');
+    assert.equal(existsSync(`/var/lib/${XD}/w`), true, 'StateDirectory= stays');
   });
 });
