@@ -11,13 +11,14 @@ export const IMAGE_VERBS: ReadonlySet<string> = new Set([
   'list-images', 'image-status', 'clone', 'rename', 'read-only', 'remove', 'import-tar', 'import-raw', 'import-fs', 'export-tar', 'export-raw',
 ]);
 
-/** systemd's byte sizes: 1024-based, one decimal below 10 of a unit (`1.5M`, `120M`, `4.0G`). */
+/** systemd's byte sizes: 1024-based, one decimal truncated (`512B`, `64.0K`, `1.5M`, `120.3G`). */
 export function formatBytes(n: number): string {
-  const units = ['B', 'K', 'M', 'G', 'T', 'P'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) (v /= 1024), u++;
-  return u === 0 ? `${n}B` : `${v < 10 ? v.toFixed(1) : Math.floor(v)}${units[u]}`;
+  const units = ['K', 'M', 'G', 'T', 'P', 'E'];
+  for (let u = units.length - 1; u >= 0; u--) {
+    const factor = 1024 ** (u + 1);
+    if (n >= factor) return `${Math.floor(n / factor)}.${Math.floor((n * 10) / factor) % 10}${units[u]}`;
+  }
+  return `${n}B`;
 }
 
 const imageJson = (i: Image): Record<string, unknown> => ({

@@ -1,5 +1,4 @@
 // `nsbox machinectl`'s command line: machinectl's options, then the verb and its words.
-import { NsboxError } from '../errors.js';
 export interface MachinectlOptions {
   readonly legend: boolean;
   readonly quiet: boolean;
@@ -14,13 +13,8 @@ export interface MachinectlOptions {
   readonly help: boolean;
 }
 
-export class MachinectlUsageError extends NsboxError {
-  readonly code = 'MACHINECTL_USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'MachinectlUsageError';
-  }
-}
+/** A command line machinectl would refuse; caught by machinectl.ts's main, never thrown past it. */
+export class MachinectlUsageError extends Error {}
 
 const WITH_VALUE = new Set(['--uid', '-E', '--setenv', '-s', '--signal', '--kill-whom', '-o', '--output', '--json', '--format', '-n', '--lines']);
 

@@ -175,7 +175,7 @@ export async function main(args: readonly string[]): Promise<number> {
     const [verb = 'list', ...rest] = words;
     return await dispatch(verb, rest, options);
   } catch (err) {
-    if (err instanceof NsboxError || isSystemError(err)) {
+    if (err instanceof NsboxError || err instanceof MachinectlUsageError || isSystemError(err)) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

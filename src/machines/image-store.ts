@@ -138,8 +138,9 @@ export async function cloneImage(name: string, newName: string, o: StoreOptions 
     copyTree(source.path, tmp);
     // A clone of a read-only image is writable unless asked (machinectl clone --read-only).
     if (source.readOnly) setReadOnlyAt(tmp, source.type, false);
-    if (o.readOnly === true) setReadOnlyAt(tmp, source.type, true);
   });
+  // After the rename: an immutable directory cannot be renamed.
+  if (o.readOnly === true) setReadOnlyAt(target, source.type, true);
   return getImage(newName, o.searchPath);
 }
 

@@ -41,11 +41,17 @@ function counter(onProgress: ProgressListener | undefined, total?: number): Tran
   });
 }
 
-/** A child process whose failure (exit status or signal) rejects with what it printed on stderr. */
-function run(command: string, args: readonly string[]): { stdin: Writable; stdout: Readable; done: Promise<void> } {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+/**
+ * A child process whose failure (exit status or signal) rejects with what it printed on stderr.
+ * It is killed when `abort` fires, so a failure elsewhere in a pipeline leaves no process waiting
+ * for input that will never come.
+ */
+function run(command: string, args: readonly string[], abort: AbortSignal): { stdin: Writable; stdout: Readable; done: Promise<void> } {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], signal: abort, killSignal: 'SIGKILL' });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+  // A killed child's stdin may be closed under a writer: its error is the pipeline's, not a crash.
+  child.stdin.on('error', () => undefined);
   const done = new Promise<void>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(stderr.trim() || `${command}: ${signal ?? `exit status ${code}`}`))));
@@ -53,16 +59,27 @@ function run(command: string, args: readonly string[]): { stdin: Writable; stdou
   return { stdin: child.stdin, stdout: child.stdout, done };
 }
 
+/** Runs `work` with an abort signal that ends its processes when it fails. */
+async function withProcesses<T>(work: (abort: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  try {
+    return await work(controller.signal);
+  } catch (err) {
+    controller.abort();
+    throw err;
+  }
+}
+
 const decompressor = (c: Compression): readonly string[] | undefined => (c === 'none' ? undefined : [c, '-d', '-c']);
 const compressor = (c: Compression): readonly string[] | undefined => (c === 'none' ? undefined : [c, '-c', ...(c === 'zstd' ? ['-q'] : [])]);
 
 /** The file's bytes, counted, decompressed by its suffix, into `sink`. */
-async function readInto(file: string, sink: Writable, onProgress?: ProgressListener): Promise<void> {
+async function readInto(file: string, sink: Writable, abort: AbortSignal, onProgress?: ProgressListener): Promise<void> {
   const total = statSync(file).size;
   const source = createReadStream(file);
   const d = decompressor(compressionOf(file));
   if (d === undefined) return pipeline(source, counter(onProgress, total), sink);
-  const proc = run(d[0]!, d.slice(1));
+  const proc = run(d[0]!, d.slice(1), abort);
   await Promise.all([pipeline(source, counter(onProgress, total), proc.stdin), pipeline(proc.stdout, sink), proc.done]);
 }
 
@@ -72,32 +89,33 @@ export interface ImportOptions extends StoreOptions {
 }
 
 export async function importTar(file: string, name: string = imageNameFromFile(file), o: ImportOptions = {}): Promise<Image> {
+  statSync(file);
   const target = newImagePath(name, 'directory', o.searchPath);
-  await buildAtomically(name, 'import', target, async (tmp) => {
+  await buildAtomically(name, 'import', target, (tmp) => withProcesses(async (abort) => {
     mkdirSync(tmp, { mode: 0o755 });
-    const tar = run('tar', ['-x', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--same-permissions', '-C', tmp, '-f', '-']);
-    await Promise.all([readInto(file, tar.stdin, o.onProgress), tar.done]);
-    if (o.readOnly === true) setReadOnlyAt(tmp, 'directory', true);
-  });
-  return getImage(name, o.searchPath);
+    const tar = run('tar', ['-x', '--numeric-owner', '--xattrs', '--xattrs-include=*', '--acls', '--same-permissions', '-C', tmp, '-f', '-'], abort);
+    await Promise.all([readInto(file, tar.stdin, abort, o.onProgress), tar.done]);
+  }));
+  return finishImport(name, target, 'directory', o);
 }
 
 export async function importRaw(file: string, name: string = imageNameFromFile(file), o: ImportOptions = {}): Promise<Image> {
+  statSync(file);
   const target = newImagePath(name, 'raw', o.searchPath);
-  await buildAtomically(name, 'import', target, async (tmp) => {
-    await readInto(file, createWriteStream(tmp, { mode: 0o644 }), o.onProgress);
-    if (o.readOnly === true) setReadOnlyAt(tmp, 'raw', true);
-  });
-  return getImage(name, o.searchPath);
+  await buildAtomically(name, 'import', target, (tmp) => withProcesses((abort) => readInto(file, createWriteStream(tmp, { mode: 0o644 }), abort, o.onProgress)));
+  return finishImport(name, target, 'raw', o);
 }
 
 export async function importFs(directory: string, name: string = basename(directory), o: ImportOptions = {}): Promise<Image> {
   if (!statSync(directory).isDirectory()) throw new ImageOperationError(name, 'import', `${directory} is not a directory`);
   const target = newImagePath(name, 'directory', o.searchPath);
-  await buildAtomically(name, 'import', target, (tmp) => {
-    copyTree(directory, tmp);
-    if (o.readOnly === true) setReadOnlyAt(tmp, 'directory', true);
-  });
+  await buildAtomically(name, 'import', target, (tmp) => copyTree(directory, tmp));
+  return finishImport(name, target, 'directory', o);
+}
+
+/** Marks the new image read-only when asked: after the rename, since an immutable directory cannot be renamed. */
+function finishImport(name: string, path: string, type: 'directory' | 'raw', o: ImportOptions): Image {
+  if (o.readOnly === true) setReadOnlyAt(path, type, true);
   return getImage(name, o.searchPath);
 }
 
@@ -107,18 +125,18 @@ export interface ExportOptions extends StoreOptions {
 }
 
 /** Writes `file` (compressed by its suffix) under a temporary name beside it, renamed when complete. */
-async function exportTo(image: string, file: string, o: ExportOptions, produce: () => { stdout: Readable; done: Promise<void> }): Promise<void> {
+async function exportTo(image: string, file: string, o: ExportOptions, produce: (abort: AbortSignal) => { stdout: Readable; done: Promise<void> }): Promise<void> {
   if (existsSync(file) && o.force !== true) throw new ImageOperationError(image, 'export', `${file} exists (--force replaces it)`);
   const tmp = temporaryPathFor(file);
   try {
-    const source = produce();
-    const out = createWriteStream(tmp, { mode: 0o644 });
-    const c = compressor(compressionOf(file));
-    if (c === undefined) await Promise.all([pipeline(source.stdout, counter(o.onProgress), out), source.done]);
-    else {
-      const proc = run(c[0]!, c.slice(1));
+    await withProcesses(async (abort) => {
+      const source = produce(abort);
+      const out = createWriteStream(tmp, { mode: 0o644 });
+      const c = compressor(compressionOf(file));
+      if (c === undefined) return void (await Promise.all([pipeline(source.stdout, counter(o.onProgress), out), source.done]));
+      const proc = run(c[0]!, c.slice(1), abort);
       await Promise.all([pipeline(source.stdout, proc.stdin), pipeline(proc.stdout, counter(o.onProgress), out), proc.done, source.done]);
-    }
+    });
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
@@ -130,8 +148,8 @@ export async function exportTar(name: string, file: string, o: ExportOptions = {
   const image = getImage(name, o.searchPath);
   if (image.type !== 'directory') throw new ImageOperationError(name, 'export', `a ${image.type} image has no tree to archive (export-raw)`);
   mkdirSync(dirname(file), { recursive: true });
-  await exportTo(name, file, o, () => {
-    const tar = run('tar', ['-c', '--numeric-owner', '--xattrs', '--acls', '-C', image.path, '-f', '-', '.']);
+  await exportTo(name, file, o, (abort) => {
+    const tar = run('tar', ['-c', '--numeric-owner', '--xattrs', '--acls', '-C', image.path, '-f', '-', '.'], abort);
     tar.stdin.end();
     return tar;
   });
