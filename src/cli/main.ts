@@ -13,6 +13,7 @@ const LOADERS: Readonly<Record<Verb, () => Promise<VerbMain>>> = {
   daemon: async () => (await import('./daemon.js')).main,
   systemctl: async () => (await import('./systemctl.js')).main,
   journalctl: async () => (await import('./journalctl.js')).main,
+  machinectl: async () => (await import('./machinectl.js')).main,
 };
 
 const isVerb = (word: string): word is Verb => Object.hasOwn(LOADERS, word);

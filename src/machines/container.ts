@@ -22,6 +22,7 @@ import { findImage } from './images.js';
 import { MACHINES_DIR, registerMachine, unregisterMachine } from './registry.js';
 import { chooseRange, chownTree, delegateCgroupDirs, resolveAuto } from './uid-range.js';
 import { effectiveOwnership } from '../nspawn/private-users.js';
+import type { JoinSettings } from '../nspawn/join-plan.js';
 import { NspawnUnsupportedError } from '../nspawn/errors.js';
 
 export interface PrepareOptions {
@@ -111,7 +112,10 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     applyDevicePolicy(planned.devicePolicy.target, planned.devicePolicy.rules);
     if (registrationFile !== undefined) {
       registerMachine(
-        { name: machine, class: 'container', directory, supervisorPid: p.supervisorPid, boot: options.boot, uuid: planned.containerUuid, cgroups: cgroupDirs, startedAt: new Date().toISOString() },
+        {
+          name: machine, class: 'container', directory, supervisorPid: p.supervisorPid, boot: options.boot, uuid: planned.containerUuid, cgroups: cgroupDirs,
+          startedAt: new Date().toISOString(), join: joinSettings(planned),
+        },
         machinesDir,
       );
       registered = true;
@@ -121,4 +125,16 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     throw err;
   }
   return { ...planned, directory, cgroupDirs, ...(registrationFile !== undefined ? { registrationFile } : {}), release };
+}
+
+/** What `machinectl shell` needs to enter this container with no more than its own processes have. */
+function joinSettings(planned: NspawnPlan): JoinSettings {
+  const plan = planned.plan;
+  return {
+    namespaces: [...plan.namespaces, ...(plan.pidMode !== 'none' ? (['pid'] as const) : [])],
+    cgroups: plan.cgroups ?? [],
+    retained: plan.process.capabilities?.bounding ?? [],
+    ...(planned.seccomp !== undefined ? { seccomp: planned.seccomp } : {}),
+    noNewPrivileges: plan.process.noNewPrivileges === true,
+  };
 }
