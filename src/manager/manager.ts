@@ -7,7 +7,7 @@ import { relative } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { loadUnit, type LoadedUnit } from '../unit/load.js';
 import { UnitNotLoadedError } from '../service/errors.js';
-import { DEFAULT_TIMEOUT_USEC, effectiveServiceType } from '../unit/settings.js';
+import { effectiveServiceType, startTimeoutOf, stopTimeoutOf } from '../unit/settings.js';
 import { describeCondition, type ConditionOutcome } from '../unit/conditions.js';
 import { formatTimeSpan } from '../unit/values.js';
 import { buildTransaction, JobTypeNotApplicableError, JobUnitNotFoundError, type JobType, type PlannedJob, type UnitDependencies } from './jobs.js';
@@ -257,8 +257,7 @@ export class Manager {
         ...(svc.pidFile !== undefined ? [['PIDFile', svc.pidFile] as [string, string]] : []),
         ['NotifyAccess', svc.notifyAccess ?? (effectiveServiceType(svc).startsWith('notify') ? 'main' : 'none')],
         ['RestartUSec', formatTimeSpan(svc.restartSec)],
-        ['TimeoutStartUSec', formatTimeSpan(svc.timeoutStartSec ?? (effectiveServiceType(svc) === 'oneshot' ? Infinity : DEFAULT_TIMEOUT_USEC))],
-        ['TimeoutStopUSec', formatTimeSpan(svc.timeoutStopSec ?? DEFAULT_TIMEOUT_USEC)],
+        ['TimeoutStartUSec', formatTimeSpan(startTimeoutOf(svc))], ['TimeoutStopUSec', formatTimeSpan(stopTimeoutOf(svc))],
         ['RemainAfterExit', yesNo(svc.remainAfterExit)], ['GuessMainPID', yesNo(svc.guessMainPID)],
         ['MainPID', String(st.mainPid)], ['ControlPID', String(s?.controlPid ?? 0)],
         ...(st.statusText !== '' ? [['StatusText', st.statusText] as [string, string]] : []),

@@ -24,7 +24,7 @@ import { createExecDirectories, removeRuntimeDirectories } from '../service/exec
 import { readUserDatabase } from '../service/user-db.js';
 import { managerEnvironment } from '../service/manager-environment.js';
 import { describeCondition, evaluateConditions, type ConditionOutcome } from '../unit/conditions.js';
-import { DEFAULT_TIMEOUT_USEC } from '../unit/settings.js';
+import { startTimeoutOf, stopTimeoutOf } from '../unit/settings.js';
 import { guessMainPid, procComm, procStartTime, readPidFile } from './main-pid.js';
 import { createPrivateTmp, type PrivateTmp } from '../service/private-tmp.js';
 import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
@@ -320,7 +320,7 @@ export class Service {
     this.ctx.journal.manager(this.name, `Starting ${this.label}...`);
     const type = effectiveServiceType(unit.settings.service);
     // systemd: a oneshot has no start timeout unless one is set.
-    const timeoutStart = unit.settings.service.timeoutStartSec ?? (type === 'oneshot' ? Infinity : DEFAULT_TIMEOUT_USEC);
+    const timeoutStart = startTimeoutOf(unit.settings.service);
     let plans: PlannedCommand[];
     try {
       if (unit.settings.exec.privateTmp) this.privateTmp = createPrivateTmp(this.name);
@@ -656,7 +656,7 @@ export class Service {
       }
     }
     this.setSub('stop-sigterm');
-    const timeoutStop = s.timeoutStopSec ?? DEFAULT_TIMEOUT_USEC;
+    const timeoutStop = stopTimeoutOf(s);
     if (s.killMode !== 'none') {
       await this.killAndWait(this.killSignalOf(unit, restarting), timeoutStop, s, s.killMode === 'control-group' ? 'all' : 'main', 'stop-sigterm');
     }
