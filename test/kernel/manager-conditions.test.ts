@@ -73,6 +73,9 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
     const log = d.journal('cond.service');
     assert.match(log, /^cond\.service was skipped because of an unmet condition check \(ConditionPathExists=\/nonexistent-nsbox\)\.$/m);
     assert.doesNotMatch(log, /main ran|Starting/);
+    const status = d.systemctl('status', 'cond.service');
+    assert.equal(status.code, 3);
+    assert.match(status.stdout, /^ {5}Active: inactive \(dead\)\n {2}Condition: start condition failed at \w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \w+; \d+s ago\n {13}└─ ConditionPathExists=\/nonexistent-nsbox was not met$/m);
   });
 
   test('an unmet assert fails the start (exit 1, "Assertion failed on job") and leaves the unit inactive, AssertResult=no', () => {
@@ -80,6 +83,7 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
     assert.deepEqual([start.code, start.stderr], [1, 'Assertion failed on job for assert.service.\n']);
     assert.equal(show('assert.service', 'ActiveState,ConditionResult,AssertResult'), 'ActiveState=inactive\nConditionResult=yes\nAssertResult=no\n');
     assert.match(d.journal('assert.service'), /^assert\.service: Starting requested but asserts failed\.\nAssertion failed for assert\.service\.$/m);
+    assert.match(d.systemctl('status', 'assert.service').stdout, /^ {5}Assert: start assertion failed at .+; \d+s ago\n {13}AssertPathExists=\/nonexistent-nsbox was not met$/m);
   });
 
   test('triggering (|) conditions: one that holds is enough; none holding skips the unit', () => {
@@ -117,6 +121,8 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
     const log = d.journal('ec1.service');
     assert.match(log, /^Starting ec1\.service\.\.\.\npost exec-condition\nec1\.service: Skipped due to 'exec-condition'\.\nCondition check resulted in ec1\.service being skipped\.$/m);
     assert.doesNotMatch(log, /main ran/);
+    const status = d.systemctl('status', 'ec1.service').stdout;
+    assert.match(status, /^ {5}Active: inactive \(dead\) \(Result: exec-condition\) since .+\n {2}Condition: start condition failed at .+; \d+s ago\n {4}Process: \d+ ExecCondition=\/bin\/sh -c exit 1 \(code=exited, status=1\/FAILURE\)$/m);
   });
 
   test('ExecCondition= exit 255 or a signal is a failure; `-` and exit 0 go on', () => {
