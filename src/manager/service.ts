@@ -30,6 +30,7 @@ import { createPrivateTmp, type PrivateTmp } from '../service/private-tmp.js';
 import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
 import { removeCgroupTreesAsync } from '../cgroups/container.js';
 import { cgroupMembers, launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } from '../launch/index.js';
+import type { NotifyState } from '../launch/index.js';
 import { streamToJournal } from './output.js';
 import { ServiceCgroupBusyError } from './errors.js';
 import type { JournalSink } from './journal-sink.js';
@@ -386,7 +387,7 @@ export class Service {
       this.mainHandle = handle;
       const mainEnded = handle.exited.then((s) => this.onMainExit(toEnd(s)));
       if (notify !== undefined) {
-        handle.onNotify(() => (this.statusText = handle.notifyState().statusText ?? this.statusText));
+        handle.onNotify(() => this.onNotifyState(handle.notifyState()));
         const ready = await raceTimeout(handle.ready, timeoutStart);
         this.statusText = handle.notifyState().statusText ?? '';
         if (ready === 'timeout') {
@@ -447,6 +448,27 @@ export class Service {
     this.ctx.journal.manager(this.name, `Started ${this.label}.`);
     return 'done';
   }
+
+  /**
+   * A notify service's messages after the start: STATUS=, and RELOADING=1 ... READY=1 taking the
+   * unit through `reload` and back, as systemd's service_enter_reload_by_notify (with its reload
+   * job's "Reloading"/"Reloaded" lines).
+   */
+  private onNotifyState(state: NotifyState): void {
+    this.statusText = state.statusText ?? this.statusText;
+    if (state.reloading && this.sub === 'running') {
+      this.notifyReloading = true;
+      this.setSub('reload');
+      this.ctx.journal.manager(this.name, `Reloading ${this.label}...`);
+    } else if (!state.reloading && this.notifyReloading && this.sub === 'reload') {
+      this.notifyReloading = false;
+      this.reloadResult = 'success';
+      this.setSub('running');
+      this.ctx.journal.manager(this.name, `Reloaded ${this.label}.`);
+    }
+  }
+
+  private notifyReloading = false;
 
   /** A start that timed out (or whose main PID never showed): the stop path without ExecStop=, then "Failed to start". */
   private async failStartQuietly(result: ServiceResult): Promise<JobResult> {

@@ -55,12 +55,13 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
       'rl.service': '[Service]\nExecStart=/bin/sleep 3600\nExecReload=/bin/sh -c "echo reload MAINPID=$MAINPID"\n',
       'norl.service': '[Service]\nExecStart=/bin/sleep 3600\n',
       'rlfail.service': '[Service]\nExecStart=/bin/sleep 3600\nExecReload=/bin/false\n',
+      'nrl.service': '[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/sh -c "systemd-notify --ready; sleep 0.5; systemd-notify RELOADING=1; sleep 1.5; systemd-notify READY=1; exec sleep 3600"\n',
     }, { NSBOX_COND_TEST: '1' });
   });
 
   after(async () => {
     await d.close();
-    const left = ['cond', 'assert', 'trigger', 'ec1', 'ec255', 'ecsig', 'ec0', 'rl', 'norl', 'rlfail'].flatMap((u) => cgroupDirsOf(`${u}.service`));
+    const left = ['nrl', 'cond', 'assert', 'trigger', 'ec1', 'ec255', 'ecsig', 'ec0', 'rl', 'norl', 'rlfail'].flatMap((u) => cgroupDirsOf(`${u}.service`));
     assert.deepEqual(left, [], 'no cgroup left behind');
   });
 
@@ -176,5 +177,15 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
     assert.equal(show('rlfail.service', 'ActiveState,SubState,Result,ReloadResult'), 'Result=success\nReloadResult=exit-code\nActiveState=active\nSubState=running\n');
     assert.match(d.journal('rlfail.service'), /^rlfail\.service: Control process exited, code=exited, status=1\/FAILURE\nReload failed for rlfail\.service\.$/m);
     assert.equal(d.systemctl('stop', 'rlfail.service').code, 0);
+  });
+
+  test('Type=notify: RELOADING=1 takes the unit to reload, the next READY=1 back to running', async () => {
+    assert.equal(d.systemctl('start', 'nrl.service').code, 0);
+    const sub = (): string => d.systemctl('show', '-p', 'SubState', '--value', 'nrl.service').stdout.trim();
+    assert.equal(await waitFor(() => sub() === 'reload', 3000), true);
+    assert.equal(d.systemctl('is-active', 'nrl.service').stdout, 'reloading\n');
+    assert.equal(await waitFor(() => sub() === 'running', 4000), true);
+    assert.match(d.journal('nrl.service'), /^Reloading nrl\.service\.\.\.\nReloaded nrl\.service\.$/m);
+    assert.equal(d.systemctl('stop', 'nrl.service').code, 0);
   });
 });
