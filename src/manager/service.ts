@@ -871,8 +871,9 @@ const toEnd = (s: { kind: 'exited'; code: number } | { kind: 'signaled'; signal:
 
 /**
  * The variables the manager adds to every command (systemd.exec(5) "Environment Variables in
- * Spawned Processes"): INVOCATION_ID, NOTIFY_SOCKET for notify services, and the stop commands'
- * MAINPID/SERVICE_RESULT/EXIT_*; the notify socket the helper binds and relays.
+ * Spawned Processes"): INVOCATION_ID, NOTIFY_SOCKET for notify services, the stop commands'
+ * MAINPID/SERVICE_RESULT/EXIT_*, and SYSTEMD_EXEC_PID (the helper sets it after the fork); the
+ * notify socket the helper binds and relays.
  */
 function withManagerEnvironment(plan: Plan, invocationId: string, opts: { notifySocket?: string; extraEnv?: readonly string[] }): Plan {
   const add = [`INVOCATION_ID=${invocationId}`, ...(opts.notifySocket !== undefined ? [`NOTIFY_SOCKET=${opts.notifySocket}`] : []), ...(opts.extraEnv ?? [])];
@@ -881,7 +882,7 @@ function withManagerEnvironment(plan: Plan, invocationId: string, opts: { notify
   const supervisor = opts.notifySocket !== undefined
     ? { ...plan.supervisor, notify: { hostPath: opts.notifySocket, forwardReady: 'on-ready' as const }, cleanup: [...(plan.supervisor?.cleanup ?? []), { kind: 'unlink' as const, path: opts.notifySocket }] }
     : plan.supervisor;
-  return { ...plan, process: { ...plan.process, env }, ...(supervisor !== undefined ? { supervisor } : {}) };
+  return { ...plan, process: { ...plan.process, env, pidEnv: 'SYSTEMD_EXEC_PID' }, ...(supervisor !== undefined ? { supervisor } : {}) };
 }
 
 /**

@@ -21,7 +21,7 @@ const XD_PATHS = [`/run/${XD}`, `/run/${XD}-b`, `/var/lib/${XD}`, `/var/cache/${
  */
 const SYSTEMD_252_ENV_NAMES = ['INVOCATION_ID', 'JOURNAL_STREAM', 'LANG', 'PATH', 'PWD', 'SYSTEMD_EXEC_PID'];
 /** Not given by nsbox yet (docs/compatibility.md says why). */
-const NOT_YET = ['JOURNAL_STREAM', 'SYSTEMD_EXEC_PID'];
+const NOT_YET = ['JOURNAL_STREAM'];
 
 describe('service types, start timeouts, KillMode= and the environment', { skip: needsRoot }, () => {
   let d: ScratchDaemon;
@@ -49,7 +49,7 @@ describe('service types, start timeouts, KillMode= and the environment', { skip:
       'kmc.service': '[Service]\nKillMode=control-group\nExecStart=/bin/sh -c "sh -c \'trap \\"echo child got TERM; exit 0\\" TERM; while :; do sleep 0.1; done\' & exec sleep 3600"\n',
       'fks.service': '[Service]\nExecStart=/bin/sh -c "trap \'\' TERM; exec sleep 3600"\nTimeoutStopSec=300ms\nFinalKillSignal=SIGQUIT\n',
       'nokill.service': '[Service]\nExecStart=/bin/sh -c "trap \'\' TERM; exec sleep 3600"\nTimeoutStopSec=300ms\nSendSIGKILL=no\n',
-      'env.service': '[Service]\nType=oneshot\nExecStart=/bin/sh -c "env | sort"\n',
+      'env.service': '[Service]\nType=oneshot\nExecStart=/bin/sh -c "env | sort; echo shell=$$$$"\n',
       'xd.service': `[Service]\nType=oneshot\nRemainAfterExit=yes\nUser=nobody\nRuntimeDirectory=${XD}/a ${XD}-b\nStateDirectory=${XD}\nStateDirectoryMode=0700\n`
         + `CacheDirectory=${XD}\nLogsDirectory=${XD}\nConfigurationDirectory=${XD}\nProtectSystem=strict\n`
         + `ExecStart=/bin/sh -c "echo \\"$RUNTIME_DIRECTORY|$STATE_DIRECTORY|$CACHE_DIRECTORY|$LOGS_DIRECTORY|$CONFIGURATION_DIRECTORY\\"; touch $STATE_DIRECTORY/w && echo state-writable; touch /var/lib/${XD}-other 2>/dev/null || echo var-lib-ro"\n`,
@@ -181,7 +181,7 @@ describe('service types, start timeouts, KillMode= and the environment', { skip:
     assert.match(d.journal('nokill.service'), /^nokill\.service: State 'stop-sigterm' timed out\. Skipping SIGKILL\.\nnokill\.service: State 'final-sigterm' timed out\. Skipping SIGKILL\. Entering failed mode\.\nnokill\.service: Failed with result 'timeout'\.\nnokill\.service: Unit process \d+ \(sleep\) remains running after unit stopped\.$/m);
   });
 
-  test('the environment a command gets: the names systemd 252 gives (less JOURNAL_STREAM and SYSTEMD_EXEC_PID), LANG=C.UTF-8 without a locale', () => {
+  test('the environment a command gets: the names systemd 252 gives (less JOURNAL_STREAM), LANG=C.UTF-8 without a locale, SYSTEMD_EXEC_PID its own pid', () => {
     assert.equal(d.systemctl('start', 'env.service').code, 0);
     const lines = d.journal('env.service').split('\n').filter((l) => /^[A-Z_]+=/.test(l));
     const names = lines.map((l) => l.slice(0, l.indexOf('=')));
@@ -189,6 +189,8 @@ describe('service types, start timeouts, KillMode= and the environment', { skip:
     assert.ok(lines.includes('LANG=C.UTF-8'), lines.join('\n'));
     assert.ok(lines.includes('PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'));
     assert.match(lines.find((l) => l.startsWith('INVOCATION_ID='))!, /^INVOCATION_ID=[0-9a-f]{32}$/);
+    const shell = /^shell=(\d+)$/m.exec(d.journal('env.service'))?.[1];
+    assert.ok(lines.includes(`SYSTEMD_EXEC_PID=${shell}`), 'SYSTEMD_EXEC_PID is the command\'s own pid');
   });
 
   test('RuntimeDirectory= and friends: made with *DirectoryMode=, owned by User=, named in $*_DIRECTORY, writable under ProtectSystem=strict; runtime ones go at stop (as systemd 252)', () => {
