@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { needsRoot } from '../fixtures/plans.js';
 import { alive, cgroupDirsOf, scratchDaemon, waitFor, type ScratchDaemon } from '../fixtures/manager-daemon.js';
 
-const UNITS = ['fk', 'fkg', 'fkg2', 'fkfail', 'fknopid', 'ex', 'si', 'pto', 'nto', 'kmp', 'kmm', 'kmc', 'fks', 'nokill', 'env', 'xd'];
+const UNITS = ['fk', 'fkg', 'fkg2', 'fkfail', 'fknopid', 'ex', 'si', 'pto', 'nto', 'kmp', 'kmm', 'kmc', 'fks', 'nokill', 'env', 'xd', 'hup', 'rks'];
 /** Names below /run, /var/lib, /var/cache, /var/log and /etc this file makes (and removes). */
 const XD = `nsbox-xd-${process.pid}`;
 const XD_PATHS = [`/run/${XD}`, `/run/${XD}-b`, `/var/lib/${XD}`, `/var/cache/${XD}`, `/var/log/${XD}`, `/etc/${XD}`];
@@ -49,6 +49,8 @@ describe('service types, start timeouts, KillMode= and the environment', { skip:
       'kmc.service': '[Service]\nKillMode=control-group\nExecStart=/bin/sh -c "sh -c \'trap \\"echo child got TERM; exit 0\\" TERM; while :; do sleep 0.1; done\' & exec sleep 3600"\n',
       'fks.service': '[Service]\nExecStart=/bin/sh -c "trap \'\' TERM; exec sleep 3600"\nTimeoutStopSec=300ms\nFinalKillSignal=SIGQUIT\n',
       'nokill.service': '[Service]\nExecStart=/bin/sh -c "trap \'\' TERM; exec sleep 3600"\nTimeoutStopSec=300ms\nSendSIGKILL=no\n',
+      'hup.service': '[Service]\nSendSIGHUP=yes\nTimeoutStopSec=1s\nExecStart=/bin/sh -c "trap \\"echo got TERM\\" TERM; trap \\"echo got HUP\\" HUP; echo up; while :; do sleep 0.1; done"\n',
+      'rks.service': '[Service]\nRestartKillSignal=SIGUSR1\nExecStart=/bin/sh -c "trap \\"echo got USR1; exit 0\\" USR1; trap \\"echo got TERM; exit 0\\" TERM; echo up; while :; do sleep 0.1; done"\n',
       'env.service': '[Service]\nType=oneshot\nExecStart=/bin/sh -c "env | sort; echo shell=$$$$"\n',
       'xd.service': `[Service]\nType=oneshot\nRemainAfterExit=yes\nUser=nobody\nRuntimeDirectory=${XD}/a ${XD}-b\nStateDirectory=${XD}\nStateDirectoryMode=0700\n`
         + `CacheDirectory=${XD}\nLogsDirectory=${XD}\nConfigurationDirectory=${XD}\nProtectSystem=strict\n`
@@ -211,5 +213,19 @@ describe('service types, start timeouts, KillMode= and the environment', { skip:
     assert.equal(existsSync(`/run/${XD}-b`), false);
     assert.equal(existsSync(`/run/${XD}`), true, 'the parent stays, as in systemd');
     assert.equal(existsSync(`/var/lib/${XD}/w`), true, 'StateDirectory= stays');
+  });
+
+  test('SendSIGHUP=yes: SIGHUP follows KillSignal=; RestartKillSignal= is what a restart job stops with, KillSignal= a stop', async () => {
+    assert.equal(d.systemctl('start', 'hup.service', 'rks.service').code, 0);
+    assert.equal(await waitFor(() => /^up$/m.test(d.journal('hup.service')) && /^up$/m.test(d.journal('rks.service'))), true);
+    assert.equal(d.systemctl('stop', 'hup.service').code, 0);
+    const hup = d.journal('hup.service');
+    assert.match(hup, /^got TERM$/m);
+    assert.match(hup, /^got HUP$/m);
+    assert.equal(d.systemctl('restart', 'rks.service').code, 0);
+    assert.equal(await waitFor(() => (d.journal('rks.service').match(/^up$/gm) ?? []).length === 2), true);
+    assert.equal(d.systemctl('stop', 'rks.service').code, 0);
+    const rks = d.journal('rks.service');
+    assert.ok(rks.indexOf('got USR1') >= 0 && rks.indexOf('got USR1') < rks.indexOf('got TERM'), rks);
   });
 });
