@@ -611,8 +611,26 @@ export class Service {
     }
     const env = this.mainPid > 0 && this.mainEnd() === undefined ? [`MAINPID=${this.mainPid}`] : [];
     let result: ServiceResult = 'success';
+    const timeoutUs = startTimeoutOf(unit.settings.service);
     for (const p of plans.filter((c) => c.command.kind === 'ExecReload')) {
+      // systemd: a reload past TimeoutStartSec= has its control process killed, ReloadResult=timeout.
+      let timedOut = false;
+      const timer = Number.isFinite(timeoutUs) ? setTimeout(() => {
+        if (this.controlPid <= 0 || !alive(this.controlPid)) return;
+        timedOut = true;
+        this.ctx.journal.manager(this.name, `${this.name}: Reload operation timed out. Killing reload process.`, 4);
+        try {
+          process.kill(this.controlPid, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }, Math.min(timeoutUs, 2 ** 31) / 1000) : undefined;
       const end = await this.runControl(p, false, env);
+      if (timer) clearTimeout(timer);
+      if (timedOut) {
+        result = 'timeout';
+        break;
+      }
       if (!p.ignoreFailure && resultOfEnd(end, { main: false }) !== 'success') {
         this.ctx.journal.manager(this.name, `${this.name}: Control process exited, ${describeEnd(end)}`, 5);
         result = end.kind === 'signaled' ? 'signal' : 'exit-code';

@@ -55,13 +55,14 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
       'rl.service': '[Service]\nExecStart=/bin/sleep 3600\nExecReload=/bin/sh -c "echo reload MAINPID=$MAINPID"\n',
       'norl.service': '[Service]\nExecStart=/bin/sleep 3600\n',
       'rlfail.service': '[Service]\nExecStart=/bin/sleep 3600\nExecReload=/bin/false\n',
+      'rlslow.service': '[Service]\nTimeoutStartSec=500ms\nExecStart=/bin/sleep 3600\nExecReload=/bin/sleep 5\n',
       'nrl.service': '[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/sh -c "systemd-notify --ready; sleep 0.5; systemd-notify RELOADING=1; sleep 1.5; systemd-notify READY=1; exec sleep 3600"\n',
     }, { NSBOX_COND_TEST: '1' });
   });
 
   after(async () => {
     await d.close();
-    const left = ['nrl', 'cond', 'assert', 'trigger', 'ec1', 'ec255', 'ecsig', 'ec0', 'rl', 'norl', 'rlfail'].flatMap((u) => cgroupDirsOf(`${u}.service`));
+    const left = ['rlslow', 'nrl', 'cond', 'assert', 'trigger', 'ec1', 'ec255', 'ecsig', 'ec0', 'rl', 'norl', 'rlfail'].flatMap((u) => cgroupDirsOf(`${u}.service`));
     assert.deepEqual(left, [], 'no cgroup left behind');
   });
 
@@ -187,5 +188,15 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
     assert.equal(await waitFor(() => sub() === 'running', 4000), true);
     assert.match(d.journal('nrl.service'), /^Reloading nrl\.service\.\.\.\nReloaded nrl\.service\.$/m);
     assert.equal(d.systemctl('stop', 'nrl.service').code, 0);
+  });
+
+  test('an ExecReload= past TimeoutStartSec= is killed: the job fails, ReloadResult=timeout, the unit keeps running', async () => {
+    assert.equal(d.systemctl('start', 'rlslow.service').code, 0);
+    const t0 = Date.now();
+    assert.equal((await d.client.job('rlslow.service', 'reload')).result, 'failed');
+    assert.ok(Date.now() - t0 < 4000, 'the 5 s reload did not run out');
+    assert.equal(show('rlslow.service', 'ActiveState,SubState,Result,ReloadResult'), 'Result=success\nReloadResult=timeout\nActiveState=active\nSubState=running\n');
+    assert.match(d.journal('rlslow.service'), /^rlslow\.service: Reload operation timed out\. Killing reload process\.\nReload failed for rlslow\.service\.$/m);
+    assert.equal(d.systemctl('stop', 'rlslow.service').code, 0);
   });
 });
