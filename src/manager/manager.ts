@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { loadUnit, type LoadedUnit } from '../unit/load.js';
 import { UnitNotLoadedError } from '../service/errors.js';
 import { effectiveServiceType, startTimeoutOf, stopTimeoutOf } from '../unit/settings.js';
-import { describeCondition, type ConditionOutcome } from '../unit/conditions.js';
+import { describeCondition, evaluateConditions, type ConditionOutcome } from '../unit/conditions.js';
+import { gatherConditionFacts } from '../service/condition-facts.js';
 import { formatTimeSpan } from '../unit/values.js';
 import { buildTransaction, JobTypeNotApplicableError, JobUnitNotFoundError, type JobType, type PlannedJob, type UnitDependencies } from './jobs.js';
 import type { JournalSink } from './journal-sink.js';
@@ -165,6 +166,10 @@ export class Manager {
         const l = this.units.get(job.unit)!;
         if (l.service) return job.type === 'start' ? l.service.start() : job.type === 'stop' ? l.service.stop() : l.service.restart();
         const wasUp = l.up;
+        if (job.type !== 'stop' && !wasUp) {
+          const skipped = this.testTargetConditions(l);
+          if (skipped !== undefined) return skipped;
+        }
         l.up = job.type !== 'stop';
         if (l.up && !wasUp) this.opts.journal.manager(job.unit, `Reached target ${this.label(job.unit)}.`);
         if (!l.up && wasUp) this.opts.journal.manager(job.unit, `Stopped target ${this.label(job.unit)}.`);
@@ -175,6 +180,24 @@ export class Manager {
     };
     await Promise.all(jobs.map(runOne));
     return results;
+  }
+
+  /** Condition*=/Assert*= of a unit without commands (a target), as for a service: skipped, or the job fails `assert`. */
+  private testTargetConditions(l: Loaded): JobResult | undefined {
+    const u = l.unit.settings.unit;
+    if (u.conditions.length + u.asserts.length === 0) return undefined;
+    const facts = gatherConditionFacts(u.conditions, u.asserts);
+    const c = evaluateConditions(u.conditions, facts);
+    if (!c.met) {
+      this.opts.journal.manager(l.unit.name, `${l.unit.name} was skipped because of an unmet condition check${c.failed ? ` (${describeCondition(c.failed)})` : ''}.`);
+      return 'done';
+    }
+    if (!evaluateConditions(u.asserts, facts).met) {
+      this.opts.journal.manager(l.unit.name, `${l.unit.name}: Starting requested but asserts failed.`, 5);
+      this.opts.journal.manager(l.unit.name, `Assertion failed for ${l.unit.name}.`, 3);
+      return 'assert';
+    }
+    return undefined;
   }
 
   private label(name: string): string {

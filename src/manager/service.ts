@@ -615,8 +615,15 @@ export class Service {
     for (const p of plans.filter((c) => c.command.kind === 'ExecReload')) {
       // systemd: a reload past TimeoutStartSec= has its control process killed, ReloadResult=timeout.
       let timedOut = false;
-      const timer = Number.isFinite(timeoutUs) ? setTimeout(() => {
-        if (this.controlPid <= 0 || !alive(this.controlPid)) return;
+      let ended = false;
+      let timer: NodeJS.Timeout | undefined;
+      const expire = (): void => {
+        // Still being launched: its pid is not known yet, look again shortly.
+        if (this.controlPid <= 0 && !ended) {
+          timer = setTimeout(expire, 50);
+          return;
+        }
+        if (ended || !alive(this.controlPid)) return;
         timedOut = true;
         this.ctx.journal.manager(this.name, `${this.name}: Reload operation timed out. Killing reload process.`, 4);
         try {
@@ -624,9 +631,11 @@ export class Service {
         } catch {
           // gone meanwhile
         }
-      }, Math.min(timeoutUs, 2 ** 31) / 1000) : undefined;
+      };
+      if (Number.isFinite(timeoutUs)) timer = setTimeout(expire, Math.min(timeoutUs, 2 ** 31) / 1000);
       const end = await this.runControl(p, false, env);
-      if (timer) clearTimeout(timer);
+      ended = true;
+      clearTimeout(timer);
       if (timedOut) {
         result = 'timeout';
         break;

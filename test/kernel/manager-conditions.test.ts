@@ -4,8 +4,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { needsRoot } from '../fixtures/plans.js';
 import { alive, cgroupDirsOf, scratchDaemon, waitFor, type ScratchDaemon } from '../fixtures/manager-daemon.js';
 
@@ -56,8 +56,11 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
       'norl.service': '[Service]\nExecStart=/bin/sleep 3600\n',
       'rlfail.service': '[Service]\nExecStart=/bin/sleep 3600\nExecReload=/bin/false\n',
       'rlslow.service': '[Service]\nTimeoutStartSec=500ms\nExecStart=/bin/sleep 3600\nExecReload=/bin/sleep 5\n',
-      'nrl.service': '[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/sh -c "systemd-notify --ready; sleep 0.5; systemd-notify RELOADING=1; sleep 1.5; systemd-notify READY=1; exec sleep 3600"\n',
-    }, { NSBOX_COND_TEST: '1' });
+      'ctarget.target': '[Unit]\nConditionPathExists=/nonexistent-nsbox\n',
+      'atarget.target': '[Unit]\nAssertPathExists=/nonexistent-nsbox\n',
+      // Says RELOADING=1 at once, READY=1 again only when the test creates the file `reloaded` (NSBOX_GO).
+      'nrl.service': '[Service]\nType=notify\nNotifyAccess=all\nPassEnvironment=NSBOX_GO\nExecStart=/bin/sh -c "systemd-notify --ready; systemd-notify RELOADING=1; while [ ! -e $NSBOX_GO ]; do sleep 0.05; done; systemd-notify READY=1; exec sleep 3600"\n',
+    }, { NSBOX_COND_TEST: '1', NSBOX_GO: `${tmpdir()}/nsbox-cond-go-${process.pid}` });
   });
 
   after(async () => {
@@ -86,6 +89,15 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
     assert.equal(show('assert.service', 'ActiveState,ConditionResult,AssertResult'), 'ActiveState=inactive\nConditionResult=yes\nAssertResult=no\n');
     assert.match(d.journal('assert.service'), /^assert\.service: Starting requested but asserts failed\.\nAssertion failed for assert\.service\.$/m);
     assert.match(d.systemctl('status', 'assert.service').stdout, /^ {5}Assert: start assertion failed at .+; \d+s ago\n {13}AssertPathExists=\/nonexistent-nsbox was not met$/m);
+  });
+
+  test('a target with an unmet condition is skipped, with an unmet assert fails its job', () => {
+    assert.equal(d.systemctl('start', 'ctarget.target').code, 0);
+    assert.equal(d.systemctl('is-active', 'ctarget.target').stdout, 'inactive\n');
+    assert.match(d.journal('ctarget.target'), /^ctarget\.target was skipped because of an unmet condition check \(ConditionPathExists=\/nonexistent-nsbox\)\.$/m);
+    const a = d.systemctl('start', 'atarget.target');
+    assert.deepEqual([a.code, a.stderr], [1, 'Assertion failed on job for atarget.target.\n']);
+    assert.equal(d.systemctl('is-active', 'atarget.target').stdout, 'inactive\n');
   });
 
   test('triggering (|) conditions: one that holds is enough; none holding skips the unit', () => {
@@ -183,9 +195,14 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
   test('Type=notify: RELOADING=1 takes the unit to reload, the next READY=1 back to running', async () => {
     assert.equal(d.systemctl('start', 'nrl.service').code, 0);
     const sub = (): string => d.systemctl('show', '-p', 'SubState', '--value', 'nrl.service').stdout.trim();
-    assert.equal(await waitFor(() => sub() === 'reload', 3000), true);
+    assert.equal(await waitFor(() => sub() === 'reload', 5000), true);
     assert.equal(d.systemctl('is-active', 'nrl.service').stdout, 'reloading\n');
-    assert.equal(await waitFor(() => sub() === 'running', 4000), true);
+    writeFileSync(d.env['NSBOX_GO']!, '');
+    try {
+      assert.equal(await waitFor(() => sub() === 'running', 5000), true);
+    } finally {
+      rmSync(d.env['NSBOX_GO']!, { force: true });
+    }
     assert.match(d.journal('nrl.service'), /^Reloading nrl\.service\.\.\.\nReloaded nrl\.service\.$/m);
     assert.equal(d.systemctl('stop', 'nrl.service').code, 0);
   });
