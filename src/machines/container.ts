@@ -2,10 +2,10 @@
 // gather facts, create the container's cgroups, register it. release() undoes the last two for
 // callers that outlive the container (spawn users, tests, a failure before hand-over); after a
 // hand-over the supervisor's cleanup steps do it instead.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Credential } from '../nspawn/credentials.js';
-import { NspawnUsageError } from '../nspawn/errors.js';
+import { NspawnUsageError, TreeMissingError } from '../nspawn/errors.js';
 import { containerCgroupDirs, containerCgroupMode } from '../nspawn/cgroup-layout.js';
 import type { NspawnOptions } from '../nspawn/options.js';
 import { machineName, planNspawn, type NspawnPlan } from '../nspawn/plan.js';
@@ -45,7 +45,11 @@ export interface PreparedContainer extends NspawnPlan {
 }
 
 export function resolveDirectory(options: NspawnOptions): string {
-  if (options.directory !== undefined) return resolve(options.directory);
+  if (options.directory !== undefined) {
+    const directory = resolve(options.directory);
+    if (!existsSync(directory)) throw new TreeMissingError(directory);
+    return directory;
+  }
   return findImage(options.machine!);
 }
 
