@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { loadUnit, type LoadedUnit } from '../unit/load.js';
 import { UnitNotLoadedError } from '../service/errors.js';
 import { effectiveServiceType, startTimeoutOf, stopTimeoutOf } from '../unit/settings.js';
-import { describeCondition, evaluateConditions, type ConditionOutcome } from '../unit/conditions.js';
-import { gatherConditionFacts } from '../service/condition-facts.js';
+import { describeCondition, type ConditionOutcome } from '../unit/conditions.js';
+import { checkConditions } from './condition-check.js';
 import { formatTimeSpan } from '../unit/values.js';
 import { buildTransaction, JobTypeNotApplicableError, JobUnitNotFoundError, type JobType, type PlannedJob, type UnitDependencies } from './jobs.js';
 import type { JournalSink } from './journal-sink.js';
@@ -184,20 +184,7 @@ export class Manager {
 
   /** Condition*=/Assert*= of a unit without commands (a target), as for a service: skipped, or the job fails `assert`. */
   private testTargetConditions(l: Loaded): JobResult | undefined {
-    const u = l.unit.settings.unit;
-    if (u.conditions.length + u.asserts.length === 0) return undefined;
-    const facts = gatherConditionFacts(u.conditions, u.asserts);
-    const c = evaluateConditions(u.conditions, facts);
-    if (!c.met) {
-      this.opts.journal.manager(l.unit.name, `${l.unit.name} was skipped because of an unmet condition check${c.failed ? ` (${describeCondition(c.failed)})` : ''}.`);
-      return 'done';
-    }
-    if (!evaluateConditions(u.asserts, facts).met) {
-      this.opts.journal.manager(l.unit.name, `${l.unit.name}: Starting requested but asserts failed.`, 5);
-      this.opts.journal.manager(l.unit.name, `Assertion failed for ${l.unit.name}.`, 3);
-      return 'assert';
-    }
-    return undefined;
+    return checkConditions(l.unit.name, l.unit.settings.unit, this.opts.journal, Date.now() * 1000).stop;
   }
 
   private label(name: string): string {

@@ -19,11 +19,11 @@ import type { LoadedUnit } from '../unit/load.js';
 import type { ExecCommand } from '../unit/exec-command.js';
 import type { Plan } from '../plan/types.js';
 import { planLoadedUnit, type PlannedCommand, type UnitPlans } from '../service/plan-unit.js';
-import { gatherConditionFacts } from '../service/condition-facts.js';
 import { createExecDirectories, removeRuntimeDirectories } from '../service/exec-directories.js';
 import { readUserDatabase } from '../service/user-db.js';
 import { managerEnvironment } from '../service/manager-environment.js';
-import { describeCondition, evaluateConditions, type ConditionOutcome } from '../unit/conditions.js';
+import type { ConditionOutcome } from '../unit/conditions.js';
+import { checkConditions } from './condition-check.js';
 import { startTimeoutOf, stopTimeoutOf } from '../unit/settings.js';
 import { guessMainPid, procComm, procStartTime, readPidFile } from './main-pid.js';
 import { createPrivateTmp, type PrivateTmp } from '../service/private-tmp.js';
@@ -230,30 +230,16 @@ export class Service {
    * fails it (`assert`); undefined when both pass.
    */
   private testConditions(unit: LoadedUnit): JobResult | undefined {
-    const u = unit.settings.unit;
-    const facts = u.conditions.length + u.asserts.length > 0 ? gatherConditionFacts(u.conditions, u.asserts) : undefined;
-    const conditions = facts ? evaluateConditions(u.conditions, facts) : { met: true, outcomes: [] };
-    this.conditionResult = conditions.met;
-    this.conditionTimestampUs = nowUs();
-    this.conditionOutcomes = conditions.outcomes;
-    for (const o of conditions.outcomes) {
-      if (o.unsupported) this.ctx.journal.manager(this.name, `${this.name}: ${o.condition.kind}= is not evaluated by nsbox, treating it as met.`, 4);
+    const checked = checkConditions(this.name, unit.settings.unit, this.ctx.journal, nowUs());
+    this.conditionResult = checked.condition.met;
+    this.conditionTimestampUs = checked.condition.timestampUs;
+    this.conditionOutcomes = checked.condition.outcomes;
+    if (checked.assert) {
+      this.assertResult = checked.assert.met;
+      this.assertTimestampUs = checked.assert.timestampUs;
+      this.assertOutcomes = checked.assert.outcomes;
     }
-    if (!conditions.met) {
-      const failed = 'failed' in conditions && conditions.failed ? ` (${describeCondition(conditions.failed)})` : '';
-      this.ctx.journal.manager(this.name, `${this.name} was skipped because of an unmet condition check${failed}.`);
-      return 'done';
-    }
-    const asserts = facts ? evaluateConditions(u.asserts, facts) : { met: true, outcomes: [] };
-    this.assertResult = asserts.met;
-    this.assertTimestampUs = nowUs();
-    this.assertOutcomes = asserts.outcomes;
-    if (!asserts.met) {
-      this.ctx.journal.manager(this.name, `${this.name}: Starting requested but asserts failed.`, 5);
-      this.ctx.journal.manager(this.name, `Assertion failed for ${this.name}.`, 3);
-      return 'assert';
-    }
-    return undefined;
+    return checked.stop;
   }
 
   /** Plans every command of the unit with the manager's environment and the unit's private /tmp. */
