@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeBusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
+import { alive, cgroupDirsOf } from '../fixtures/manager-daemon.js';
 
 const top = fileURLToPath(new URL('../../..', import.meta.url));
 const NSBOX = join(top, 'bin/nsbox.cjs');
@@ -32,13 +33,6 @@ interface Run {
   readonly stderr: string;
 }
 
-const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
-/** The unit's cgroup directories, below this process's own cgroups (where the daemon, our child, makes them). */
-function cgroupDirsOf(unit: string): string[] {
-  const own = new Map(readFileSync('/proc/self/cgroup', 'utf8').split('\n').filter(Boolean).map((l) => [l.split(':')[1]!, l.split(':')[2]!]));
-  const candidates = [['/sys/fs/cgroup/systemd', own.get('name=systemd')], ['/sys/fs/cgroup/unified', own.get('')], ['/sys/fs/cgroup', own.get('')]] as const;
-  return candidates.filter(([, path]) => path !== undefined).map(([root, path]) => join(root, path!, unit)).filter((d) => existsSync(join(d, 'cgroup.procs')));
-}
 
 describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
   let scratch: string;
