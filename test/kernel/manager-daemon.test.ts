@@ -90,7 +90,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     writeFileSync(join(units, 'db.service'), '[Service]\nExecStart=/bin/sleep 3600\n');
     writeFileSync(join(units, 'flaky.service'), '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=3\n[Service]\nExecStart=/bin/sh -c "echo flaky run; exit 3"\nRestart=on-failure\nRestartSec=50ms\n');
     writeFileSync(join(units, 'cleanloop.service'), '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=2\n[Service]\nExecStart=/bin/true\nRestart=always\nRestartSec=50ms\n');
-    writeFileSync(join(units, 'waiting.service'), '[Service]\nExecStart=/bin/sh -c "exit 1"\nRestart=always\nRestartSec=1s\n');
+    writeFileSync(join(units, 'waiting.service'), '[Service]\nExecStart=/bin/sh -c "exit 1"\nRestart=always\nRestartSec=4s\n');
     writeFileSync(join(units, 'hardened.service'), '[Service]\nExecStart=/bin/sleep 3600\nProtectSystem=strict\nPrivateMounts=yes\nPrivateTmp=yes\nNoNewPrivileges=yes\n');
     env = { ...process.env, SYSTEMD_UNIT_PATH: units, NSBOX_RUNTIME_DIR: join(scratch, 'run'), NSBOX_STATE_DIR: join(scratch, 'state') };
     daemon = await startDaemon();
@@ -147,7 +147,9 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     for (let i = 0; i < 100 && state() !== 'auto-restart'; i++) await sleep(20);
     assert.equal(state(), 'auto-restart');
     assert.equal(systemctl('stop', 'waiting.service').code, 0);
-    await sleep(1500);
+    // Past RestartSec=: a restart still scheduled would have run by now. (4 s: on a busy machine the
+    // polls above and the stop can take over a second, which let a 1 s restart win the race.)
+    await sleep(4500);
     assert.equal(systemctl('show', '-p', 'NRestarts', '--value', 'waiting.service').stdout, '0\n');
     assert.notEqual(systemctl('is-active', 'waiting.service').stdout.trim(), 'active');
   });
