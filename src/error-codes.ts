@@ -11,13 +11,14 @@ import {
 import { MachineBusyError } from './machines/registry.js';
 import { UidRangeBusyError } from './machines/uid-range.js';
 import { NotAServiceError, UnitNotLoadedError } from './service/errors.js';
+import { EnablementError } from './service/enablement.js';
 import { UnknownSyscallGroupError } from './seccomp/groups.js';
 import { SeccompCompileError } from './seccomp/libseccomp.js';
 import { DevicePolicyError } from './cgroups/device-policy.js';
 import { SecurityInputError } from './security-score/errors.js';
 import { SecurityPolicyError } from './security-score/score.js';
 import { JobConflictError, JobOrderingCycleError, JobUnitNotFoundError } from './manager/jobs.js';
-import { ManagerConnectionError, ManagerRequestError, ServiceCgroupBusyError } from './manager/errors.js';
+import { ManagerConnectionError, ManagerRequestError, NoSuchProcessError, ServiceCgroupBusyError, UnitNotInMemoryError } from './manager/errors.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ErrorClass = abstract new (...args: any[]) => NsboxError;
@@ -55,6 +56,9 @@ export const ERROR_CLASSES = {
   MANAGER_CONNECTION: ManagerConnectionError,
   MANAGER_REQUEST: ManagerRequestError,
   SERVICE_CGROUP_BUSY: ServiceCgroupBusyError,
+  ENABLEMENT: EnablementError,
+  UNIT_NOT_IN_MEMORY: UnitNotInMemoryError,
+  NO_SUCH_PROCESS: NoSuchProcessError,
 } as const satisfies Record<string, ErrorClass>;
 
 export type ErrorCode = keyof typeof ERROR_CLASSES;

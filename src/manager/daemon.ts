@@ -7,13 +7,14 @@ import { hostname } from 'node:os';
 import { NsboxError } from '../errors.js';
 import { JournalStore } from '../journal/store.js';
 import type { Priority } from '../journal/types.js';
-import { ManagerRequestError } from './errors.js';
+import { ManagerRequestError, UnitNotInMemoryError } from './errors.js';
 import { JobUnitNotFoundError } from './jobs.js';
 import { JournalSink } from './journal-sink.js';
 import { Manager } from './manager.js';
 import { controlSocketPath, journalPath, type ManagerPaths } from './paths.js';
 import { peerCredentials } from './peer-cred.js';
-import { API, JOB_VERBS, parseUnitPath, type JobVerb } from './protocol.js';
+import { constants as osConstants } from 'node:os';
+import { API, JOB_VERBS, KILL_WHOM, parseUnitPath, type JobVerb, type KillWhom } from './protocol.js';
 
 export interface DaemonOptions extends ManagerPaths {
   /** SYSTEMD_UNIT_PATH for the units. */
@@ -48,7 +49,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     route(req).then(
       (body) => reply(res, 200, body),
       (e: unknown) => {
-        if (e instanceof NsboxError) reply(res, e instanceof ManagerRequestError ? e.status : e instanceof JobUnitNotFoundError ? 404 : 409, { error: e.toJSON() });
+        if (e instanceof NsboxError) reply(res, e instanceof ManagerRequestError ? e.status : e instanceof JobUnitNotFoundError || e instanceof UnitNotInMemoryError ? 404 : 409, { error: e.toJSON() });
         else reply(res, 500, { error: { code: 'MANAGER_REQUEST', message: String((e as Error)?.message ?? e), fields: { status: 500 } } });
       },
     );
@@ -60,11 +61,24 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (url.pathname === API.reload && method === 'POST') return (await manager.reload(), {});
     if (url.pathname === API.journal && method === 'GET') return journalAnswer(url.searchParams);
     if (url.pathname === API.units && method === 'GET') return { units: manager.list() };
+    if (url.pathname === API.jobs && method === 'GET') return { jobs: manager.jobList() };
+    if (url.pathname === API.resetAllFailed && method === 'POST') return (manager.resetFailed(), {});
     const unitPath = parseUnitPath(url.pathname);
     if (unitPath !== undefined) {
       if (unitPath.what === undefined && method === 'GET') return { unit: await manager.status(unitPath.name) };
       if (unitPath.what === 'files' && method === 'GET') return { files: await manager.files(unitPath.name) };
-      if (method === 'POST' && JOB_VERBS.includes(unitPath.what as JobVerb)) return { job: await manager.job(unitPath.name, unitPath.what as JobVerb) };
+      if (method === 'POST' && JOB_VERBS.includes(unitPath.what as JobVerb)) {
+        if (url.searchParams.get('block') === 'no') return { job: await manager.enqueueJob(unitPath.name, unitPath.what as JobVerb) };
+        return { job: await manager.job(unitPath.name, unitPath.what as JobVerb) };
+      }
+      if (method === 'POST' && unitPath.what === 'kill') {
+        const signal = url.searchParams.get('signal') ?? 'SIGTERM';
+        const whom = url.searchParams.get('whom') ?? 'all';
+        if (!Object.hasOwn(osConstants.signals, signal)) throw new ManagerRequestError(`signal=${signal}: not a signal name`, 400);
+        if (!KILL_WHOM.includes(whom as KillWhom)) throw new ManagerRequestError(`whom=${whom}: not main, control or all`, 400);
+        return (manager.kill(unitPath.name, signal as NodeJS.Signals, whom as KillWhom), {});
+      }
+      if (method === 'POST' && unitPath.what === 'reset-failed') return (manager.resetFailed(unitPath.name), {});
     }
     throw new ManagerRequestError(`No such API: ${method} ${url.pathname}`, 404);
   }
