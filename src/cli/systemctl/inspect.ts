@@ -6,8 +6,7 @@ import { formatShort } from '../../journal/format.js';
 import type { ManagerClient } from '../../manager/client.js';
 import { JobUnitNotFoundError } from '../../manager/jobs.js';
 import type { UnitStatus } from '../../manager/protocol.js';
-import type { VerbContext } from './main.js';
-import type { Options } from './options.js';
+import type { Options, VerbContext } from './options.js';
 
 /** An unknown unit reads as inactive, whatever the manager calls it. */
 const shownState = (st: UnitStatus): string => (st.loadState === 'not-found' && st.activeState === 'inactive' ? 'inactive' : st.activeState);

@@ -7,8 +7,7 @@ import type { ManagerClient } from '../../manager/client.js';
 import { JobUnitNotFoundError } from '../../manager/jobs.js';
 import type { AnyJobVerb } from '../../manager/protocol.js';
 import { UnitNotLoadedError } from '../../service/errors.js';
-import type { VerbContext } from './main.js';
-import type { Options } from './options.js';
+import type { Options, VerbContext } from './options.js';
 
 /** systemctl's explanation of a failed job, by the unit's Result= (systemd 252's job_result wording). */
 function failureReason(result: string): string {

@@ -8,17 +8,8 @@ import { runningInChroot } from '../../virt/facts.js';
 import { cat, isActive, isFailed, show, status } from './inspect.js';
 import { jobs } from './jobs.js';
 import { daemonReload, isSystemRunning, kill, listJobs, listUnits, resetFailed } from './manager-verbs.js';
-import { mangle, parseArgs, USAGE, type Options } from './options.js';
+import { mangle, parseArgs, USAGE, type VerbContext } from './options.js';
 import { isEnabled, listUnitFiles, unitFileVerb } from './unit-files.js';
-
-export interface VerbContext {
-  readonly opts: Options;
-  /** The words after the verb: units (mangled for the verbs that take units) or patterns. */
-  readonly args: readonly string[];
-  readonly client: () => ManagerClient;
-  /** In a chroot or SYSTEMD_OFFLINE=1: the manager is not to be talked to. */
-  readonly offline: boolean;
-}
 
 interface VerbSpec {
   /** Arguments after the verb, at least. */

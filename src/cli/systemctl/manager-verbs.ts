@@ -4,7 +4,7 @@ import { constants as osConstants } from 'node:os';
 import { NsboxError } from '../../errors.js';
 import type { JobListEntry, UnitListEntry } from '../../manager/protocol.js';
 import { globMatch } from '../../unit/install.js';
-import type { VerbContext } from './main.js';
+import type { VerbContext } from './options.js';
 import { formatTable } from './table.js';
 
 const LEGEND = [

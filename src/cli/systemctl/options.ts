@@ -1,4 +1,5 @@
 // systemctl's command line: options, their values, and the words left (verb and units).
+import type { ManagerClient } from '../../manager/client.js';
 import { UNIT_TYPES } from '../../unit/unit-name.js';
 
 export const USAGE = `usage: nsbox systemctl [OPTIONS...] COMMAND [UNIT...]
@@ -166,3 +167,12 @@ const SUFFIX = new RegExp(`\\.(${UNIT_TYPES.join('|')})$`);
 
 /** systemctl's name mangling: a name without a type suffix is a service. */
 export const mangle = (name: string): string => (SUFFIX.test(name) ? name : `${name}.service`);
+
+export interface VerbContext {
+  readonly opts: Options;
+  /** The words after the verb: units (mangled for the verbs that take units) or patterns. */
+  readonly args: readonly string[];
+  readonly client: () => ManagerClient;
+  /** In a chroot or SYSTEMD_OFFLINE=1: the manager is not to be talked to. */
+  readonly offline: boolean;
+}

@@ -11,7 +11,7 @@ import {
   presetOf, showsPreset, unitFileState, type InstallChange, type InstallError, type InstallResult, type UnitFileTree,
 } from '../../unit/install.js';
 import { jobs } from './jobs.js';
-import type { VerbContext } from './main.js';
+import type { VerbContext } from './options.js';
 import { formatTable } from './table.js';
 
 const NO_INSTALL_INFO = `The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
