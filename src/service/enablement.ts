@@ -203,22 +203,23 @@ function readPresets(root: string): PresetRule[] {
   return rules;
 }
 
-/** mkdir -p inside the root: each missing component made where its parent resolves. */
-function mkdirInRoot(root: string, dir: string): string {
-  const parts = dir.split('/').filter(Boolean);
-  let resolved = '/';
-  for (let i = 1; i <= parts.length; i++) {
-    const chased = chaseInRoot(root, `/${parts.slice(0, i).join('/')}`);
-    if (!chased.exists) {
-      try {
-        mkdirSync(hostPath(root, chased.path), { mode: 0o755 });
-      } catch (e) {
-        throw new EnablementError(`Failed to create directory ${dir}: ${(e as Error).message}`, dir, (e as NodeJS.ErrnoException).code);
-      }
-    }
-    resolved = chased.path;
+/**
+ * mkdir -p inside the root: where `dir` leads (symlinks followed inside the root), each missing
+ * directory made below a parent that is itself resolved first. Returns the canonical path.
+ */
+function mkdirInRoot(root: string, dir: string, depth = 0): string {
+  const chased = chaseInRoot(root, dir);
+  if (chased.exists) return chased.path;
+  if (depth > MAX_HOPS) throw new EnablementError(`Failed to create directory ${dir}: too many levels`, dir, 'ELOOP');
+  const slash = chased.path.lastIndexOf('/');
+  const parent = mkdirInRoot(root, chased.path.slice(0, slash) || '/', depth + 1);
+  const made = join(parent, chased.path.slice(slash + 1));
+  try {
+    mkdirSync(hostPath(root, made), { mode: 0o755 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new EnablementError(`Failed to create directory ${dir}: ${(e as Error).message}`, dir, (e as NodeJS.ErrnoException).code);
   }
-  return resolved;
+  return chaseInRoot(root, made).path;
 }
 
 /** Applies a plan's changes in order: links made (their directories too), links removed with the directories they leave empty. */
