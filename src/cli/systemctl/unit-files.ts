@@ -101,7 +101,8 @@ export async function unitFileVerb(ctx: VerbContext, verb: string): Promise<numb
   if (changed && opts.reload && opts.root === undefined && !ctx.offline) await ctx.client().reload().catch(() => undefined);
   if (opts.now && (verb === 'enable' || verb === 'disable' || verb === 'mask')) {
     if (opts.root !== undefined || ctx.offline) {
-      process.stderr.write('--now cannot be used when the manager is not running or in conjunction with --root=, refusing.\n');
+      // systemctl 252 tries its bus there and fails so (with --root= and in a chroot alike).
+      process.stderr.write("System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n");
       return 1;
     }
     return jobs({ ...ctx, args: names.map((n) => n.slice(n.lastIndexOf('/') + 1)) }, verb === 'enable' ? 'start' : 'stop');
