@@ -479,14 +479,14 @@ export class Service {
   }
 
   /**
-   * systemctl kill: a signal to the main process (through its supervisor), the control process,
-   * or every process of the cgroup. The state machine sees what follows as it sees any death.
+   * systemctl kill: a signal to the main process, the control process, or every process of the
+   * cgroup; straight to the process (a supervisor cannot pass SIGSTOP on). The state machine sees
+   * what follows as it sees any death.
    */
   kill(signal: NodeJS.Signals, whom: 'main' | 'control' | 'all'): void {
     if (whom === 'main') {
       if (this.mainPid <= 0) throw new NoSuchProcessError(this.name, 'main');
-      if (this.mainHandle !== undefined && this.mainHandle.pid === this.mainPid) this.mainHandle.kill(signal, 'main');
-      else process.kill(this.mainPid, signal);
+      process.kill(this.mainPid, signal);
     } else if (whom === 'control') {
       if (this.controlPid <= 0) throw new NoSuchProcessError(this.name, 'control');
       process.kill(this.controlPid, signal);

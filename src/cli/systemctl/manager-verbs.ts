@@ -42,17 +42,12 @@ export async function listUnits({ client, args: patterns, opts }: VerbContext): 
     return 0;
   }
   const marked = (u: UnitListEntry): boolean => ['not-found', 'bad-setting', 'error', 'masked'].includes(u.loadState) || u.activeState === 'failed';
-  const columns = [
-    ...(opts.plain ? [] : [{ header: '' }]),
-    { header: 'UNIT' }, { header: 'LOAD' }, { header: 'ACTIVE' }, { header: 'SUB' }, ...(withJobs ? [{ header: 'JOB' }] : []), { header: 'DESCRIPTION' },
-  ];
-  const rows = shown.map((u) => [
-    ...(opts.plain ? [] : [marked(u) ? '●' : ' ']),
-    u.id, u.loadState, u.activeState, u.subState, ...(withJobs ? [jobOf.get(u.id) ?? ''] : []), u.description,
-  ]);
+  const columns = [{ header: 'UNIT' }, { header: 'LOAD' }, { header: 'ACTIVE' }, { header: 'SUB' }, ...(withJobs ? [{ header: 'JOB' }] : []), { header: 'DESCRIPTION' }];
+  const rows = shown.map((u) => [u.id, u.loadState, u.activeState, u.subState, ...(withJobs ? [jobOf.get(u.id) ?? ''] : []), u.description]);
   const lines = formatTable(columns, rows, { header: opts.legend });
-  // The bullet column is there even where no unit has a bullet: keep its space.
-  const out = opts.plain ? lines : lines.map((l) => (l.startsWith(' ') || l.startsWith('●') ? l : ` ${l}`));
+  // Without --plain, a column of bullets comes first: ● for a unit that failed or did not load.
+  const bullets = [...(opts.legend ? [' '] : []), ...shown.map((u) => (marked(u) ? '●' : ' '))];
+  const out = opts.plain ? lines : lines.map((l, i) => `${bullets[i]} ${l}`);
   if (opts.legend) {
     if (shown.length > 0) out.push('', ...LEGEND, ...(withJobs ? ['JOB    = Pending job for the unit.', ''] : []));
     const count = `${shown.length} loaded units listed.`;

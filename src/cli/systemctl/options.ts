@@ -88,6 +88,8 @@ export interface Options {
 
 export type Parsed = { kind: 'ok'; opts: Options; words: string[] } | { kind: 'exit'; code: number };
 
+/** `-t help`'s list, in systemctl 252's order. */
+const HELP_TYPES = ['service', 'mount', 'swap', 'socket', 'target', 'device', 'automount', 'timer', 'path', 'slice', 'scope'];
 const LOAD_STATES = ['stub', 'loaded', 'not-found', 'bad-setting', 'error', 'merged', 'masked'];
 
 const fail = (message: string): Parsed => (process.stderr.write(`${message}\n`), { kind: 'exit', code: 1 });
@@ -119,7 +121,7 @@ export function parseArgs(args: readonly string[]): Parsed {
       case '-q': case '--quiet': opts.quiet = true; break;
       case '-t': case '--type': {
         for (const t of list()) {
-          if (t === 'help') return (process.stdout.write(`Available unit types:\n${UNIT_TYPES.join('\n')}\n`), { kind: 'exit', code: 0 });
+          if (t === 'help') return (process.stdout.write(`Available unit types:\n${HELP_TYPES.join('\n')}\n`), { kind: 'exit', code: 0 });
           if ((UNIT_TYPES as readonly string[]).includes(t)) opts.types.push(t);
           else if (LOAD_STATES.includes(t)) opts.states.push(t);
           else return fail(`Unknown unit type or load state '${t}'.\nUse -t help to see a list of allowed values.`);
@@ -159,7 +161,7 @@ export function parseArgs(args: readonly string[]): Parsed {
     }
   }
   if (!Number.isInteger(opts.lines) || opts.lines < 0) return fail('Failed to parse lines');
-  if (opts.wait && !opts.block) return fail('--no-block and --wait are not compatible.');
+  if (opts.wait && !opts.block) return fail('--wait may not be combined with --no-block.');
   return { kind: 'ok', opts, words };
 }
 
