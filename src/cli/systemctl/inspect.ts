@@ -118,7 +118,8 @@ async function statusText(client: ManagerClient, units: readonly string[], opts:
     if (!first) out.push('');
     first = false;
     out.push(`${bullet(st)} ${st.id}${st.description !== st.id ? ` - ${st.description}` : ''}`);
-    const loadedExtra = st.fragmentPath !== undefined ? ` (${st.fragmentPath}; ${st.unitFileState}${st.unitFileState === 'static' || st.unitFileState === '' ? '' : '; preset: enabled'})` : '';
+    const enablement = st.unitFileState === '' ? '' : `; ${st.unitFileState}${st.unitFilePreset !== undefined ? `; preset: ${st.unitFilePreset}` : ''}`;
+    const loadedExtra = st.fragmentPath !== undefined ? ` (${st.fragmentPath}${enablement})` : '';
     out.push(`     Loaded: ${st.loadState}${loadedExtra}`);
     if (st.dropInPaths.length > 0) {
       const byDir = new Map<string, string[]>();
