@@ -5,7 +5,7 @@ import { NsboxError } from '../../errors.js';
 import type { JobListEntry, UnitListEntry } from '../../manager/protocol.js';
 import { globMatch } from '../../unit/install.js';
 import type { VerbContext } from './options.js';
-import { formatTable } from './table.js';
+import { formatTable } from '../table.js';
 
 const LEGEND = [
   'LOAD   = Reflects whether the unit definition was properly loaded.',
@@ -21,6 +21,8 @@ function compareUnits(a: string, b: string): number {
   };
   return ci(a.slice(a.lastIndexOf('.')), b.slice(b.lastIndexOf('.'))) || ci(a, b);
 }
+
+const lineList = (text: string): string[] => (text === '' ? [] : text.slice(0, -1).split('\n'));
 
 const typeOf = (id: string): string => id.slice(id.lastIndexOf('.') + 1);
 
@@ -42,9 +44,9 @@ export async function listUnits({ client, args: patterns, opts }: VerbContext): 
     return 0;
   }
   const marked = (u: UnitListEntry): boolean => ['not-found', 'bad-setting', 'error', 'masked'].includes(u.loadState) || u.activeState === 'failed';
-  const columns = [{ header: 'UNIT' }, { header: 'LOAD' }, { header: 'ACTIVE' }, { header: 'SUB' }, ...(withJobs ? [{ header: 'JOB' }] : []), { header: 'DESCRIPTION' }];
+  const header = ['UNIT', 'LOAD', 'ACTIVE', 'SUB', ...(withJobs ? ['JOB'] : []), 'DESCRIPTION'];
   const rows = shown.map((u) => [u.id, u.loadState, u.activeState, u.subState, ...(withJobs ? [jobOf.get(u.id) ?? ''] : []), u.description]);
-  const lines = formatTable(columns, rows, { header: opts.legend });
+  const lines = lineList(formatTable(header, rows, opts.legend));
   // Without --plain, a column of bullets comes first: ● for a unit that failed or did not load.
   const bullets = [...(opts.legend ? [' '] : []), ...shown.map((u) => (marked(u) ? '●' : ' '))];
   const out = opts.plain ? lines : lines.map((l, i) => `${bullets[i]} ${l}`);
@@ -69,8 +71,7 @@ export async function listJobs({ client, args: patterns, opts }: VerbContext): P
     if (opts.legend) process.stdout.write('No jobs running.\n');
     return 0;
   }
-  const lines = formatTable([{ header: 'JOB', right: true }, { header: 'UNIT' }, { header: 'TYPE' }, { header: 'STATE' }],
-    jobs.map((j) => [String(j.id), j.unit, j.type, j.state]), { header: opts.legend });
+  const lines = lineList(formatTable(['JOB', 'UNIT', 'TYPE', 'STATE'], jobs.map((j) => [String(j.id), j.unit, j.type, j.state]), opts.legend, new Set([0])));
   if (opts.legend) lines.push('', `${jobs.length} jobs listed.`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -12,7 +12,7 @@ import {
 } from '../../unit/install.js';
 import { jobs } from './jobs.js';
 import type { VerbContext } from './options.js';
-import { formatTable } from './table.js';
+import { formatTable } from '../table.js';
 
 const NO_INSTALL_INFO = `The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
 Alias= settings in the [Install] section, and DefaultInstance= for template
@@ -135,7 +135,8 @@ export async function listUnitFiles(ctx: VerbContext): Promise<number> {
     process.stdout.write(`${JSON.stringify(entries.map((e, i) => ({ unit_file: e.name, state: e.state, preset: rows[i]![2] })))}\n`);
     return entries.length > 0 ? 0 : 1;
   }
-  const lines = formatTable([{ header: 'UNIT FILE' }, { header: 'STATE' }, { header: 'PRESET' }], rows, { header: opts.legend });
+  const table = formatTable(['UNIT FILE', 'STATE', 'PRESET'], rows, opts.legend);
+  const lines = table === '' ? [] : table.slice(0, -1).split('\n');
   if (opts.legend) lines.push('', `${entries.length} unit files listed.`);
   if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
   return entries.length > 0 ? 0 : 1;
