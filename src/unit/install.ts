@@ -281,6 +281,8 @@ export interface InstallOptions {
   readonly runtime?: boolean;
   /** --force: replace conflicting links. */
   readonly force?: boolean;
+  /** disable: follow Also= (systemctl disable does; preset's disabling does not). */
+  readonly followAlso?: boolean;
 }
 
 const configPathOf = (opts: InstallOptions): string => (opts.runtime ? RUNTIME_CONFIG : PERSISTENT_CONFIG);
@@ -381,7 +383,7 @@ export function planDisable(tree: UnitFileTree, names: readonly string[], opts: 
       p.changes.push({ kind: 'is-masked', path: info.path });
       continue;
     }
-    queue.push(...info.install.also);
+    if (opts.followAlso !== false) queue.push(...info.install.also);
     marks.add(info.name);
   }
   sweep(p, configPathOf(opts), marks);
@@ -528,6 +530,29 @@ export function globMatch(pattern: string, name: string): boolean {
 
 /** The preset for a unit: the first rule that matches decides; none matches: enable. */
 export function presetOf(rules: readonly PresetRule[], name: string): 'enabled' | 'disabled' {
-  for (const r of rules) if (globMatch(r.pattern, name)) return r.action === 'enable' ? 'enabled' : 'disabled';
-  return 'enabled';
+  const rule = presetRuleOf(rules, name);
+  return rule === undefined || rule.action === 'enable' ? 'enabled' : 'disabled';
+}
+
+export const presetRuleOf = (rules: readonly PresetRule[], name: string): PresetRule | undefined => rules.find((r) => globMatch(r.pattern, name));
+
+/**
+ * unit_file_preset() in full mode: each unit enabled or disabled as its preset says; a template
+ * whose rule lists instances (`enable foo@.service a b`) enables those instances; disabling by
+ * preset does not follow Also=.
+ */
+export function planPreset(tree: UnitFileTree, names: readonly string[], opts: InstallOptions = {}): InstallResult {
+  const enable: string[] = [];
+  const disable: string[] = [];
+  for (const name of names) {
+    const rule = presetRuleOf(tree.presets, name);
+    const unit = parseUnitName(name);
+    if (rule?.action === 'disable') disable.push(name);
+    else if (rule !== undefined && rule.instances.length > 0 && unit && isTemplate(unit)) enable.push(...rule.instances.map((i) => instantiate(unit, i)));
+    else enable.push(name);
+  }
+  const off = planDisable(tree, disable, { ...opts, followAlso: false });
+  const removed = new Set(off.changes.flatMap((c) => (c.kind === 'unlink' ? [c.path] : [])));
+  const on = planEnable(withoutLinks(tree, removed), enable, opts);
+  return { changes: [...off.changes, ...on.changes], failed: off.failed || on.failed, noInstallInfo: false };
 }

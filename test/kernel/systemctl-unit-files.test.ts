@@ -1,6 +1,7 @@
 // `nsbox systemctl --root=DIR` side by side with systemctl 252's own --root: the same sequence of
 // enable/disable/reenable/mask/unmask/is-enabled/list-unit-files on two copies of one tree, the
 // same output (stdout and stderr, root path replaced), the same exit codes and the same files
+// (presets included)
 // and links left. Then a hostile tree whose config directories are symlinks that point out of
 // it: nothing outside the root is read or written.
 import { test, describe, before, after } from 'node:test';
@@ -41,6 +42,11 @@ function makeTree(root: string): void {
   writeFileSync(join(etc, 'empty.service'), '');
   symlinkSync('/nonexistent.service', join(etc, 'dangle.service'));
   writeFileSync(join(lib, 'spec.service'), svc('WantedBy=multi-user.target\nAlias=%p-alias.service'));
+  // Presets: /etc's file sorts first and its rule wins; a template's rule names its instances.
+  mkdirSync(join(root, 'usr/lib/systemd/system-preset'), { recursive: true });
+  mkdirSync(join(root, 'etc/systemd/system-preset'), { recursive: true });
+  writeFileSync(join(root, 'usr/lib/systemd/system-preset/50-x.preset'), 'enable a.service\ndisable rt.service\nenable tpl@.service y z\n');
+  writeFileSync(join(root, 'etc/systemd/system-preset/10-y.preset'), '# local\ndisable foo.service\n');
 }
 
 const SEQUENCE = [
@@ -52,6 +58,8 @@ const SEQUENCE = [
   'enable a', 'enable a', 'reenable a', 'mask a', 'is-enabled a', 'unmask a', 'unmask a', 'disable a', 'is-enabled a', 'is-enabled -q a static',
   'enable -q foo', 'mask empty', 'enable masked', 'disable masked', 'enable spec', 'is-enabled spec spec-alias', 'disable spec', 'disable foo',
   'disable --runtime rt', 'unmask masked', 'list-unit-files', 'enable vw', 'disable vw', 'enable', 'is-enabled',
+  'preset a', 'preset a', 'enable rt', 'preset rt', 'preset static', 'preset nope', 'enable foo', 'preset foo', 'preset tpl@.service', 'preset baz',
+  'list-unit-files --state=disabled,enabled',
 ];
 
 /** Every file and link below root, links with their text: what a sequence left behind. */

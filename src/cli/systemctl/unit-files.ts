@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { NsboxError } from '../../errors.js';
 import { applyInstallChanges, readUnitFileTree } from '../../service/enablement.js';
 import {
-  compareUnitFiles, countsAsEnabled, globMatch, listUnitFiles as listFiles, planDisable, planEnable, planMask, planReenable, planUnmask,
-  presetOf, showsPreset, unitFileState, type InstallChange, type InstallError, type InstallResult, type UnitFileTree,
+  compareUnitFiles, countsAsEnabled, globMatch, listUnitFiles as listFiles, planDisable, planEnable, planMask, planPreset, planReenable, planUnmask,
+  presetOf, showsPreset, unitFileState, type InstallChange, type InstallError, type UnitFileTree,
 } from '../../unit/install.js';
 import { jobs } from './jobs.js';
 import type { VerbContext } from './options.js';
@@ -60,15 +60,6 @@ function describeChange(verb: string, c: InstallChange, rooted: (p: string) => s
   }
 }
 
-/** preset: each unit enabled or disabled as the preset files say (systemd's full mode). */
-function planPreset(t: UnitFileTree, names: readonly string[]): InstallResult {
-  const on = names.filter((n) => presetOf(t.presets, n) === 'enabled');
-  const off = names.filter((n) => presetOf(t.presets, n) === 'disabled');
-  const a = planDisable(t, off);
-  const b = planEnable(t, on);
-  return { changes: [...a.changes, ...b.changes], failed: a.failed || b.failed, noInstallInfo: false };
-}
-
 export async function unitFileVerb(ctx: VerbContext, verb: string): Promise<number> {
   const { opts, args: names } = ctx;
   const root = rootOf(ctx);
@@ -80,7 +71,7 @@ export async function unitFileVerb(ctx: VerbContext, verb: string): Promise<numb
     : verb === 'reenable' ? planReenable(t, names, installOpts)
     : verb === 'mask' ? planMask(t, names, installOpts)
     : verb === 'unmask' ? planUnmask(t, names, installOpts)
-    : planPreset(t, names);
+    : planPreset(t, names, installOpts);
   // Made first, reported after, as systemctl reports its changes once they are done.
   let applyError: NsboxError | undefined;
   try {
