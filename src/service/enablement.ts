@@ -222,31 +222,44 @@ function mkdirInRoot(root: string, dir: string, depth = 0): string {
   return chaseInRoot(root, made).path;
 }
 
-/** Applies a plan's changes in order: links made (their directories too), links removed with the directories they leave empty. */
-export function applyInstallChanges(root: string, changes: readonly InstallChange[]): void {
-  for (const c of changes) {
-    if (c.kind === 'symlink') {
-      const slash = c.path.lastIndexOf('/');
-      const parent = mkdirInRoot(root, c.path.slice(0, slash));
-      const link = join(hostPath(root, parent), c.path.slice(slash + 1));
-      try {
-        // --force: the plan unlinked it first (an `unlink` change just before this one).
-        symlinkSync(c.target, link);
-      } catch (e) {
-        throw new EnablementError(`Failed to create symlink ${c.path}: ${(e as Error).message}`, c.path, (e as NodeJS.ErrnoException).code);
-      }
-    } else if (c.kind === 'unlink') {
-      const slash = c.path.lastIndexOf('/');
-      const parent = chaseInRoot(root, c.path.slice(0, slash));
-      if (!parent.exists) continue;
-      const host = join(hostPath(root, parent.path), c.path.slice(slash + 1));
-      try {
-        unlinkSync(host);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new EnablementError(`Failed to remove ${c.path}: ${(e as Error).message}`, c.path, (e as NodeJS.ErrnoException).code);
-      }
-      removeEmptyParents(root, c.path);
+/**
+ * Applies a plan's changes in order: links made (their directories too), links removed with the
+ * directories they leave empty. Stops at the first that fails: `done` counts the changes before it.
+ */
+export function applyInstallChanges(root: string, changes: readonly InstallChange[]): { readonly done: number; readonly error?: EnablementError } {
+  for (const [i, c] of changes.entries()) {
+    try {
+      applyOne(root, c);
+    } catch (e) {
+      if (e instanceof EnablementError) return { done: i, error: e };
+      throw e;
     }
+  }
+  return { done: changes.length };
+}
+
+function applyOne(root: string, c: InstallChange): void {
+  if (c.kind === 'symlink') {
+    const slash = c.path.lastIndexOf('/');
+    const parent = mkdirInRoot(root, c.path.slice(0, slash));
+    const link = join(hostPath(root, parent), c.path.slice(slash + 1));
+    try {
+      // --force: the plan unlinked it first (an `unlink` change just before this one).
+      symlinkSync(c.target, link);
+    } catch (e) {
+      throw new EnablementError(`Failed to create symlink ${c.path}: ${(e as Error).message}`, c.path, (e as NodeJS.ErrnoException).code);
+    }
+  } else if (c.kind === 'unlink') {
+    const slash = c.path.lastIndexOf('/');
+    const parent = chaseInRoot(root, c.path.slice(0, slash));
+    if (!parent.exists) return;
+    const host = join(hostPath(root, parent.path), c.path.slice(slash + 1));
+    try {
+      unlinkSync(host);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new EnablementError(`Failed to remove ${c.path}: ${(e as Error).message}`, c.path, (e as NodeJS.ErrnoException).code);
+    }
+    removeEmptyParents(root, c.path);
   }
 }
 

@@ -136,5 +136,12 @@ describe('nsbox systemctl --root against systemctl --root', { skip }, () => {
     assert.equal(nsbox('unmask', 'x.service').status, 0);
     assert.deepEqual(listing(inside), []);
     assert.deepEqual(listing(outside), before);
+    // A link that cannot be made (a file where its directory should be): what was made is
+    // reported, the failure names the path, exit 1.
+    writeFileSync(join(inside, 'multi-user.target.wants'), 'not a directory\n');
+    const blocked = nsbox('enable', 'h.service');
+    assert.equal(blocked.status, 1);
+    assert.match(blocked.stderr, /^Created symlink \S+\/h2\.service → \/usr\/lib\/systemd\/system\/h\.service\.\nFailed to enable unit: Failed to create symlink \/etc\/systemd\/system\/multi-user\.target\.wants\/h\.service: ENOTDIR/);
+    assert.deepEqual(listing(outside), before);
   });
 });

@@ -4,7 +4,6 @@
 // (service/enablement.ts) reads and writes; here only wording and exit codes. After a change, a
 // running manager reloads (as systemctl's daemon-reload after enable), unless --no-reload.
 import { resolve } from 'node:path';
-import { NsboxError } from '../../errors.js';
 import { applyInstallChanges, readUnitFileTree } from '../../service/enablement.js';
 import {
   compareUnitFiles, countsAsEnabled, globMatch, listUnitFiles as listFiles, planDisable, planEnable, planMask, planPreset, planReenable, planUnmask,
@@ -72,19 +71,14 @@ export async function unitFileVerb(ctx: VerbContext, verb: string): Promise<numb
     : verb === 'mask' ? planMask(t, names, installOpts)
     : verb === 'unmask' ? planUnmask(t, names, installOpts)
     : planPreset(t, names, installOpts);
-  // Made first, reported after, as systemctl reports its changes once they are done.
-  let applyError: NsboxError | undefined;
-  try {
-    applyInstallChanges(root, result.changes);
-  } catch (e) {
-    if (!(e instanceof NsboxError)) throw e;
-    applyError = e;
-  }
-  for (const c of result.changes) {
+  // Made first, reported after, as systemctl reports its changes once they are done; a change
+  // that could not be made ends the list there.
+  const applied = applyInstallChanges(root, result.changes);
+  for (const c of result.changes.slice(0, applied.done)) {
     if (c.kind !== 'error' && opts.quiet) continue;
     process.stderr.write(`${describeChange(verb, c, rooted)}\n`);
   }
-  if (applyError) return (process.stderr.write(`Failed to ${verb}: ${applyError.message}\n`), 1);
+  if (applied.error) return (process.stderr.write(`Failed to ${verb} unit: ${applied.error.message}\n`), 1);
   if (result.failed) return 1;
   if ((verb === 'enable' || verb === 'reenable') && result.noInstallInfo && !opts.quiet) process.stderr.write(NO_INSTALL_INFO);
   // A running manager (not in a chroot, not for another root) reloads, as after systemctl enable.
