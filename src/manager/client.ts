@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { rebuildError } from '../error-codes.js';
 import { ManagerConnectionError } from './errors.js';
 import { controlSocketPath, managerPaths } from './paths.js';
-import { API, type AnyJobVerb, type JobAnswer, type JobListEntry, type JournalAnswer, type KillWhom, type UnitFiles, type UnitListEntry, type UnitStatus } from './protocol.js';
+import { API, type AnyJobVerb, type JobAnswer, type JobListEntry, type JournalAnswer, type KillWhom, type ManagerInfo, type UnitFiles, type UnitListEntry, type UnitStatus } from './protocol.js';
 import type { SerializedError } from '../errors.js';
 
 export interface JournalRequest {
@@ -34,6 +34,9 @@ export class ManagerClient {
   /** reset-failed of one unit, or of every failed unit. */
   async resetFailed(unit?: string): Promise<void> {
     await this.call('POST', unit === undefined ? API.resetAllFailed : API.resetFailed(unit));
+  }
+  async manager(): Promise<ManagerInfo> {
+    return ((await this.call('GET', API.manager)) as { manager: ManagerInfo }).manager;
   }
   async jobs(): Promise<JobListEntry[]> {
     return ((await this.call('GET', API.jobs)) as { jobs: JobListEntry[] }).jobs;

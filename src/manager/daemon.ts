@@ -1,16 +1,17 @@
 // `nsbox daemon`: the manager behind a control socket. JSON over HTTP on a unix socket that only
 // root may open (mode 0600 in a 0755 directory) and that serves only peers whose SO_PEERCRED uid
 // is 0. The journal lives in the state directory and survives restarts of the daemon.
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { NsboxError } from '../errors.js';
+import { VERSION } from '../version.js';
 import { JournalStore } from '../journal/store.js';
 import type { Priority } from '../journal/types.js';
 import { ManagerRequestError, UnitNotInMemoryError } from './errors.js';
 import { JobUnitNotFoundError } from './jobs.js';
 import { JournalSink } from './journal-sink.js';
-import { Manager } from './manager.js';
+import { Manager, timestamp } from './manager.js';
 import { controlSocketPath, journalPath, type ManagerPaths } from './paths.js';
 import { peerCredentials } from './peer-cred.js';
 import { constants as osConstants } from 'node:os';
@@ -39,6 +40,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const socketPath = controlSocketPath(opts.runtimeDir);
   rmSync(socketPath, { force: true });
   const host = hostname();
+  const startedUs = Date.now() * 1000;
 
   const server: Server = createServer((req, res) => {
     const peer = peerCredentials(req.socket);
@@ -62,6 +64,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (url.pathname === API.journal && method === 'GET') return journalAnswer(url.searchParams);
     if (url.pathname === API.units && method === 'GET') return { units: manager.list() };
     if (url.pathname === API.jobs && method === 'GET') return { jobs: manager.jobList() };
+    if (url.pathname === API.manager && method === 'GET') {
+      const cgroupPath = ownCgroupPath();
+      return { manager: { hostname: host, startedUs, startedText: timestamp(startedUs), version: VERSION, ...(cgroupPath !== undefined ? { cgroupPath } : {}) } };
+    }
     if (url.pathname === API.resetAllFailed && method === 'POST') return (manager.resetFailed(), {});
     const unitPath = parseUnitPath(url.pathname);
     if (unitPath !== undefined) {
@@ -134,6 +140,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       store.close();
     },
   };
+}
+
+/** This process's cgroup in the tracking hierarchy (name=systemd on hybrid hosts, else the unified one). */
+function ownCgroupPath(): string | undefined {
+  try {
+    const lines = readFileSync('/proc/self/cgroup', 'utf8').split('\n');
+    const pick = lines.find((l) => l.split(':')[1] === 'name=systemd') ?? lines.find((l) => l.startsWith('0::'));
+    return pick?.split(':').slice(2).join(':');
+  } catch {
+    return undefined;
+  }
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

@@ -87,6 +87,18 @@ export interface JobListEntry {
   readonly state: 'waiting' | 'running';
 }
 
+/** The manager itself, for `systemctl status` with no unit named. */
+export interface ManagerInfo {
+  readonly hostname: string;
+  /** µs since the epoch when the daemon started. */
+  readonly startedUs: number;
+  /** The same, as systemd prints timestamps (`Thu 2026-12-03 09:18:42 UTC`). */
+  readonly startedText: string;
+  readonly version: string;
+  /** The daemon's own cgroup (the tracking hierarchy's path), below which its services' are. */
+  readonly cgroupPath?: string;
+}
+
 /** `systemctl kill --kill-whom=`: the main process, the control process, or every process of the unit. */
 export type KillWhom = 'main' | 'control' | 'all';
 export const KILL_WHOM: readonly KillWhom[] = ['main', 'control', 'all'];
@@ -101,6 +113,7 @@ export const API = {
   resetFailed: (name: string) => `/v1/units/${encodeURIComponent(name)}/reset-failed`,
   resetAllFailed: '/v1/reset-failed',
   jobs: '/v1/jobs',
+  manager: '/v1/manager',
   reload: '/v1/daemon-reload',
   journal: '/v1/journal',
 } as const;

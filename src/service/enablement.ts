@@ -5,7 +5,7 @@
 // read or write outside it.
 import { lstatSync, mkdirSync, opendirSync, readFileSync, readlinkSync, rmdirSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { NsboxError } from '../errors.js';
+import { EnablementError } from './errors.js';
 import {
   PERSISTENT_CONFIG, RUNTIME_CONFIG, parsePresetFile,
   type ConfigLink, type FinalTarget, type InstallChange, type PresetRule, type SearchDir, type UnitDirEntry, type UnitFileTree,
@@ -17,13 +17,7 @@ import { parseUnitName } from '../unit/unit-name.js';
 /** systemd's preset directories for the system manager (Debian's /lib last). */
 export const PRESET_DIRS = ['/etc/systemd/system-preset', '/run/systemd/system-preset', '/usr/local/lib/systemd/system-preset', '/usr/lib/systemd/system-preset', '/lib/systemd/system-preset'];
 
-export class EnablementError extends NsboxError {
-  readonly code = 'ENABLEMENT';
-  constructor(message: string, readonly path: string, readonly errno?: string) {
-    super(message);
-    this.name = 'EnablementError';
-  }
-}
+export { EnablementError };
 
 const MAX_HOPS = 40;
 

@@ -149,6 +149,17 @@ describe('nsbox systemctl online verbs', { skip: needsRoot }, () => {
     assert.equal(d.systemctl('show', '-p', 'UnitFileState', '--value', 'quick').stdout, 'static\n');
   });
 
+  test('status with no unit: the manager\'s state and its cgroup tree, laid out as systemd 252\'s', () => {
+    assert.equal(d.systemctl('start', 'sl').code, 0);
+    const pid = d.systemctl('show', '-p', 'MainPID', '--value', 'sl').stdout.trim();
+    const overview = d.systemctl('status');
+    assert.equal(overview.code, 0);
+    assert.match(overview.stdout, new RegExp([
+      '^● \\S+', ' {4}State: running', ' {4}Units: \\d+ loaded \\(incl\\. loaded aliases\\)', ' {5}Jobs: 0 queued', ' {3}Failed: 0 units',
+      ' {4}Since: \\w{3} \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\w+; .+ ago', ' {4}nsbox: [\\d.]+', ' {3}CGroup: /\\S*',
+      ` {11}└─sl\\.service`, ` {13}└─${pid} /bin/sleep 3600`, '$'].join('\n')));
+  });
+
   test('status and show -o json: one JSON document', () => {
     assert.equal(d.systemctl('start', 'sl').code, 0);
     const shown = JSON.parse(d.systemctl('show', '-o', 'json', '-p', 'ActiveState,Id', 'sl').stdout) as unknown;

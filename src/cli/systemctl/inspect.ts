@@ -92,7 +92,8 @@ export function ago(us: number, nowUs: number): string {
 }
 
 export async function status({ client, args, opts }: VerbContext): Promise<number> {
-  // No unit named: every unit the manager has in memory (systemctl shows the whole tree).
+  if (args.length === 0 && opts.output !== 'json') return overview(client(), opts);
+  // -o json with no unit named: every unit the manager has in memory.
   const units = args.length > 0 ? args : (await client().list()).map((u) => u.id);
   if (opts.output === 'json') {
     const all = await Promise.all(units.map((u) => client().status(u)));
@@ -100,6 +101,35 @@ export async function status({ client, args, opts }: VerbContext): Promise<numbe
     return all.some((st) => st.loadState === 'not-found' && st.activeState === 'inactive') ? 4 : all.every((st) => st.activeState === 'active' || st.activeState === 'reloading') ? 0 : 3;
   }
   return statusText(client(), units, opts);
+}
+
+/**
+ * `systemctl status` with no unit: the manager's state, counts, start time and version, then
+ * its cgroup tree (each running unit's cgroup and the processes in it), as systemd 252 lays it out.
+ */
+async function overview(client: ManagerClient, opts: Options): Promise<number> {
+  const [info, units, jobs] = await Promise.all([client.manager(), client.list(), client.jobs()]);
+  const failed = units.filter((u) => u.activeState === 'failed').length;
+  const state = failed > 0 ? 'degraded' : jobs.length > 0 ? 'starting' : 'running';
+  if (opts.quiet) return 0;
+  const out = [
+    `● ${info.hostname}`,
+    `    State: ${state}`,
+    `    Units: ${units.length} loaded (incl. loaded aliases)`,
+    `     Jobs: ${jobs.length} queued`,
+    `   Failed: ${failed} units`,
+    `    Since: ${info.startedText}; ${ago(info.startedUs, Date.now() * 1000)}`,
+    `    nsbox: ${info.version}`,
+    `   CGroup: ${info.cgroupPath ?? '/'}`,
+  ];
+  const running = (await Promise.all(units.filter((u) => u.activeState !== 'inactive').map((u) => client.status(u.id)))).filter((st) => st.tasks.length > 0);
+  running.forEach((st, i) => {
+    const last = i === running.length - 1;
+    out.push(`           ${last ? '└─' : '├─'}${st.id}`);
+    st.tasks.forEach((t, j) => out.push(`           ${last ? '  ' : '│ '}${j === st.tasks.length - 1 ? '└─' : '├─'}${t.pid} ${t.cmdline}`));
+  });
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
 }
 
 async function statusText(client: ManagerClient, units: readonly string[], opts: Options): Promise<number> {

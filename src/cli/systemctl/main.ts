@@ -9,7 +9,6 @@ import { cat, isActive, isFailed, show, status } from './inspect.js';
 import { jobs } from './jobs.js';
 import { daemonReload, isSystemRunning, kill, listJobs, listUnits, resetFailed } from './manager-verbs.js';
 import { mangle, parseArgs, USAGE, type VerbContext } from './options.js';
-import { isEnabled, listUnitFiles, unitFileVerb } from './unit-files.js';
 
 interface VerbSpec {
   /** Arguments after the verb, at least. */
@@ -24,6 +23,13 @@ interface VerbSpec {
 
 const online = (min: number, run: VerbSpec['run'], max?: number, units = true): VerbSpec => ({ min, online: true, units, run, ...(max !== undefined ? { max } : {}) });
 const offline = (min: number, run: VerbSpec['run'], max?: number, units = true): VerbSpec => ({ min, online: false, units, run, ...(max !== undefined ? { max } : {}) });
+
+// The unit-file verbs load the unit-file parser; the others should not pay for it at start.
+const unitFiles = (pick: (m: typeof import('./unit-files.js')) => VerbSpec['run']): VerbSpec['run'] =>
+  async (ctx, verb) => pick(await import('./unit-files.js'))(ctx, verb);
+const unitFileVerb = unitFiles((m) => m.unitFileVerb);
+const isEnabled = unitFiles((m) => m.isEnabled);
+const listUnitFiles = unitFiles((m) => m.listUnitFiles);
 
 const VERBS: Readonly<Record<string, VerbSpec>> = {
   'list-units': online(0, listUnits, undefined, false),
