@@ -103,6 +103,8 @@ export interface TreeOptions {
   readonly root: string;
   /** SYSTEMD_UNIT_PATH, as systemctl honours it (its directories inside the root). */
   readonly unitPath?: string;
+  /** Unit files named by path (inside the root) on the command line, read as well. */
+  readonly namedFiles?: readonly string[];
 }
 
 /** Reads what unit/install.ts needs of the tree at `root`. */
@@ -159,7 +161,13 @@ export async function readUnitFileTree(opts: TreeOptions): Promise<UnitFileTree>
   }
   const configLinks = new Map<string, ConfigLink[]>();
   for (const config of [PERSISTENT_CONFIG, RUNTIME_CONFIG]) configLinks.set(config, walkLinks(root, config));
-  return { searchPath, texts, configLinks, presets: readPresets(root), host: await readHostFacts(root === '/' ? undefined : root) };
+  const namedFiles = new Map<string, FinalTarget>();
+  for (const path of opts.namedFiles ?? []) {
+    const target = finalTarget(root, path);
+    namedFiles.set(path, target);
+    if (target.kind === 'file') readText(target.path);
+  }
+  return { searchPath, texts, configLinks, presets: readPresets(root), host: await readHostFacts(root === '/' ? undefined : root), namedFiles };
 }
 
 /** Every symlink below a config directory, depth first in directory order (remove_marked_symlinks). */

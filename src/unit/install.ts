@@ -62,6 +62,8 @@ export interface UnitFileTree {
   readonly configLinks: ReadonlyMap<string, readonly ConfigLink[]>;
   readonly presets: readonly PresetRule[];
   readonly host: UnitHostFacts;
+  /** Unit files named by path on the command line (`enable /opt/app/app.service`): what each is. */
+  readonly namedFiles?: ReadonlyMap<string, FinalTarget>;
 }
 
 /** One change, as systemctl's install_changes_dump prints it. */
@@ -121,8 +123,15 @@ function findEntry(tree: UnitFileTree, name: string): { dir: SearchDir; entry: U
   return undefined;
 }
 
-/** install_info_discover(): the unit file behind a name, aliases followed (by name, along the search path). */
+/** install_info_discover(): the unit file behind a name, aliases followed (by name, along the search path); or a file named by path. */
 export function discoverUnit(tree: UnitFileTree, name: string): Discovered | DiscoverFailure {
+  if (name.startsWith('/')) {
+    const file = tree.namedFiles?.get(name);
+    const unitName = base(name);
+    if (!file || file.kind === 'missing' || !parseUnitName(unitName)) return 'not-found';
+    if (file.kind === 'masked') return { mode: 'masked', name: unitName, path: name };
+    return { mode: 'regular', name: unitName, path: name, install: parseInstallSection(tree.texts.get(file.path) ?? '', name, unitName, tree.host) };
+  }
   let current = name;
   for (let hops = 0; hops < 64; hops++) {
     const unit = parseUnitName(current);
@@ -325,6 +334,8 @@ export function planEnable(tree: UnitFileTree, names: readonly string[], opts: I
 
 function applyInstall(p: Planner, info: Discovered & { mode: 'regular' }, config: string, force: boolean): number {
   let count = 0;
+  // A file outside the search path is linked in by its name first (install_info_symlink_link).
+  if (!p.tree.searchPath.some((d) => d.path === dirOf(info.path)) && createSymlink(p, info.path, `${config}/${info.name}`, force)) count++;
   for (const alias of info.install.alias) {
     const a = parseUnitName(alias);
     const u = parseUnitName(info.name);

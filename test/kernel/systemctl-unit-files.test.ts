@@ -42,6 +42,7 @@ function makeTree(root: string): void {
   writeFileSync(join(etc, 'empty.service'), '');
   symlinkSync('/nonexistent.service', join(etc, 'dangle.service'));
   writeFileSync(join(lib, 'spec.service'), svc('WantedBy=multi-user.target\nAlias=%p-alias.service'));
+  writeFileSync(join(root, 'opt/lk.service'), svc('WantedBy=multi-user.target\nAlias=lk2.service'));
   // Presets: /etc's file sorts first and its rule wins; a template's rule names its instances.
   mkdirSync(join(root, 'usr/lib/systemd/system-preset'), { recursive: true });
   mkdirSync(join(root, 'etc/systemd/system-preset'), { recursive: true });
@@ -60,6 +61,8 @@ const SEQUENCE = [
   'disable --runtime rt', 'unmask masked', 'list-unit-files', 'enable vw', 'disable vw', 'enable', 'is-enabled',
   'preset a', 'preset a', 'enable rt', 'preset rt', 'preset static', 'preset nope', 'enable foo', 'preset foo', 'preset tpl@.service', 'preset baz',
   'list-unit-files --state=disabled,enabled',
+  'enable /opt/lk.service', 'is-enabled lk lk2', 'disable /opt/lk.service', 'enable opt/lk.service', 'enable /opt/nope.service', 'mask /opt/lk.service',
+  'unmask /opt/lk.service', 'reenable /opt/lk.service', 'list-unit-files lk*',
 ];
 
 /** Every file and link below root, links with their text: what a sequence left behind. */

@@ -30,9 +30,9 @@ Possible reasons for having this kind of units are:
 
 const rootOf = (ctx: VerbContext): string => (ctx.opts.root !== undefined ? resolve(ctx.opts.root) : '/');
 
-async function tree(ctx: VerbContext): Promise<UnitFileTree> {
+async function tree(ctx: VerbContext, namedFiles: readonly string[] = []): Promise<UnitFileTree> {
   const unitPath = process.env['SYSTEMD_UNIT_PATH'];
-  return readUnitFileTree({ root: rootOf(ctx), ...(unitPath !== undefined ? { unitPath } : {}) });
+  return readUnitFileTree({ root: rootOf(ctx), namedFiles, ...(unitPath !== undefined ? { unitPath } : {}) });
 }
 
 /** install_changes_dump()'s wording of an error. */
@@ -60,10 +60,19 @@ function describeChange(verb: string, c: InstallChange, rooted: (p: string) => s
 }
 
 export async function unitFileVerb(ctx: VerbContext, verb: string): Promise<number> {
-  const { opts, args: names } = ctx;
+  const { opts } = ctx;
+  let names = ctx.args;
   const root = rootOf(ctx);
   const rooted = (p: string): string => (root === '/' ? p : `${root}${p}`);
-  const t = await tree(ctx);
+  if (names.some((n) => n.includes('/'))) {
+    // systemctl 252: mask/unmask take names only; disable goes on by the file's name, with a warning.
+    if (verb === 'mask' || verb === 'unmask') return (process.stderr.write(`Failed to ${verb}: Invalid argument.\n`), 1);
+    if (verb === 'disable') {
+      process.stderr.write(`Warning: Can't execute disable on the unit file path. Proceeding with the unit name.\n`);
+      names = names.map((n) => n.slice(n.lastIndexOf('/') + 1));
+    } else names = names.map((n) => (n.includes('/') ? resolve(n) : n));
+  }
+  const t = await tree(ctx, names.filter((n) => n.startsWith('/')));
   const installOpts = { runtime: opts.runtime, force: opts.force };
   const result = verb === 'enable' ? planEnable(t, names, installOpts)
     : verb === 'disable' ? planDisable(t, names, installOpts)
