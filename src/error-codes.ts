@@ -9,9 +9,11 @@ import {
   TreeMissingError, UnknownUserError,
 } from './nspawn/errors.js';
 import { MachineBusyError } from './machines/registry.js';
+import { SandboxOptionError } from './api/options.js';
 import { NoSuchMachineError } from './machines/running.js';
 import { MachineNotReadyError } from './machines/machine-control.js';
 import { FileFlagsError } from './machines/file-flags.js';
+import { MachineCopyError } from './machines/tree-copy.js';
 import { ImageBusyError, ImageExistsError, ImageNotFoundError, ImageOperationError, ImageReadOnlyError, InvalidImageNameError } from './machines/image-errors.js';
 import { UidRangeBusyError } from './machines/uid-range.js';
 import { EnablementError, NotAServiceError, UnitNotLoadedError } from './service/errors.js';
@@ -45,9 +47,11 @@ export const ERROR_CLASSES = {
   NSPAWN_NO_SUCH_IMAGE: NoSuchImageError,
   NSPAWN_COMMAND_NOT_FOUND: CommandNotFoundError,
   MACHINE_BUSY: MachineBusyError,
+  SANDBOX_OPTION: SandboxOptionError,
   NO_SUCH_MACHINE: NoSuchMachineError,
   MACHINE_NOT_READY: MachineNotReadyError,
   FILE_FLAGS: FileFlagsError,
+  MACHINE_COPY: MachineCopyError,
   IMAGE_INVALID_NAME: InvalidImageNameError,
   IMAGE_NOT_FOUND: ImageNotFoundError,
   IMAGE_EXISTS: ImageExistsError,
