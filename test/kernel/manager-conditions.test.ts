@@ -179,6 +179,11 @@ describe('Condition*=, Assert*=, ExecCondition= and reload jobs', { skip: needsR
     const pid = mainPid('norl.service');
     assert.ok(pid > 0, 'reload-or-restart of an inactive unit starts it');
     await assert.rejects(d.client.job('norl.service', 'reload'), /not applicable/);
+    // systemctl 252's words and exit codes for both refusals.
+    const cli = d.systemctl('reload', 'norl.service');
+    assert.deepEqual([cli.code, cli.stderr], [3, 'Failed to reload norl.service: Job type reload is not applicable for unit norl.service.\n']);
+    const inactive = d.systemctl('reload', 'rl.service');
+    assert.deepEqual([inactive.code, inactive.stderr], [1, 'rl.service is not active, cannot reload.\n']);
     assert.equal((await d.client.job('norl.service', 'reload-or-restart')).result, 'done');
     assert.notEqual(mainPid('norl.service'), pid, 'and restarts an active one that cannot reload');
     assert.equal(d.systemctl('stop', 'norl.service').code, 0);
