@@ -2,7 +2,7 @@
 // size stays bounded, and nothing is lost in a burst.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalStore } from '../../../src/journal/store.js';
@@ -55,14 +55,62 @@ test('queries: unit, priority, time range, boot, the last N, after a cursor', ()
   });
 });
 
-test('the size stays bounded: the oldest entries go first', () => {
+test('the size stays bounded: the pages in use never pass the bound, the file stops growing, the oldest entries go first', () => {
   withStore((path) => {
-    const j = new JournalStore(path, 64 * 1024);
-    for (let batch = 0; batch < 20; batch++) j.append(Array.from({ length: 50 }, (_, i) => entry(`${batch}-${i}-${'x'.repeat(100)}`)));
-    assert.ok(j.sizeBytes <= 64 * 1024, `${j.sizeBytes}`);
+    const bound = 256 * 1024;
+    const j = new JournalStore(path, bound);
+    let fileAfterWarmup = 0;
+    for (let batch = 0; batch < 200; batch++) {
+      j.append(Array.from({ length: 50 }, (_, i) => entry(`${batch}-${i}-${'x'.repeat(100)}`, { unit: 'a.service' })));
+      assert.ok(j.usedBytes <= bound, `batch ${batch}: ${j.usedBytes} bytes in use`);
+      if (batch === 100) fileAfterWarmup = statSync(path).size;
+    }
+    // Freed pages are reused: after the journal first filled up, the file barely grows (the
+    // main file lags the write-ahead log by a checkpoint).
+    assert.ok(statSync(path).size <= fileAfterWarmup + 16 * 4096, `${statSync(path).size} vs ${fileAfterWarmup}`);
+    assert.ok(statSync(path).size <= bound * 1.1, `${statSync(path).size}`);
     const kept = j.query();
-    assert.ok(kept.length > 100 && kept.length < 1000, `${kept.length}`);
-    assert.match(kept.at(-1)!.message, /^19-49-/, 'the newest is kept');
+    assert.ok(kept.length > 500 && kept.length < 10_000, `${kept.length}`);
+    assert.match(kept.at(-1)!.message, /^199-49-/, 'the newest is kept');
+    // What is kept is the newest run, without holes.
+    assert.ok(kept.every((e, i) => i === 0 || e.cursor === kept[i - 1]!.cursor + 1));
+    j.close();
+  });
+});
+
+test('a smaller bound at reopening trims at once; vacuum by size and by time gives the pages back to the file system', () => {
+  withStore((path) => {
+    const j = new JournalStore(path);
+    for (let batch = 0; batch < 20; batch++) j.append(Array.from({ length: 100 }, (_, i) => entry(`${batch}-${i}-${'y'.repeat(200)}`, { realtimeUs: batch * 1000 })));
+    const before = j.diskUsage();
+    assert.ok(j.usedBytes > 400 * 1024, `${j.usedBytes}`);
+    const byTime = j.vacuum({ olderThanUs: 10_000 });
+    assert.equal(byTime.removed, 1000);
+    assert.deepEqual(new Set(j.query().map((e) => e.realtimeUs / 1000)).size, 10);
+    assert.ok(j.diskUsage() < before, `${j.diskUsage()} < ${before}`);
+    j.vacuum({ maxBytes: 64 * 1024 });
+    assert.ok(j.usedBytes <= 64 * 1024);
+    assert.ok(statSync(path).size <= 64 * 1024, `the file shrank: ${statSync(path).size}`);
+    assert.match(j.query().at(-1)!.message, /^19-99-/);
+    j.close();
+    const k = new JournalStore(path, 32 * 1024);
+    assert.ok(k.usedBytes <= 32 * 1024);
+    assert.ok(k.query().length > 0);
+    k.close();
+  });
+});
+
+test('boots are listed oldest first with their first and last entry; several units and a priority range filter together', () => {
+  withStore((path) => {
+    const j = new JournalStore(path);
+    j.append([
+      entry('old', { bootId: 'b1', realtimeUs: 10 }), entry('old2', { bootId: 'b1', realtimeUs: 20, unit: 'a.service', priority: 2 }),
+      entry('new', { bootId: 'b2', realtimeUs: 30, unit: 'b.service', priority: 4 }), entry('new2', { bootId: 'b2', realtimeUs: 40, unit: 'c.service', priority: 5 }),
+    ]);
+    assert.deepEqual(j.boots(), [{ bootId: 'b1', firstUs: 10, lastUs: 20 }, { bootId: 'b2', firstUs: 30, lastUs: 40 }]);
+    assert.deepEqual(j.query({ units: ['a.service', 'b.service'] }).map((e) => e.message), ['old2', 'new']);
+    assert.deepEqual(j.query({ minPriority: 3, maxPriority: 5 }).map((e) => e.message), ['new', 'new2']);
+    assert.deepEqual(j.query({ limit: 2 }).map((e) => e.message), ['old', 'old2']);
     j.close();
   });
 });
