@@ -21,7 +21,8 @@ function zoneOffset(d: Date): string {
 /** strftime's %Z as far as Intl knows it (`UTC`, `CET`; some zones only have `GMT+1`). */
 function zoneName(d: Date): string {
   const part = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName');
-  return part?.value ?? zoneOffset(d);
+  const name = part?.value ?? zoneOffset(d);
+  return name === 'GMT' ? 'UTC' : name;
 }
 
 /** `Dec 02 17:30:01`, in the time zone the caller's Date uses (journalctl: local time). */

@@ -9,8 +9,11 @@ import type { JournalEntry, JournalQuery, NewJournalEntry, Priority } from './ty
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
 /** A trim goes down to this share of the bound, so a full journal is not trimmed at every append. */
 const TRIM_TO = 0.9;
-/** The write-ahead log is truncated back to this after a checkpoint (it counts on disk too). */
+/** The write-ahead log's share of the bound, and its cap (it counts on disk too). */
+const WAL_SHARE = 1 / 8;
 const WAL_LIMIT = 4 * 1024 * 1024;
+/** The -shm file of a WAL database: 32 KiB for the sizes here. */
+const SHM_BYTES = 32 * 1024;
 
 /** One boot as `journalctl --list-boots` lists it. */
 export interface BootRecord {
@@ -43,17 +46,21 @@ const toEntry = (r: Row): JournalEntry => ({
 export class JournalStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
+  /** The share of the bound the database's pages may use. */
+  private maxBytes: number;
 
   /**
-   * `maxBytes` bounds the pages the entries and their indexes use (SystemMaxUse=): when an append
-   * goes over it, the oldest entries are removed. Freed pages are reused, so the file stops
-   * growing at about the bound (plus the write-ahead log, itself kept under 4 MiB).
+   * `maxBytes` bounds what the journal takes on disk (SystemMaxUse=): the write-ahead log gets an
+   * eighth of it (at most 4 MiB: checkpoints come that often and truncate it back), an append
+   * before its trim as much again, and the pages the entries and their indexes use the rest; when
+   * an append goes over, the oldest entries are removed. Freed pages are reused, so the file
+   * stops growing at its share.
    */
-  constructor(readonly path: string, private maxBytes = DEFAULT_MAX_BYTES) {
+  constructor(readonly path: string, maxBytes = DEFAULT_MAX_BYTES) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma(`journal_size_limit = ${WAL_LIMIT}`);
+    this.maxBytes = this.applyBound(maxBytes);
     this.db.exec(`CREATE TABLE IF NOT EXISTS entries (
       cursor INTEGER PRIMARY KEY AUTOINCREMENT, realtime INTEGER NOT NULL, monotonic INTEGER NOT NULL,
       boot TEXT NOT NULL, priority INTEGER NOT NULL, unit TEXT, pid INTEGER, invocation TEXT, identifier TEXT,
@@ -87,10 +94,22 @@ export class JournalStore {
     return (pages - free) * (this.db.pragma('page_size', { simple: true }) as number);
   }
 
+  /**
+   * Splits a bound between the write-ahead log, the shared-memory index beside it, room for one
+   * append to land before its trim, and the pages; returns the pages' share.
+   */
+  private applyBound(maxBytes: number): number {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const reserve = Math.min(WAL_LIMIT, Math.max(16 * pageSize, Math.floor(maxBytes * WAL_SHARE)));
+    this.db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(reserve / pageSize))}`);
+    this.db.pragma(`journal_size_limit = ${reserve}`);
+    return Math.max(0, maxBytes - 2 * reserve - SHM_BYTES);
+  }
+
   /** A new bound, applied at once. */
   setMaxBytes(maxBytes: number): void {
-    this.maxBytes = maxBytes;
-    if (this.usedBytes > maxBytes) this.trimTo(Math.floor(maxBytes * TRIM_TO));
+    this.maxBytes = this.applyBound(maxBytes);
+    if (this.usedBytes > this.maxBytes) this.trimTo(Math.floor(this.maxBytes * TRIM_TO));
   }
 
   /**

@@ -70,7 +70,7 @@ test('the size stays bounded: the pages in use never pass the bound, the file st
     assert.ok(statSync(path).size <= fileAfterWarmup + 16 * 4096, `${statSync(path).size} vs ${fileAfterWarmup}`);
     assert.ok(statSync(path).size <= bound * 1.1, `${statSync(path).size}`);
     const kept = j.query();
-    assert.ok(kept.length > 500 && kept.length < 10_000, `${kept.length}`);
+    assert.ok(kept.length > 200 && kept.length < 10_000, `${kept.length}`);
     assert.match(kept.at(-1)!.message, /^199-49-/, 'the newest is kept');
     // What is kept is the newest run, without holes.
     assert.ok(kept.every((e, i) => i === 0 || e.cursor === kept[i - 1]!.cursor + 1));
@@ -79,8 +79,19 @@ test('the size stays bounded: the pages in use never pass the bound, the file st
 });
 
 test('a smaller bound at reopening trims at once; vacuum by size and by time gives the pages back to the file system', () => {
-  withStore((path) => {
-    const j = new JournalStore(path);
+  withStore((first) => {
+    let path = first;
+    let j = new JournalStore(path);
+    for (let batch = 0; batch < 20; batch++) j.append(Array.from({ length: 100 }, (_, i) => entry(`${batch}-${i}-${'y'.repeat(200)}`, { realtimeUs: batch * 1000 })));
+    j.close();
+    // Reopened with a bound of 512 KiB: the pages' share (the bound less the WAL's and an
+    // append's room and the -shm file) is kept at once.
+    const k = new JournalStore(path, 512 * 1024);
+    assert.ok(k.usedBytes <= 512 * 1024 - 2 * 64 * 1024 - 32 * 1024, `${k.usedBytes}`);
+    assert.ok(k.query().length > 100);
+    k.close();
+    path = `${path}.vacuum`;
+    j = new JournalStore(path);
     for (let batch = 0; batch < 20; batch++) j.append(Array.from({ length: 100 }, (_, i) => entry(`${batch}-${i}-${'y'.repeat(200)}`, { realtimeUs: batch * 1000 })));
     const before = j.diskUsage();
     assert.ok(j.usedBytes > 400 * 1024, `${j.usedBytes}`);
@@ -93,10 +104,6 @@ test('a smaller bound at reopening trims at once; vacuum by size and by time giv
     assert.ok(statSync(path).size <= 64 * 1024, `the file shrank: ${statSync(path).size}`);
     assert.match(j.query().at(-1)!.message, /^19-99-/);
     j.close();
-    const k = new JournalStore(path, 32 * 1024);
-    assert.ok(k.usedBytes <= 32 * 1024);
-    assert.ok(k.query().length > 0);
-    k.close();
   });
 });
 
