@@ -7,6 +7,8 @@ import type { JournalEntry, JournalQuery, NewJournalEntry, Priority } from './ty
 
 /** The bound when the daemon is given none and cannot measure its file system: journald's cap. */
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+/** What an entry takes besides its message (row, fields, two index entries), to make room ahead. */
+const ENTRY_COST = 160;
 /** A trim goes down to this share of the bound, so a full journal is not trimmed at every append. */
 const TRIM_TO = 0.9;
 /** The write-ahead log's share of the bound, and its cap (it counts on disk too). */
@@ -75,6 +77,9 @@ export class JournalStore {
   /** Appends entries in one transaction; returns the cursor of the last one (0 for none). */
   append(entries: readonly NewJournalEntry[]): number {
     let last = 0;
+    // Room first, so the file does not grow past its share by the batch before the trim after it.
+    const incoming = entries.reduce((sum, e) => sum + Buffer.byteLength(e.message) + ENTRY_COST, 0);
+    if (this.usedBytes + incoming > this.maxBytes) this.trimTo(Math.max(0, Math.min(Math.floor(this.maxBytes * TRIM_TO), this.maxBytes - incoming)));
     this.db.transaction(() => {
       for (const e of entries) {
         const r = this.insert.run({
