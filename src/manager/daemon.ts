@@ -4,6 +4,7 @@
 import { chmodSync, mkdirSync, rmSync, statfsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { NsboxError } from '../errors.js';
 import { DEFAULT_MAX_BYTES, JournalStore } from '../journal/store.js';
 import type { Priority } from '../journal/types.js';
@@ -57,16 +58,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const host = hostname();
 
   const server: Server = createServer((req, res) => {
+    // Server-Timing: the time from the request's arrival to its answer, for round-trip benchmarks.
+    const arrived = performance.now();
+    const reply = (status: number, body: unknown): void => replyJson(res, status, body, arrived);
     const peer = peerCredentials(req.socket);
     if (peer === undefined || peer.uid !== 0) {
-      reply(res, 403, { error: new ManagerRequestError(`Access denied: the manager serves root only (peer uid ${peer?.uid ?? 'unknown'}).`, 403).toJSON() });
+      reply(403, { error: new ManagerRequestError(`Access denied: the manager serves root only (peer uid ${peer?.uid ?? 'unknown'}).`, 403).toJSON() });
       return;
     }
     route(req).then(
-      (body) => reply(res, 200, body),
+      (body) => reply(200, body),
       (e: unknown) => {
-        if (e instanceof NsboxError) reply(res, e instanceof ManagerRequestError ? e.status : e instanceof JobUnitNotFoundError ? 404 : 409, { error: e.toJSON() });
-        else reply(res, 500, { error: { code: 'MANAGER_REQUEST', message: String((e as Error)?.message ?? e), fields: { status: 500 } } });
+        if (e instanceof NsboxError) reply(e instanceof ManagerRequestError ? e.status : e instanceof JobUnitNotFoundError ? 404 : 409, { error: e.toJSON() });
+        else reply(500, { error: { code: 'MANAGER_REQUEST', message: String((e as Error)?.message ?? e), fields: { status: 500 } } });
       },
     );
   });
@@ -166,8 +170,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   };
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
+/** The answer, with the time since the request arrived as Server-Timing (`app;dur=MS`). */
+function replyJson(res: ServerResponse, status: number, body: unknown, arrived: number): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'server-timing': `app;dur=${(performance.now() - arrived).toFixed(3)}` });
   res.end(text);
 }
