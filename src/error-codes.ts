@@ -9,6 +9,10 @@ import {
   TreeMissingError, UnknownUserError,
 } from './nspawn/errors.js';
 import { MachineBusyError } from './machines/registry.js';
+import { NoSuchMachineError } from './machines/running.js';
+import { MachineNotReadyError } from './machines/machine-control.js';
+import { FileFlagsError } from './machines/file-flags.js';
+import { ImageBusyError, ImageExistsError, ImageNotFoundError, ImageOperationError, ImageReadOnlyError, InvalidImageNameError } from './machines/image-errors.js';
 import { UidRangeBusyError } from './machines/uid-range.js';
 import { NotAServiceError, UnitNotLoadedError } from './service/errors.js';
 import { UnknownSyscallGroupError } from './seccomp/groups.js';
@@ -41,6 +45,15 @@ export const ERROR_CLASSES = {
   NSPAWN_NO_SUCH_IMAGE: NoSuchImageError,
   NSPAWN_COMMAND_NOT_FOUND: CommandNotFoundError,
   MACHINE_BUSY: MachineBusyError,
+  NO_SUCH_MACHINE: NoSuchMachineError,
+  MACHINE_NOT_READY: MachineNotReadyError,
+  FILE_FLAGS: FileFlagsError,
+  IMAGE_INVALID_NAME: InvalidImageNameError,
+  IMAGE_NOT_FOUND: ImageNotFoundError,
+  IMAGE_EXISTS: ImageExistsError,
+  IMAGE_BUSY: ImageBusyError,
+  IMAGE_READ_ONLY: ImageReadOnlyError,
+  IMAGE_OPERATION: ImageOperationError,
   UID_RANGE_BUSY: UidRangeBusyError,
   UNIT_NOT_LOADED: UnitNotLoadedError,
   NOT_A_SERVICE: NotAServiceError,

@@ -8,6 +8,7 @@ export const VERBS = {
   daemon: 'Run the service manager in the foreground',
   systemctl: 'Start, stop and inspect services of the running manager',
   journalctl: 'Query the manager\'s journal',
+  machinectl: 'List, enter and stop running containers; manage images',
 } as const;
 
 export type Verb = keyof typeof VERBS;

@@ -2,10 +2,10 @@
 // gather facts, create the container's cgroups, register it. release() undoes the last two for
 // callers that outlive the container (spawn users, tests, a failure before hand-over); after a
 // hand-over the supervisor's cleanup steps do it instead.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Credential } from '../nspawn/credentials.js';
-import { NspawnUsageError } from '../nspawn/errors.js';
+import { NspawnUsageError, TreeMissingError } from '../nspawn/errors.js';
 import { containerCgroupDirs, containerCgroupMode } from '../nspawn/cgroup-layout.js';
 import type { NspawnOptions } from '../nspawn/options.js';
 import { machineName, planNspawn, type NspawnPlan } from '../nspawn/plan.js';
@@ -22,6 +22,7 @@ import { findImage } from './images.js';
 import { MACHINES_DIR, registerMachine, unregisterMachine } from './registry.js';
 import { chooseRange, chownTree, delegateCgroupDirs, resolveAuto } from './uid-range.js';
 import { effectiveOwnership } from '../nspawn/private-users.js';
+import type { JoinSettings } from '../nspawn/join-plan.js';
 import { NspawnUnsupportedError } from '../nspawn/errors.js';
 
 export interface PrepareOptions {
@@ -44,7 +45,11 @@ export interface PreparedContainer extends NspawnPlan {
 }
 
 export function resolveDirectory(options: NspawnOptions): string {
-  if (options.directory !== undefined) return resolve(options.directory);
+  if (options.directory !== undefined) {
+    const directory = resolve(options.directory);
+    if (!existsSync(directory)) throw new TreeMissingError(directory);
+    return directory;
+  }
   return findImage(options.machine!);
 }
 
@@ -111,7 +116,10 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     applyDevicePolicy(planned.devicePolicy.target, planned.devicePolicy.rules);
     if (registrationFile !== undefined) {
       registerMachine(
-        { name: machine, class: 'container', directory, supervisorPid: p.supervisorPid, boot: options.boot, uuid: planned.containerUuid, cgroups: cgroupDirs, startedAt: new Date().toISOString() },
+        {
+          name: machine, class: 'container', directory, supervisorPid: p.supervisorPid, boot: options.boot, uuid: planned.containerUuid, cgroups: cgroupDirs,
+          startedAt: new Date().toISOString(), join: joinSettings(planned),
+        },
         machinesDir,
       );
       registered = true;
@@ -121,4 +129,16 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     throw err;
   }
   return { ...planned, directory, cgroupDirs, ...(registrationFile !== undefined ? { registrationFile } : {}), release };
+}
+
+/** What `machinectl shell` needs to enter this container with no more than its own processes have. */
+function joinSettings(planned: NspawnPlan): JoinSettings {
+  const plan = planned.plan;
+  return {
+    namespaces: [...plan.namespaces, ...(plan.pidMode !== 'none' ? (['pid'] as const) : [])],
+    cgroups: plan.cgroups ?? [],
+    retained: plan.process.capabilities?.bounding ?? [],
+    ...(planned.seccomp !== undefined ? { seccomp: planned.seccomp } : {}),
+    noNewPrivileges: plan.process.noNewPrivileges === true,
+  };
 }

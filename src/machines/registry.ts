@@ -3,6 +3,7 @@
 // ends; a file whose supervisor is gone is stale and may be replaced.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { NsboxError } from '../errors.js';
+import type { JoinSettings } from '../nspawn/join-plan.js';
 
 export const MACHINES_DIR = process.env['NSBOX_MACHINES_DIR'] ?? '/run/nsbox/machines';
 
@@ -16,6 +17,8 @@ export interface MachineRecord {
   readonly uuid: string;
   readonly cgroups: readonly string[];
   readonly startedAt: string;
+  /** What a process entering the container (machinectl shell) must carry. */
+  readonly join?: JoinSettings;
 }
 
 export class MachineBusyError extends NsboxError {
@@ -28,7 +31,7 @@ export class MachineBusyError extends NsboxError {
 
 export const registrationPath = (name: string, dir = MACHINES_DIR): string => `${dir}/${name}`;
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
