@@ -4,11 +4,11 @@
 // thousands of lines at once (long lines, no final newline, <N> prefixes, SyslogLevelPrefix=no).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { needsRoot } from '../fixtures/plans.js';
-import { cgroupDirsOf, scratchDaemon, waitFor, type ScratchDaemon } from '../fixtures/manager-daemon.js';
+import { NSBOX, cgroupDirsOf, scratchDaemon, waitFor, type ScratchDaemon } from '../fixtures/manager-daemon.js';
 import { parseTimestamp } from '../../src/journal/time-spec.js';
 import type { JournalEntry } from '../../src/journal/types.js';
 
@@ -129,6 +129,24 @@ describe('journalctl through a real daemon', { skip: needsRoot }, () => {
     const pretty = out('json-pretty');
     assert.match(pretty, /^\{\n\t"__CURSOR" : "nsbox-\d+",\n\t"__REALTIME_TIMESTAMP" : "\d+",\n/);
     assert.equal((JSON.parse(pretty) as Record<string, string>)['MESSAGE'], 'an error');
+  });
+
+  test('-f shows the last lines, then follows new ones of the unit as they come, until SIGTERM', async () => {
+    const follower = spawn(process.execPath, [NSBOX, 'journalctl', '-f', '-n', '2', '-o', 'cat', '-u', 'prio'], { env: d.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    follower.stdout!.setEncoding('utf8').on('data', (t: string) => (out += t));
+    try {
+      assert.ok(await waitFor(() => out.split('\n').length >= 3, 10_000), `the last two lines first: ${JSON.stringify(out)}`);
+      const firstTwo = out;
+      assert.equal(d.systemctl('start', 'prio.service').code, 0);
+      assert.ok(await waitFor(() => out.includes('no newline', firstTwo.length), 10_000), out);
+      assert.ok(!out.includes('<3>kept as written'), 'another unit\'s lines are not followed');
+      assert.match(out.slice(firstTwo.length), /^Starting prio\.service[^\n]*\nan error\na warning\na notice\nplain\nno newline\n/);
+    } finally {
+      follower.kill('SIGTERM');
+      await new Promise((r) => follower.once('exit', r));
+    }
+    assert.equal(follower.exitCode, 0);
   });
 
   test('--disk-usage names what the journal takes; --vacuum-time= removes older entries and says what it freed', () => {

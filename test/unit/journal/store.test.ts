@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JournalStore } from '../../../src/journal/store.js';
-import { formatCat, formatJson, formatShort } from '../../../src/journal/format.js';
+import { formatCat, formatJson, formatJsonPretty, formatShort, formatVerbose } from '../../../src/journal/format.js';
 import type { NewJournalEntry } from '../../../src/journal/types.js';
 
 const entry = (message: string, over: Partial<NewJournalEntry> = {}): NewJournalEntry => ({
@@ -141,4 +141,32 @@ test('output modes: short, cat and json as journalctl prints them', () => {
     __CURSOR: 'nsbox-7', __REALTIME_TIMESTAMP: '1700000000000000', __MONOTONIC_TIMESTAMP: '5', _BOOT_ID: 'b1', _HOSTNAME: 'box',
     PRIORITY: '6', MESSAGE: 'hello', SYSLOG_IDENTIFIER: 'greeter', _PID: '42', _SYSTEMD_UNIT: 'a.service', _SYSTEMD_INVOCATION_ID: 'abc',
   });
+});
+
+test('output modes as journalctl 252 lays them out (compared in a booted Debian 12): short-*, verbose, json-pretty', () => {
+  const old = process.env['TZ'];
+  process.env['TZ'] = 'UTC';
+  try {
+    // Thu 2026-12-03 08:59:12.682092 UTC, monotonic 59550.783654 s.
+    const e = { ...entry('Startup finished.', { realtimeUs: 1796288352682092, monotonicUs: 59550783654, unit: 'init.scope', pid: 1, identifier: 'systemd', priority: 6 }), cursor: 30 };
+    assert.equal(formatShort(e, 'vm'), 'Dec 03 08:59:12 vm systemd[1]: Startup finished.');
+    assert.equal(formatShort(e, 'vm', 'short-iso'), '2026-12-03T08:59:12+0000 vm systemd[1]: Startup finished.');
+    assert.equal(formatShort(e, 'vm', 'short-precise'), 'Dec 03 08:59:12.682092 vm systemd[1]: Startup finished.');
+    assert.equal(formatShort(e, 'vm', 'short-monotonic'), '[59550.783654] vm systemd[1]: Startup finished.');
+    assert.equal(formatShort({ ...e, monotonicUs: 12_000_001 }, 'vm', 'short-monotonic'), '[   12.000001] vm systemd[1]: Startup finished.');
+    assert.equal(formatShort(e, 'vm', 'short-full'), 'Thu 2026-12-03 08:59:12 UTC vm systemd[1]: Startup finished.');
+    assert.equal(formatShort(e, 'vm', 'short-unix'), '1796288352.682092 vm systemd[1]: Startup finished.');
+    assert.equal(formatShort(e, 'vm', 'short-iso-precise'), '2026-12-03T08:59:12.682092+0000 vm systemd[1]: Startup finished.');
+    const verbose = formatVerbose(e, 'vm').split('\n');
+    assert.equal(verbose[0], 'Thu 2026-12-03 08:59:12.682092 UTC [nsbox-30]');
+    assert.ok(verbose.slice(1).every((l) => /^ {4}[A-Z_]+=/.test(l)) && verbose.includes('    MESSAGE=Startup finished.'));
+    const pretty = formatJsonPretty(e, 'vm');
+    assert.match(pretty, /^\{\n\t"__CURSOR" : "nsbox-30",\n(\t"[A-Z_]+" : "[^"]*",\n)+\t"[A-Z_]+" : "[^"]*"\n\}$/);
+    assert.deepEqual(JSON.parse(pretty), JSON.parse(formatJson(e, 'vm')));
+    process.env['TZ'] = 'Europe/Berlin';
+    assert.equal(formatShort(e, 'vm', 'short-iso'), '2026-12-03T09:59:12+0100 vm systemd[1]: Startup finished.');
+  } finally {
+    if (old === undefined) delete process.env['TZ'];
+    else process.env['TZ'] = old;
+  }
 });
