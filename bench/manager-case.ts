@@ -6,7 +6,7 @@
 // Debian tree with the same unit files; its commands run through nsenter. Off by default
 // (`--only manager`); `--services N` (500; 5000 for the scale run).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,21 +68,37 @@ function childrenOf(pid: number): number[] {
 }
 
 /**
- * What nsbox adds: the daemon and every process below it that runs nsbox's own code (Node, the
- * helper), not the services' processes. Returns the sums in KiB and how many processes.
+ * What nsbox adds: the daemon, every process below it that runs nsbox's own code (Node, the
+ * helper), and any helper started for this daemon that left its tree (a resident supervisor runs
+ * in its own session: found by the runtime directory on its command line), with their nsbox
+ * descendants; never the services' own processes. Returns the sums in KiB and how many processes.
  */
-export function nsboxMemory(daemonPid: number): { rss: number; pss: number; processes: number } {
+export function nsboxMemory(daemonPid: number, runtimeDir: string): { rss: number; pss: number; processes: number } {
+  const exeOf = (pid: number): string => {
+    try {
+      return readlinkSync(`/proc/${pid}/exe`);
+    } catch {
+      return '';
+    }
+  };
+  const isNsbox = (exe: string): boolean => /\/nsbox-helper$|\/node$/.test(exe);
+  const roots = [daemonPid];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === daemonPid) continue;
+    try {
+      if (/\/nsbox-helper$/.test(exeOf(Number(name))) && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(runtimeDir)) roots.push(Number(name));
+    } catch {
+      // gone while we looked
+    }
+  }
   const own = new Set<number>();
-  const queue = [daemonPid];
+  const queue = [...roots];
   while (queue.length > 0) {
     const pid = queue.shift()!;
-    let exe = '';
-    try {
-      exe = readlinkSync(`/proc/${pid}/exe`);
-    } catch {
-      continue;
-    }
-    if (pid === daemonPid || /\/nsbox-helper$|\/node$/.test(exe)) own.add(pid);
+    if (own.has(pid)) continue;
+    const exe = exeOf(pid);
+    if (exe === '') continue;
+    if (roots.includes(pid) || isNsbox(exe)) own.add(pid);
     queue.push(...childrenOf(pid));
   }
   let rss = 0;
@@ -128,8 +144,8 @@ interface Side {
   startOneshots?: number;
   startSleepers?: number;
   stopSleepers?: number;
-  idle?: { rss: number; pss: number };
-  running?: { rss: number; pss: number };
+  idle?: { rss: number; pss: number; processes?: number };
+  running?: { rss: number; pss: number; processes?: number };
   isActiveCli: number[];
   statusCli: number[];
   error?: string;
@@ -155,15 +171,15 @@ async function measureNsbox(n: number, trips: number, cgroup: CgroupSlot, log: (
       }
     }
     await sleep(500);
-    side.idle = nsboxMemory(daemon.pid!);
-    log(`  nsbox: daemon idle ${mb(side.idle.rss)} MB RSS`);
+    side.idle = nsboxMemory(daemon.pid!, env.NSBOX_RUNTIME_DIR);
+    log(`  nsbox: daemon idle ${mb(side.idle.rss)} MB RSS (${side.idle.processes} processes)`);
     side.startOneshots = await systemctl('start', ...oneshots(n));
     log(`  nsbox: ${n} oneshots ${side.startOneshots.toFixed(0)} ms`);
     side.startSleepers = await systemctl('start', ...sleepers(n));
     log(`  nsbox: ${n} sleepers started ${side.startSleepers.toFixed(0)} ms`);
     await sleep(500);
-    side.running = nsboxMemory(daemon.pid!);
-    log(`  nsbox: ${mb(side.running.rss)} MB RSS with ${n} running`);
+    side.running = nsboxMemory(daemon.pid!, env.NSBOX_RUNTIME_DIR);
+    log(`  nsbox: ${mb(side.running.rss)} MB RSS with ${n} running (${side.running.processes} processes)`);
     const unit = `/v1/units/${sleepers(1)[0]}`;
     for (let i = 0; i < trips; i++) {
       const t = await roundTrip(socketPath, unit);
