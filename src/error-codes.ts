@@ -9,6 +9,7 @@ import {
   TreeMissingError, UnknownUserError,
 } from './nspawn/errors.js';
 import { MachineBusyError } from './machines/registry.js';
+import { SandboxOptionError } from './api/options.js';
 import { NoSuchMachineError } from './machines/running.js';
 import { MachineNotReadyError } from './machines/machine-control.js';
 import { FileFlagsError } from './machines/file-flags.js';
@@ -45,6 +46,7 @@ export const ERROR_CLASSES = {
   NSPAWN_NO_SUCH_IMAGE: NoSuchImageError,
   NSPAWN_COMMAND_NOT_FOUND: CommandNotFoundError,
   MACHINE_BUSY: MachineBusyError,
+  SANDBOX_OPTION: SandboxOptionError,
   NO_SUCH_MACHINE: NoSuchMachineError,
   MACHINE_NOT_READY: MachineNotReadyError,
   FILE_FLAGS: FileFlagsError,

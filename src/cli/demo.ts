@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../index.js';
+import { run } from '../executor/run.js';
 import { parseNspawnArgs } from '../nspawn/options.js';
 import { prepareContainer } from '../machines/container.js';
 import { NsboxError } from '../errors.js';
