@@ -2,10 +2,14 @@
 // range, --since/--until, -b [ID|OFFSET], -o MODE, -r, -f, -e, --no-tail; --list-boots,
 // --disk-usage, --vacuum-size=/--vacuum-time= (cli/journalctl-args.ts reads the options).
 import { formatCat, formatJson, formatJsonPretty, formatShort, formatVerbose, fullTimestamp, type ShortStyle } from '../journal/format.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { JournalStore } from '../journal/store.js';
 import { ManagerClient, type JournalRequest } from '../manager/client.js';
 import { ManagerConnectionError } from '../manager/errors.js';
-import type { JournalEntry } from '../journal/types.js';
-import type { JournalBootsAnswer } from '../manager/protocol.js';
+import { journalPath, managerPaths } from '../manager/paths.js';
+import type { JournalEntry, Priority } from '../journal/types.js';
+import type { JournalAnswer, JournalBootsAnswer, JournalUsageAnswer, JournalVacuumAnswer } from '../manager/protocol.js';
 import { formatBytes, JournalctlUsageError, parseJournalctlArgs, resolveBoot, type JournalctlArgs, type OutputMode } from './journalctl-args.js';
 
 const USAGE = `usage: nsbox journalctl [OPTIONS...]
@@ -46,6 +50,64 @@ function formatterFor(mode: OutputMode): (e: JournalEntry, hostname: string) => 
 
 const nowUs = (): number => Date.now() * 1000;
 
+/** What journalctl reads: the daemon over its socket, or the journal file itself. */
+type JournalSource = Pick<ManagerClient, 'journal' | 'journalBoots' | 'journalUsage' | 'journalVacuum'>;
+
+/**
+ * The journal file read directly, as journalctl reads journald's files whether journald runs or
+ * not: so the logs stay readable while the daemon is down (after a kill -9, say). Read-only;
+ * vacuuming needs the daemon.
+ */
+class JournalFile implements JournalSource {
+  private readonly store: JournalStore;
+  constructor(path: string) {
+    this.store = new JournalStore(path, undefined, { readOnly: true });
+  }
+  async journal(q: JournalRequest = {}): Promise<JournalAnswer> {
+    const query = () => this.store.query({
+      ...(q.unit !== undefined || q.units !== undefined ? { units: [...(q.unit !== undefined ? [q.unit] : []), ...(q.units ?? [])] } : {}),
+      ...(q.last !== undefined ? { last: q.last } : {}), ...(q.after !== undefined ? { afterCursor: q.after } : {}),
+      ...(q.priority !== undefined ? { maxPriority: q.priority as Priority } : {}), ...(q.minPriority !== undefined ? { minPriority: q.minPriority as Priority } : {}),
+      ...(q.sinceUs !== undefined ? { sinceUs: q.sinceUs } : {}), ...(q.untilUs !== undefined ? { untilUs: q.untilUs } : {}), ...(q.bootId !== undefined ? { bootId: q.bootId } : {}),
+    });
+    let entries = query();
+    // Following a file: look again every 250 ms until something comes or the wait is over.
+    for (const deadline = Date.now() + (q.waitMs ?? 0); entries.length === 0 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      entries = query();
+    }
+    return { hostname: hostname(), entries };
+  }
+  async journalBoots(): Promise<JournalBootsAnswer> {
+    let currentBootId = '';
+    try {
+      currentBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replaceAll('-', '');
+    } catch {
+      // no /proc: -b 0 then matches nothing
+    }
+    return { currentBootId, boots: this.store.boots() };
+  }
+  async journalUsage(): Promise<JournalUsageAnswer> {
+    return { path: this.store.path, bytes: this.store.diskUsage() };
+  }
+  journalVacuum(): Promise<JournalVacuumAnswer> {
+    return Promise.reject(new ManagerConnectionError('Vacuuming needs the daemon (nsbox daemon), which writes the journal.', this.store.path));
+  }
+}
+
+/** The daemon if it answers, else its journal file when there is one (journalctl needs no journald). */
+async function journalSource(): Promise<JournalSource> {
+  const client = new ManagerClient();
+  try {
+    await client.journal({ last: 0 });
+    return client;
+  } catch (e) {
+    const file = journalPath(managerPaths().stateDir);
+    if (!(e instanceof ManagerConnectionError) || !existsSync(file)) throw e;
+    return new JournalFile(file);
+  }
+}
+
 export async function main(args: readonly string[]): Promise<number> {
   let opts: JournalctlArgs;
   try {
@@ -54,8 +116,9 @@ export async function main(args: readonly string[]): Promise<number> {
     if (e instanceof JournalctlUsageError) return (process.stderr.write(`${e.message}\n`), 1);
     throw e;
   }
-  const client = new ManagerClient();
   try {
+    const client = opts.action.kind === 'help' ? undefined : await journalSource();
+    if (client === undefined) return (process.stdout.write(USAGE), 0);
     switch (opts.action.kind) {
       case 'help': return (process.stdout.write(USAGE), 0);
       case 'disk-usage': {
@@ -90,7 +153,7 @@ function listBoots(answer: JournalBootsAnswer, quiet: boolean): number {
   return 0;
 }
 
-async function show(client: ManagerClient, opts: JournalctlArgs): Promise<number> {
+async function show(client: JournalSource, opts: JournalctlArgs): Promise<number> {
   let bootId: string | undefined;
   if (opts.boot !== undefined) {
     bootId = resolveBoot(opts.boot, await client.journalBoots());

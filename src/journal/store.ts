@@ -64,7 +64,15 @@ export class JournalStore {
    * an append goes over, the oldest entries are removed. Freed pages are reused, so the file
    * stops growing at its share.
    */
-  constructor(readonly path: string, maxBytes = DEFAULT_MAX_BYTES) {
+  constructor(readonly path: string, maxBytes = DEFAULT_MAX_BYTES, opts: { readonly readOnly?: boolean } = {}) {
+    if (opts.readOnly === true) {
+      // A reader beside (or without) the daemon, as journalctl reads journald's files: no schema
+      // changes, no bound, no writes.
+      this.db = new Database(path, { readonly: true, fileMustExist: true });
+      this.insert = this.db.prepare('SELECT 1');
+      this.maxBytes = maxBytes;
+      return;
+    }
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');

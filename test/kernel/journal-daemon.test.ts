@@ -149,6 +149,24 @@ describe('journalctl through a real daemon', { skip: needsRoot }, () => {
     assert.equal(follower.exitCode, 0);
   });
 
+  test('with the daemon killed (-9), journalctl reads the journal file itself, as journalctl needs no journald', async () => {
+    const before = d.run('journalctl', '-u', 'prio', '-o', 'json').stdout;
+    d.daemon.kill('SIGKILL');
+    await new Promise((r) => d.daemon.once('exit', r));
+    try {
+      const offline = d.run('journalctl', '-u', 'prio', '-o', 'json');
+      assert.equal(offline.code, 0, offline.stderr);
+      assert.equal(offline.stdout, before);
+      assert.deepEqual(d.run('journalctl', '-u', 'prio', '-p', 'warning..err', '-o', 'cat', '-b').stdout.split('\n').slice(-3), ['an error', 'a warning', '']);
+      assert.match(d.run('journalctl', '--disk-usage').stdout, /^Archived and active journals take up /);
+      const vacuum = d.run('journalctl', '--vacuum-time=1s');
+      assert.equal(vacuum.code, 1);
+      assert.match(vacuum.stderr, /Vacuuming needs the daemon/);
+    } finally {
+      await d.start();
+    }
+  });
+
   test('--disk-usage names what the journal takes; --vacuum-time= removes older entries and says what it freed', () => {
     const usage = d.run('journalctl', '--disk-usage');
     assert.match(usage.stdout, /^Archived and active journals take up \d+\.\dK in the file system\.\n$/);
