@@ -13,6 +13,7 @@ import { SandboxOptionError } from './api/options.js';
 import { NoSuchMachineError } from './machines/running.js';
 import { MachineNotReadyError } from './machines/machine-control.js';
 import { FileFlagsError } from './machines/file-flags.js';
+import { MachineCopyError } from './machines/tree-copy.js';
 import { ImageBusyError, ImageExistsError, ImageNotFoundError, ImageOperationError, ImageReadOnlyError, InvalidImageNameError } from './machines/image-errors.js';
 import { UidRangeBusyError } from './machines/uid-range.js';
 import { NotAServiceError, UnitNotLoadedError } from './service/errors.js';
@@ -50,6 +51,7 @@ export const ERROR_CLASSES = {
   NO_SUCH_MACHINE: NoSuchMachineError,
   MACHINE_NOT_READY: MachineNotReadyError,
   FILE_FLAGS: FileFlagsError,
+  MACHINE_COPY: MachineCopyError,
   IMAGE_INVALID_NAME: InvalidImageNameError,
   IMAGE_NOT_FOUND: ImageNotFoundError,
   IMAGE_EXISTS: ImageExistsError,

@@ -17,6 +17,7 @@ export { explainPlan } from './plan/explain.js';
 export { run, spawn, type RunOptions, type RunResult, type Sandbox, type SandboxEnd, type SpawnSandboxOptions } from './api/run.js';
 export { SandboxOptionError, type SandboxOptions, type BindSpec } from './api/options.js';
 export type { Preset } from './api/presets.js';
+export { Container, type ContainerStartOptions, type ExecOptions, type ExecResult } from './api/container.js';
 
 // Running a plan (the helper's own terms: namespaces, ops, process settings).
 export { spawn as spawnPlan } from './executor/spawn.js';

@@ -39,6 +39,8 @@ export interface PrepareOptions {
 
 export interface PreparedContainer extends NspawnPlan {
   readonly directory: string;
+  /** What a process entering this container must carry (machinectl shell, Container.exec). */
+  readonly join: JoinSettings;
   readonly cgroupDirs: readonly string[];
   readonly registrationFile?: string;
   release(): void;
@@ -128,7 +130,7 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     release();
     throw err;
   }
-  return { ...planned, directory, cgroupDirs, ...(registrationFile !== undefined ? { registrationFile } : {}), release };
+  return { ...planned, directory, join: joinSettings(planned), cgroupDirs, ...(registrationFile !== undefined ? { registrationFile } : {}), release };
 }
 
 /** What `machinectl shell` needs to enter this container with no more than its own processes have. */

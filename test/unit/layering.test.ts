@@ -95,7 +95,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   launch: ['executor', 'cgroups', 'plan', 'errors.ts'],
   manager: ['launch', 'service', 'cgroups', 'journal', 'executor', 'ffi', 'sandbox', 'unit', 'plan', 'errors.ts', 'error-codes.ts'],
   'error-codes.ts': ['api', 'errors.ts', 'unit', 'sandbox', 'nspawn', 'machines', 'service', 'seccomp', 'cgroups', 'security-score', 'manager'],
-  api: ['launch', 'service', 'cgroups', 'unit', 'sandbox', 'plan', 'executor', 'errors.ts'],
+  api: ['launch', 'service', 'machines', 'nspawn', 'seccomp', 'cgroups', 'unit', 'sandbox', 'plan', 'executor', 'errors.ts'],
   'index.ts': ['api', 'plan', 'executor', 'errors.ts', 'error-codes.ts', 'unit'],
   cli: ['version.ts', 'index.ts', 'executor', 'machines', 'service', 'seccomp', 'security-score', 'sandbox', 'nspawn', 'unit', 'plan', 'virt', 'errors.ts', 'launch', 'journal', 'cgroups', 'manager'],
 };

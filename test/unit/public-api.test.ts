@@ -13,7 +13,7 @@ test('src/index.ts exports by name: no `export *`, no `export type *`', () => {
 
 test('the values nsbox exports are exactly these', () => {
   assert.deepEqual(Object.keys(api).sort(), [
-    'CAPABILITY_NAMES', 'HelperError', 'InvalidPlanError', 'NsboxError', 'SYSTEM_UNIT_PATH', 'SandboxSetupError', 'UnitValueError',
+    'CAPABILITY_NAMES', 'Container', 'HelperError', 'InvalidPlanError', 'NsboxError', 'SYSTEM_UNIT_PATH', 'SandboxSetupError', 'UnitValueError',
     'capabilityName', 'capabilityNumber', 'createLoadCache', 'defaultUnitHostFacts', 'describeOp', 'dropInDirectories',
     'escapeUnitName', 'escapeUnitPath', 'expandSpecifiers', 'explainPlan', 'formatDiagnostic', 'handOver', 'hostPath', 'loadUnit',
     'loadUnitFile', 'parseUnitName', 'readHostFacts', 'rebuildError', 'rootPath', 'run', 'runPlan', 'SandboxOptionError', 'spawn', 'spawnPlan',
@@ -33,7 +33,7 @@ test('the types nsbox exports are exactly these', () => {
     'ExitStatus', 'HandOverOptions', 'HostPath', 'IdMapRange', 'InstallSection', 'JoinTarget', 'LoadCache', 'LoadOptions', 'LoadState',
     'LoadedUnit', 'MountFlags', 'NamespaceKind', 'NotifySocket', 'Op', 'OpKind', 'PidMode', 'Plan', 'ProcessSettings', 'Propagation',
     'RootLayer', 'RootPath', 'Rlimit', 'RlimitValue', 'RunResult', 'SandboxProcess', 'RunOptions', 'Sandbox', 'SandboxEnd',
-    'SpawnSandboxOptions', 'SandboxOptions', 'BindSpec', 'Preset', 'PlanRunResult', 'SerializedError', 'ServiceSection', 'SourceView',
+    'SpawnSandboxOptions', 'SandboxOptions', 'BindSpec', 'Preset', 'PlanRunResult', 'ContainerStartOptions', 'ExecOptions', 'ExecResult', 'SerializedError', 'ServiceSection', 'SourceView',
     'SpawnOptions', 'SpecifierContext', 'StdioSetting', 'SupervisorSettings', 'TerminalSetup', 'UnitDiagnostic', 'UnitHostFacts',
     'UnitName', 'UnitSection', 'UnitSettings', 'UnitType', 'UserNamespace',
   ].sort());
