@@ -76,7 +76,7 @@ export function parseBoot(text: string): BootSelector | undefined {
 const mangle = (name: string): string => (name.includes('.') ? name : `${name}.service`);
 
 /** Options that take a value, by every spelling; short ones also take it glued on (`-n5`). */
-const VALUED = new Set(['-u', '--unit', '-n', '--lines', '-p', '--priority', '-o', '--output', '-S', '--since', '-U', '--until', '--vacuum-size', '--vacuum-time']);
+const VALUED = new Set(['-u', '--unit', '-p', '--priority', '-o', '--output', '-S', '--since', '-U', '--until', '--vacuum-size', '--vacuum-time']);
 
 export function parseJournalctlArgs(args: readonly string[], nowUs: number): JournalctlArgs {
   const units: string[] = [];
@@ -108,7 +108,8 @@ export function parseJournalctlArgs(args: readonly string[], nowUs: number): Jou
     if (key === '-h' || key === '--help') action = { kind: 'help' };
     else if (key === '-u' || key === '--unit') units.push(mangle(value()));
     else if (key === '-n' || key === '--lines') {
-      const v = value();
+      // journalctl's -n takes its value only when one follows (glued, after `=`, or a number next); alone it is 10.
+      const v = inline ?? (args[i + 1] !== undefined && /^(?:\+?\d+|all)$/.test(args[i + 1]!) ? args[++i]! : '10');
       lines = v === 'all' ? undefined : Number(v.replace(/^\+/, ''));
       if (lines !== undefined && (!/^\+?\d+$/.test(v) || !Number.isSafeInteger(lines))) throw new JournalctlUsageError(`Failed to parse lines '${v}'`);
     } else if (key === '-p' || key === '--priority') priorities = parsePriorityRange(value());

@@ -21,7 +21,7 @@ Query the nsbox journal.
   -S --since=DATE          Show entries not older than the specified date
   -U --until=DATE          Show entries not newer than the specified date
   -p --priority=RANGE      Show entries with the specified priority (0-7, a name, or FROM..TO)
-  -n --lines=N             Number of journal entries to show
+  -n --lines[=N]           Number of journal entries to show (10 without N)
   -o --output=MODE         short (default), short-iso, short-iso-precise, short-precise,
                            short-full, short-monotonic, short-unix, verbose, json,
                            json-pretty or cat

@@ -27,12 +27,16 @@ test('options in every spelling: -u, -n, -p, -o, --since/--until, -S/-U, -r, -q'
     minPriority: 0, maxPriority: 3, sinceUs: Date.UTC(2026, 11, 2) * 1000, untilUs: 1796284800 * 1_000_000, lines: 5,
   });
   assert.equal(parse('--lines=all').lines, undefined);
+  assert.equal(parse('-n').lines, 10, '-n alone is 10, as journalctl');
+  assert.deepEqual(parse('-n', '-u', 'x').units, ['x.service']);
+  assert.equal(parse('-n', '-u', 'x').lines, 10);
+  assert.equal(parse('-n', '25').lines, 25);
   assert.equal(parse('-o', 'json-pretty').mode, 'json-pretty');
   refuses(['--since=foo'], 'Failed to parse timestamp: foo');
   refuses(['--since=now', '--until=yesterday'], '--since= must be before --until=.');
   refuses(['-o', 'frob'], "Unknown output format 'frob'.");
   refuses(['-r', '-f'], 'Please specify either --reverse= or --follow=, not both.');
-  refuses(['-n', 'x'], "Failed to parse lines 'x'");
+  refuses(['-nx'], "Failed to parse lines 'x'");
   refuses(['--frob'], "unrecognized option '--frob'");
 });
 
