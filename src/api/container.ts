@@ -13,7 +13,7 @@ import { compileSeccomp } from '../seccomp/compile.js';
 import { launch } from '../launch/launch.js';
 import type { LaunchHandle } from '../launch/types.js';
 import { SandboxOptionError } from './options.js';
-import type { SandboxEnd } from './run.js';
+import { launchReleasing, type SandboxEnd } from './run.js';
 
 type Stdio = 'pipe' | 'inherit' | 'ignore';
 
@@ -45,18 +45,7 @@ export class Container {
     const parsed = parseNspawnArgs(args);
     if (parsed.help || parsed.version) throw new SandboxOptionError('args', '--help and --version start nothing');
     const prepared = prepareContainer(applyNspawnSettings(parsed).options, { stdinIsTty: false, stdoutIsTty: false, supervisorPid: process.pid });
-    let handle: LaunchHandle;
-    try {
-      const stdio = options.stdio ?? 'ignore';
-      handle = await launch(prepared, { stdio: typeof stdio === 'string' ? stdio : [...stdio] });
-    } catch (err) {
-      prepared.release();
-      throw err;
-    }
-    const exited = handle.exited.then((s): SandboxEnd => {
-      handle.release();
-      return s.kind === 'exited' ? { exitCode: s.code, signal: null } : { exitCode: null, signal: s.signal };
-    });
+    const { handle, exited } = await launchReleasing(prepared, options.stdio ?? 'ignore');
     return new Container(prepared, handle, exited);
   }
 

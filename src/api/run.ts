@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { launch } from '../launch/launch.js';
-import type { LaunchHandle } from '../launch/types.js';
+import type { LaunchHandle, Launchable } from '../launch/types.js';
 import { SandboxOptionError } from './options.js';
 import { prepareSandbox, type PrepareOptions } from './prepare.js';
 
@@ -33,11 +33,13 @@ export interface Sandbox {
   lines(): AsyncIterable<string>;
 }
 
-const argvOf = (command: string | readonly string[]): readonly string[] => (typeof command === 'string' ? [command] : command);
+type StdioOption = NonNullable<SpawnSandboxOptions['stdio']>;
 
-export async function spawn(command: string | readonly string[], options: SpawnSandboxOptions = {}): Promise<Sandbox> {
-  const { stdio = 'pipe', ...sandboxOptions } = options;
-  const launchable = await prepareSandbox(argvOf(command), sandboxOptions);
+/**
+ * Launches and ties the release to the end: `exited` resolves once the launchable (cgroup,
+ * private /tmp, registration) is released. A launch that fails releases at once.
+ */
+export async function launchReleasing(launchable: Launchable, stdio: StdioOption): Promise<{ handle: LaunchHandle; exited: Promise<SandboxEnd> }> {
   let handle: LaunchHandle;
   try {
     handle = await launch(launchable, { stdio: typeof stdio === 'string' ? stdio : [...stdio] });
@@ -49,6 +51,14 @@ export async function spawn(command: string | readonly string[], options: SpawnS
     handle.release();
     return s.kind === 'exited' ? { exitCode: s.code, signal: null } : { exitCode: null, signal: s.signal };
   });
+  return { handle, exited };
+}
+
+const argvOf = (command: string | readonly string[]): readonly string[] => (typeof command === 'string' ? [command] : command);
+
+export async function spawn(command: string | readonly string[], options: SpawnSandboxOptions = {}): Promise<Sandbox> {
+  const { stdio = 'pipe', ...sandboxOptions } = options;
+  const { handle, exited } = await launchReleasing(await prepareSandbox(argvOf(command), sandboxOptions), stdio);
   return {
     pid: handle.pid,
     stdin: handle.stdin,

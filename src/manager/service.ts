@@ -24,7 +24,7 @@ import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
 import { removeCgroupTreesAsync } from '../cgroups/container.js';
 import { cgroupMembers, launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } from '../launch/index.js';
 import { journalStreamOf, streamToJournal } from './output.js';
-import { ServiceCgroupBusyError } from './errors.js';
+import { NoSuchProcessError, ServiceCgroupBusyError } from './errors.js';
 import type { JournalSink } from './journal-sink.js';
 import { DEFAULT_START_LIMIT_BURST, DEFAULT_START_LIMIT_INTERVAL_USEC, shallRestart, startLimit } from './restart-policy.js';
 import { activeStateOf, combineResult, restingSubState, resultOfEnd, type ActiveState, type ProcessEnd, type ServiceResult, type ServiceSubState } from './states.js';
@@ -476,6 +476,28 @@ export class Service {
     const s = (this.running ?? this.unit).settings.service;
     const byKind: Record<string, readonly ExecCommand[]> = { ExecStartPre: s.execStartPre, ExecStart: s.execStart, ExecStartPost: s.execStartPost, ExecStop: s.execStop, ExecStopPost: s.execStopPost };
     return byKind[kind] ?? [];
+  }
+
+  /**
+   * systemctl kill: a signal to the main process, the control process, or every process of the
+   * cgroup; straight to the process (a supervisor cannot pass SIGSTOP on). The state machine sees
+   * what follows as it sees any death.
+   */
+  kill(signal: NodeJS.Signals, whom: 'main' | 'control' | 'all'): void {
+    if (whom === 'main') {
+      if (this.mainPid <= 0) throw new NoSuchProcessError(this.name, 'main');
+      process.kill(this.mainPid, signal);
+    } else if (whom === 'control') {
+      if (this.controlPid <= 0) throw new NoSuchProcessError(this.name, 'control');
+      process.kill(this.controlPid, signal);
+    } else if (this.cgroupDirs.length > 0) signalCgroups(this.cgroupDirs, signal);
+  }
+
+  /** reset-failed: a failed unit rests as inactive with a clean result, and its start limit starts over. */
+  resetFailed(): void {
+    if (this.sub === 'failed') this.setSub('dead');
+    if (this.activeState === 'inactive') this.result = 'success';
+    this.startTimes = [];
   }
 
   /** Waits for whatever job or stop is under way, and for the cgroup's removal (daemon shutdown). */

@@ -93,7 +93,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   machines: ['cgroups', 'executor', 'launch', 'ffi', 'seccomp', 'nspawn', 'sandbox', 'unit', 'plan', 'errors.ts'],
   service: ['machines', 'seccomp', 'sandbox', 'unit', 'plan', 'errors.ts'],
   launch: ['executor', 'cgroups', 'plan', 'errors.ts'],
-  manager: ['launch', 'service', 'cgroups', 'journal', 'executor', 'ffi', 'sandbox', 'unit', 'plan', 'errors.ts', 'error-codes.ts'],
+  manager: ['launch', 'service', 'cgroups', 'journal', 'executor', 'ffi', 'sandbox', 'unit', 'plan', 'errors.ts', 'error-codes.ts', 'version.ts'],
   'error-codes.ts': ['api', 'errors.ts', 'unit', 'sandbox', 'nspawn', 'machines', 'service', 'seccomp', 'cgroups', 'security-score', 'manager'],
   api: ['launch', 'service', 'machines', 'nspawn', 'seccomp', 'cgroups', 'unit', 'sandbox', 'plan', 'executor', 'errors.ts'],
   'index.ts': ['api', 'plan', 'executor', 'errors.ts', 'error-codes.ts', 'unit'],
