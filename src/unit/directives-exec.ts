@@ -13,6 +13,8 @@ import { parseBoolean, parseEnum, parseInteger, parseMode } from './values.js';
 import { splitWords } from './words.js';
 
 const exec = on('exec');
+/** SyslogLevel='s names, by priority (systemd's log_level_from_string, which also takes 0-7). */
+const SYSLOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 
 const paths = (what: string) => wordList((w, ctx) => parsePathSetting(ctx.expand(w), what));
 
@@ -181,6 +183,13 @@ export const execDirectives = {
     return entry;
   }, { cunescape: true })),
   UMask: exec('umask', scalar(parseMode)),
+  SyslogIdentifier: exec('syslogIdentifier', scalar((v, ctx) => ctx.expand(v) || undefined)),
+  SyslogLevel: exec('syslogLevel', scalar((v) => {
+    const level = /^[0-7]$/.test(v) ? Number(v) : SYSLOG_LEVELS.indexOf(v);
+    if (level < 0) throw new UnitValueError('Failed to parse log level', v);
+    return level;
+  })),
+  SyslogLevelPrefix: exec('syslogLevelPrefix', bool),
   LimitCPU: exec('limits', limit('cpu')),
   LimitFSIZE: exec('limits', limit('fsize')),
   LimitDATA: exec('limits', limit('data')),
