@@ -75,6 +75,26 @@ export interface UnitFiles {
 export interface JournalAnswer {
   readonly hostname: string;
   readonly entries: readonly JournalEntry[];
+  /** More entries match than one answer holds: ask again after the last cursor. */
+  readonly more?: boolean;
+}
+
+/** `GET /v1/journal/boots`: the boots with entries, oldest first, and the daemon's own. */
+export interface JournalBootsAnswer {
+  readonly currentBootId: string;
+  readonly boots: readonly { readonly bootId: string; readonly firstUs: number; readonly lastUs: number }[];
+}
+
+/** `GET /v1/journal/usage`: the journal's file and what it takes in the file system. */
+export interface JournalUsageAnswer {
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/** `POST /v1/journal/vacuum`: what a vacuum removed and freed. */
+export interface JournalVacuumAnswer extends JournalUsageAnswer {
+  readonly removed: number;
+  readonly freedBytes: number;
 }
 
 export interface ErrorAnswer {
@@ -131,6 +151,9 @@ export const API = {
   manager: '/v1/manager',
   reload: '/v1/daemon-reload',
   journal: '/v1/journal',
+  journalBoots: '/v1/journal/boots',
+  journalUsage: '/v1/journal/usage',
+  journalVacuum: '/v1/journal/vacuum',
 } as const;
 
 /** `/v1/units/NAME[/WHAT]` -> its parts, or undefined. */

@@ -31,7 +31,7 @@ import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
 import { removeCgroupTreesAsync } from '../cgroups/container.js';
 import { cgroupMembers, launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } from '../launch/index.js';
 import type { NotifyState } from '../launch/index.js';
-import { streamToJournal } from './output.js';
+import { journalStreamOf, streamToJournal } from './output.js';
 import { NoSuchProcessError, ServiceCgroupBusyError } from './errors.js';
 import type { JournalSink } from './journal-sink.js';
 import { DEFAULT_START_LIMIT_BURST, DEFAULT_START_LIMIT_INTERVAL_USEC, shallRestart, startLimit } from './restart-policy.js';
@@ -852,7 +852,7 @@ export class Service {
       this.execMain = record;
       this.mainPid = handle.pid;
     }
-    const origin = { unit: this.name, pid: handle.pid, invocationId: this.invocationId, argv0: argv[0] ?? p.command.path };
+    const origin = { unit: this.name, pid: handle.pid, invocationId: this.invocationId, argv0: argv[0] ?? p.command.path, ...journalStreamOf((this.running ?? this.unit).settings.exec) };
     const output = Promise.all([streamToJournal(handle.stdout, origin, this.ctx.journal), streamToJournal(handle.stderr, origin, this.ctx.journal)]).then(() => undefined);
     return { kind: 'started', handle, record, output };
   }

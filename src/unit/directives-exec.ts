@@ -13,6 +13,8 @@ import { parseBoolean, parseEnum, parseInteger, parseMode } from './values.js';
 import { splitWords } from './words.js';
 
 const exec = on('exec');
+/** SyslogLevel='s names, by priority (systemd's log_level_from_string, which also takes 0-7). */
+const SYSLOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 
 /** RuntimeDirectory= and friends: relative, normalized paths (no `..`, not absolute); empty resets. */
 function execDirectory(type: ExecDirectoryType) {
@@ -209,6 +211,13 @@ export const execDirectives = {
   LogsDirectoryMode: exec('execDirectoryModes', execDirectoryMode('logs')),
   ConfigurationDirectoryMode: exec('execDirectoryModes', execDirectoryMode('configuration')),
   RuntimeDirectoryPreserve: exec('runtimeDirectoryPreserve', boolOrWord(['restart'] as const, 'runtime directory preserve mode')),
+  SyslogIdentifier: exec('syslogIdentifier', scalar((v, ctx) => ctx.expand(v) || undefined)),
+  SyslogLevel: exec('syslogLevel', scalar((v) => {
+    const level = /^[0-7]$/.test(v) ? Number(v) : SYSLOG_LEVELS.indexOf(v);
+    if (level < 0) throw new UnitValueError('Failed to parse log level', v);
+    return level;
+  })),
+  SyslogLevelPrefix: exec('syslogLevelPrefix', bool),
   LimitCPU: exec('limits', limit('cpu')),
   LimitFSIZE: exec('limits', limit('fsize')),
   LimitDATA: exec('limits', limit('data')),

@@ -131,6 +131,12 @@ export interface ExecSettings {
   /** Names, or exact `NAME=VALUE` assignments to remove. */
   readonly unsetEnvironment: readonly string[];
   readonly umask: number;
+  /** SyslogIdentifier=: the journal's SYSLOG_IDENTIFIER for the output (default: the program's name). */
+  readonly syslogIdentifier?: string;
+  /** SyslogLevel=: the priority of output lines without a `<N>` prefix (0-7, default info). */
+  readonly syslogLevel: number;
+  /** SyslogLevelPrefix=: whether a `<N>` at the start of a line sets its priority. */
+  readonly syslogLevelPrefix: boolean;
   readonly limits: Readonly<Partial<Record<Rlimit, RlimitValue>>>;
   readonly nice?: number;
   readonly oomScoreAdjust?: number;
@@ -189,6 +195,8 @@ export const defaultExecSettings: ExecSettings = {
   passEnvironment: [],
   unsetEnvironment: [],
   umask: 0o022,
+  syslogLevel: 6,
+  syslogLevelPrefix: true,
   limits: {},
   ambientCapabilities: [],
   noNewPrivileges: false,
