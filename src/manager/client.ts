@@ -91,7 +91,9 @@ export class ManagerClient {
 
   private call(method: string, path: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const req = request({ socketPath: this.socketPath, method, path, headers: { 'content-length': 0 } }, (res) => {
+      // agent: false, a connection per request: a kept-alive socket the daemon closes when idle
+      // (5 s) races the next request on it (EPIPE), and a long-lived client would see that.
+      const req = request({ socketPath: this.socketPath, method, path, headers: { 'content-length': 0 }, agent: false }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));

@@ -16,7 +16,7 @@ import { Manager, timestamp } from './manager.js';
 import { controlSocketPath, journalPath, type ManagerPaths } from './paths.js';
 import { peerCredentials } from './peer-cred.js';
 import { constants as osConstants } from 'node:os';
-import { API, JOB_VERBS, KILL_WHOM, parseUnitPath, type JobVerb, type KillWhom } from './protocol.js';
+import { API, JOB_VERBS, KILL_WHOM, parseUnitPath, type AnyJobVerb, type KillWhom } from './protocol.js';
 
 export interface DaemonOptions extends ManagerPaths {
   /** SYSTEMD_UNIT_PATH for the units. */
@@ -97,9 +97,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (unitPath !== undefined) {
       if (unitPath.what === undefined && method === 'GET') return { unit: await manager.status(unitPath.name) };
       if (unitPath.what === 'files' && method === 'GET') return { files: await manager.files(unitPath.name) };
-      if (method === 'POST' && JOB_VERBS.includes(unitPath.what as JobVerb)) {
-        if (url.searchParams.get('block') === 'no') return { job: await manager.enqueueJob(unitPath.name, unitPath.what as JobVerb) };
-        return { job: await manager.job(unitPath.name, unitPath.what as JobVerb) };
+      if (method === 'POST' && JOB_VERBS.includes(unitPath.what as AnyJobVerb)) {
+        if (url.searchParams.get('block') === 'no') return { job: await manager.enqueueJob(unitPath.name, unitPath.what as AnyJobVerb) };
+        return { job: await manager.job(unitPath.name, unitPath.what as AnyJobVerb) };
       }
       if (method === 'POST' && unitPath.what === 'kill') {
         const signal = url.searchParams.get('signal') ?? 'SIGTERM';

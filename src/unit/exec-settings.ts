@@ -69,6 +69,17 @@ export interface SystemCallFilterLine {
 
 export type RestrictableNamespace = 'cgroup' | 'ipc' | 'net' | 'mnt' | 'pid' | 'user' | 'uts';
 
+/** RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=, ConfigurationDirectory=. */
+export type ExecDirectoryType = 'runtime' | 'state' | 'cache' | 'logs' | 'configuration';
+export const EXEC_DIRECTORY_TYPES: readonly ExecDirectoryType[] = ['runtime', 'state', 'cache', 'logs', 'configuration'];
+/** Where each type lives for the system manager, and the variable that names them. */
+export const EXEC_DIRECTORY_PREFIX: Readonly<Record<ExecDirectoryType, string>> = {
+  runtime: '/run', state: '/var/lib', cache: '/var/cache', logs: '/var/log', configuration: '/etc',
+};
+export const EXEC_DIRECTORY_VARIABLE: Readonly<Record<ExecDirectoryType, string>> = {
+  runtime: 'RUNTIME_DIRECTORY', state: 'STATE_DIRECTORY', cache: 'CACHE_DIRECTORY', logs: 'LOGS_DIRECTORY', configuration: 'CONFIGURATION_DIRECTORY',
+};
+
 export interface ExecSettings {
   // --- Paths and the file-system view ---
   readonly rootDirectory?: string;
@@ -100,6 +111,11 @@ export interface ExecSettings {
   readonly protectClock: boolean;
   readonly protectProc: ProtectProc;
   readonly procSubset: ProcSubset;
+  /** The *Directory= lists: relative paths below each type's prefix. */
+  readonly execDirectories: Readonly<Record<ExecDirectoryType, readonly string[]>>;
+  /** *DirectoryMode= (default 0755). */
+  readonly execDirectoryModes: Readonly<Record<ExecDirectoryType, number>>;
+  readonly runtimeDirectoryPreserve: 'no' | 'yes' | 'restart';
 
   // --- Credentials ---
   readonly user?: string;
@@ -170,6 +186,9 @@ export const defaultExecSettings: ExecSettings = {
   protectClock: false,
   protectProc: 'default',
   procSubset: 'all',
+  execDirectories: { runtime: [], state: [], cache: [], logs: [], configuration: [] },
+  execDirectoryModes: { runtime: 0o755, state: 0o755, cache: 0o755, logs: 0o755, configuration: 0o755 },
+  runtimeDirectoryPreserve: 'no',
   supplementaryGroups: [],
   environment: [],
   environmentFiles: [],
