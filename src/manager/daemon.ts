@@ -177,6 +177,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
   chmodSync(socketPath, 0o600);
   journal.append([{ priority: 6, message: `nsbox manager started (pid ${process.pid}), listening on ${socketPath}.`, pid: process.pid, identifier: 'nsbox' }]);
+  // As systemd at boot, but while already serving: a slow unit does not hold up the socket.
+  void manager.startDefault().catch((err: unknown) => {
+    journal.append([{ priority: 3, message: `Failed to start the default target: ${(err as Error).message}`, pid: process.pid, identifier: 'nsbox' }]);
+  });
 
   return {
     socketPath,

@@ -106,6 +106,22 @@ export class Manager {
   };
 
   /**
+   * What systemd starts when it comes up: default.target (usually an alias of multi-user.target)
+   * or else multi-user.target, with everything they want (the units `enable` linked into their
+   * .wants/). Nothing when the unit path has neither. Resolves with the target started.
+   */
+  async startDefault(): Promise<string | undefined> {
+    for (const name of ['default.target', 'multi-user.target']) {
+      const l = await this.load(name);
+      if (l.unit.loadState !== 'loaded') continue;
+      await this.job(l.unit.name, 'start');
+      return l.unit.name;
+    }
+    this.collectGarbage();
+    return undefined;
+  }
+
+  /**
    * Runs a job request and every job it pulls in; resolves with the anchor job's result.
    * try-restart of an inactive unit does nothing; reload-or-restart reloads an active unit that
    * can reload and restarts (starts) otherwise; reload is the unit's alone (ExecReload=).

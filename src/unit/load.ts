@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import type { UnitDiagnostic } from './diagnostics.js';
 import { sectionsFor } from './directive-table.js';
 import { lexUnitFile, type LexedFile } from './lexer.js';
-import { applyAssignments } from './parse.js';
+import { applyAssignments, type ParseResult } from './parse.js';
 import { dropInDirectories, selectDropIns, unitSearchPath } from './search-path.js';
 import { defaultUnitSettings, type UnitSettings } from './settings.js';
 import { defaultUnitHostFacts, type UnitHostFacts } from './specifiers.js';
@@ -223,12 +223,37 @@ export async function loadUnit(name: string, opts: LoadOptions = {}): Promise<Lo
   const files = [await lexFile(fragmentPath, real.type)];
   for (const p of dropInPaths) files.push(await lexFile(p, real.type));
   const host = opts.host ?? (await readHostFacts(opts.root));
-  const parsed = applyAssignments(files, real.type, { unitName: real.name, fragmentPath, host });
+  const parsed = withDependencyDirectories(applyAssignments(files, real.type, { unitName: real.name, fragmentPath, host }), await readDependencyDirectories([real.name, ...aliasNames], dirs));
   // As in systemd, the post-load checks run only on a unit whose settings all parsed.
   const parseFailed = parsed.diagnostics.some((d) => d.severity === 'error');
   const diagnostics = [...parsed.diagnostics, ...(parseFailed ? [] : verifyUnit(parsed.settings, real.type, real.name))];
   const loadState: LoadState = diagnostics.some((d) => d.severity === 'error') ? 'bad-setting' : 'loaded';
   return { name: real.name, loadState, fragmentPath, dropInPaths, aliases: aliasNames, settings: parsed.settings, diagnostics };
+}
+
+/**
+ * The units named in `NAME.wants/` and `NAME.requires/` of every search-path directory (for the
+ * unit and each alias): what `systemctl enable` links there, read as Wants=/Requires= as systemd
+ * reads them.
+ */
+async function readDependencyDirectories(names: readonly string[], dirs: readonly string[]): Promise<{ wants: string[]; requires: string[] }> {
+  const found = { wants: [] as string[], requires: [] as string[] };
+  for (const dir of dirs) {
+    for (const name of names) {
+      for (const kind of ['wants', 'requires'] as const) {
+        const entries = await readdir(`${dir}/${name}.${kind}`).catch(() => [] as string[]);
+        for (const e of entries.sort()) if (parseUnitName(e) !== undefined && !found[kind].includes(e)) found[kind].push(e);
+      }
+    }
+  }
+  return found;
+}
+
+function withDependencyDirectories(parsed: ParseResult, deps: { wants: readonly string[]; requires: readonly string[] }): ParseResult {
+  if (deps.wants.length === 0 && deps.requires.length === 0) return parsed;
+  const unit = parsed.settings.unit;
+  const merged = (a: readonly string[], b: readonly string[]): string[] => [...a, ...b.filter((x) => !a.includes(x))];
+  return { ...parsed, settings: { ...parsed.settings, unit: { ...unit, wants: merged(unit.wants, deps.wants), requires: merged(unit.requires, deps.requires) } } };
 }
 
 /** Loads a unit given by file path, searching its directory first (as systemd-analyze verify). */

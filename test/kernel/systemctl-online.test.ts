@@ -47,14 +47,16 @@ describe('nsbox systemctl online verbs', { skip: needsRoot }, () => {
     const all = d.systemctl('list-units');
     assert.equal(all.code, 0);
     assert.equal(all.stdout, [
-      '  UNIT        LOAD   ACTIVE SUB     DESCRIPTION',
-      '● bad.service loaded failed failed  bad.service',
-      '  sl.service  loaded active running Sleeper',
+      '  UNIT              LOAD   ACTIVE SUB     DESCRIPTION',
+      '● bad.service       loaded failed failed  bad.service',
+      '  sl.service        loaded active running Sleeper',
+      // Started with the daemon, as systemd starts it at boot.
+      '  multi-user.target loaded active active  Multi-User System',
       '',
       'LOAD   = Reflects whether the unit definition was properly loaded.',
       'ACTIVE = The high-level unit activation state, i.e. generalization of SUB.',
       'SUB    = The low-level unit activation state, values depend on unit type.',
-      '2 loaded units listed. Pass --all to see loaded but inactive units, too.',
+      '3 loaded units listed. Pass --all to see loaded but inactive units, too.',
       'To show all installed unit files use \'systemctl list-unit-files\'.',
       '',
     ].join('\n'));
