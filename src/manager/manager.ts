@@ -14,12 +14,15 @@ import type { JournalSink } from './journal-sink.js';
 import type { JobAnswer, ProcessInfo, UnitListEntry, UnitStatus } from './protocol.js';
 import { describeEnd, Service, type JobResult } from './service.js';
 import { activeStateOf, isActiveLike } from './states.js';
+import type { ResidentSupervisor } from '../launch/index.js';
 
 export interface ManagerOptions {
   readonly journal: JournalSink;
   readonly runtimeDir: string;
   /** SYSTEMD_UNIT_PATH's value for the daemon. */
   readonly unitPath?: string;
+  /** Where service commands start (the daemon's resident supervisor); else a helper per launch. */
+  readonly supervisor?: ResidentSupervisor;
 }
 
 interface Loaded {
@@ -56,7 +59,7 @@ export class Manager {
     const unit = await loadUnit(name, { ...(this.opts.unitPath !== undefined ? { unitPath: this.opts.unitPath } : {}) });
     const entry: Loaded = {
       unit, loadedAtMs: Date.now(), up: false,
-      ...(unit.loadState === 'loaded' && unit.name.endsWith('.service') ? { service: new Service(unit, { journal: this.opts.journal, runtimeDir: this.opts.runtimeDir, ...(this.opts.unitPath !== undefined ? { unitPath: this.opts.unitPath } : {}) }) } : {}),
+      ...(unit.loadState === 'loaded' && unit.name.endsWith('.service') ? { service: new Service(unit, { journal: this.opts.journal, runtimeDir: this.opts.runtimeDir, ...(this.opts.unitPath !== undefined ? { unitPath: this.opts.unitPath } : {}), ...(this.opts.supervisor ? { supervisor: this.opts.supervisor } : {}) }) } : {}),
     };
     // Keep only what loaded (or what runs): a name that is not found is looked up again next time.
     if (unit.loadState !== 'loaded') return entry;

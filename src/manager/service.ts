@@ -22,7 +22,7 @@ import { planLoadedUnit, type PlannedCommand } from '../service/plan-unit.js';
 import { createPrivateTmp, type PrivateTmp } from '../service/private-tmp.js';
 import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
 import { removeCgroupTreesAsync } from '../cgroups/container.js';
-import { cgroupMembers, launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } from '../launch/index.js';
+import { cgroupMembers, launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle, type ResidentSupervisor } from '../launch/index.js';
 import { streamToJournal } from './output.js';
 import { ServiceCgroupBusyError } from './errors.js';
 import type { JournalSink } from './journal-sink.js';
@@ -33,6 +33,8 @@ export interface ServiceContext {
   readonly journal: JournalSink;
   readonly runtimeDir: string;
   readonly unitPath?: string;
+  /** The resident supervisor every command starts in (the daemon's); without it, a helper per launch. */
+  readonly supervisor?: ResidentSupervisor;
 }
 
 /** ExecMain*= and the Process: lines of `status`: one command that ran. */
@@ -446,7 +448,12 @@ export class Service {
     let handle: LaunchHandle;
     try {
       if (opts.notifySocket !== undefined) mkdirSync(join(this.ctx.runtimeDir, 'notify'), { recursive: true, mode: 0o755 });
-      handle = await launch(serviceCommandLaunchable(plan, this.cgroup), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const launchable = serviceCommandLaunchable(plan, this.cgroup);
+      // The tag is what a later daemon finds the launch by in the resident's HELLO.
+      const tag = Buffer.from(JSON.stringify({ unit: this.name, invocationId: this.invocationId, kind: p.command.kind, main: opts.main }));
+      handle = this.ctx.supervisor
+        ? await this.ctx.supervisor.launch(launchable, { stdout: 'pipe', stderr: 'pipe', tag })
+        : await launch(launchable, { stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       if (e instanceof SandboxSetupError) {
         const status = exitStatusForStep(e.step as Parameters<typeof exitStatusForStep>[0]);
