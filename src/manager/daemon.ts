@@ -38,6 +38,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   // Every service command runs in the one resident supervisor, which outlives this daemon.
   const supervisor = await ResidentSupervisor.open(opts.runtimeDir);
   const manager = new Manager({ journal, runtimeDir: opts.runtimeDir, supervisor, ...(opts.unitPath !== undefined ? { unitPath: opts.unitPath } : {}) });
+  await manager.readopt();
   const socketPath = controlSocketPath(opts.runtimeDir);
   rmSync(socketPath, { force: true });
   const host = hostname();

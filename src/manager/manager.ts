@@ -15,6 +15,7 @@ import type { JobAnswer, ProcessInfo, UnitListEntry, UnitStatus } from './protoc
 import { describeEnd, Service, type JobResult } from './service.js';
 import { activeStateOf, isActiveLike } from './states.js';
 import type { ResidentSupervisor } from '../launch/index.js';
+import { readUnitStates } from './unit-state.js';
 
 export interface ManagerOptions {
   readonly journal: JournalSink;
@@ -266,6 +267,23 @@ export class Manager {
   /** Active state of every unit the manager has (is-system-running and tests). */
   activeStates(): Record<string, string> {
     return Object.fromEntries([...this.units].map(([n, l]) => [n, l.service ? l.service.activeState : activeStateOf(l.up ? 'running' : 'dead')]));
+  }
+
+  /**
+   * At the daemon's start: takes over the services a daemon before it left running (their state
+   * files in the runtime directory, their processes in the resident supervisor).
+   */
+  async readopt(): Promise<void> {
+    const { states, broken } = readUnitStates(this.opts.runtimeDir);
+    for (const name of broken) this.opts.journal.manager('nsbox', `Ignoring the unreadable unit state file ${name}.`, 4);
+    for (const state of states) {
+      const loaded = await this.load(state.unit).catch(() => undefined);
+      if (loaded?.service === undefined) {
+        this.opts.journal.manager(state.unit, `${state.unit}: Cannot re-adopt: the unit no longer loads.`, 4);
+        continue;
+      }
+      loaded.service.restore(state);
+    }
   }
 
   /** Stops every running service (the daemon's SIGTERM). */
