@@ -380,7 +380,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     const status = systemctl('status', 'chatty');
     assert.match(status.stdout, new RegExp(`Main PID: ${mainPid}`));
     let journal = '';
-    for (let i = 0; i < 50 && !journal.includes('written while away'); i++) {
+    for (let i = 0; i < 200 && !journal.includes('written while away'); i++) {
       journal = run('journalctl', '-u', 'chatty', '-o', 'cat').stdout;
       await sleep(50);
     }
