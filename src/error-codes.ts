@@ -9,19 +9,21 @@ import {
   TreeMissingError, UnknownUserError,
 } from './nspawn/errors.js';
 import { MachineBusyError } from './machines/registry.js';
+import { SandboxOptionError } from './api/options.js';
 import { NoSuchMachineError } from './machines/running.js';
 import { MachineNotReadyError } from './machines/machine-control.js';
 import { FileFlagsError } from './machines/file-flags.js';
+import { MachineCopyError } from './machines/tree-copy.js';
 import { ImageBusyError, ImageExistsError, ImageNotFoundError, ImageOperationError, ImageReadOnlyError, InvalidImageNameError } from './machines/image-errors.js';
 import { UidRangeBusyError } from './machines/uid-range.js';
-import { NotAServiceError, UnitNotLoadedError } from './service/errors.js';
+import { EnablementError, NotAServiceError, UnitNotLoadedError } from './service/errors.js';
 import { UnknownSyscallGroupError } from './seccomp/groups.js';
 import { SeccompCompileError } from './seccomp/libseccomp.js';
 import { DevicePolicyError } from './cgroups/device-policy.js';
 import { SecurityInputError } from './security-score/errors.js';
 import { SecurityPolicyError } from './security-score/score.js';
 import { JobConflictError, JobOrderingCycleError, JobUnitNotFoundError } from './manager/jobs.js';
-import { ManagerConnectionError, ManagerRequestError, ServiceCgroupBusyError } from './manager/errors.js';
+import { ManagerConnectionError, ManagerRequestError, NoSuchProcessError, ServiceCgroupBusyError, UnitNotInMemoryError } from './manager/errors.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ErrorClass = abstract new (...args: any[]) => NsboxError;
@@ -45,9 +47,11 @@ export const ERROR_CLASSES = {
   NSPAWN_NO_SUCH_IMAGE: NoSuchImageError,
   NSPAWN_COMMAND_NOT_FOUND: CommandNotFoundError,
   MACHINE_BUSY: MachineBusyError,
+  SANDBOX_OPTION: SandboxOptionError,
   NO_SUCH_MACHINE: NoSuchMachineError,
   MACHINE_NOT_READY: MachineNotReadyError,
   FILE_FLAGS: FileFlagsError,
+  MACHINE_COPY: MachineCopyError,
   IMAGE_INVALID_NAME: InvalidImageNameError,
   IMAGE_NOT_FOUND: ImageNotFoundError,
   IMAGE_EXISTS: ImageExistsError,
@@ -68,6 +72,9 @@ export const ERROR_CLASSES = {
   MANAGER_CONNECTION: ManagerConnectionError,
   MANAGER_REQUEST: ManagerRequestError,
   SERVICE_CGROUP_BUSY: ServiceCgroupBusyError,
+  ENABLEMENT: EnablementError,
+  UNIT_NOT_IN_MEMORY: UnitNotInMemoryError,
+  NO_SUCH_PROCESS: NoSuchProcessError,
 } as const satisfies Record<string, ErrorClass>;
 
 export type ErrorCode = keyof typeof ERROR_CLASSES;

@@ -13,9 +13,15 @@ export { CAPABILITY_NAMES, capabilityNumber, capabilityName } from './plan/capab
 export { describeOp } from './plan/describe.js';
 export { explainPlan } from './plan/explain.js';
 
-// Running a plan.
-export { spawn } from './executor/spawn.js';
-export { run, type RunResult } from './executor/run.js';
+// Running a command in a sandbox made from systemd's settings (the same planner as unit files).
+export { run, spawn, type RunOptions, type RunResult, type Sandbox, type SandboxEnd, type SpawnSandboxOptions } from './api/run.js';
+export { SandboxOptionError, type SandboxOptions, type BindSpec } from './api/options.js';
+export type { Preset } from './api/presets.js';
+export { Container, type ContainerStartOptions, type ExecOptions, type ExecResult } from './api/container.js';
+
+// Running a plan (the helper's own terms: namespaces, ops, process settings).
+export { spawn as spawnPlan } from './executor/spawn.js';
+export { run as runPlan, type RunResult as PlanRunResult } from './executor/run.js';
 export { handOver, type HandOverOptions } from './executor/handover.js';
 export type { ExitStatus, SandboxProcess, SpawnOptions, StdioSetting } from './executor/types.js';
 

@@ -4,9 +4,12 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../index.js';
+import { run } from '../executor/run.js';
 import { parseNspawnArgs } from '../nspawn/options.js';
 import { prepareContainer } from '../machines/container.js';
+import { NsboxError } from '../errors.js';
+import { needsRoot } from './need-root.js';
+import { isSystemError } from './system-error.js';
 
 const BUSYBOX_CANDIDATES = ['/bin/busybox', '/usr/bin/busybox'];
 
@@ -43,18 +46,26 @@ export async function main(): Promise<number> {
     process.stderr.write('nsbox demo: needs a static busybox (apt-get install busybox-static)\n');
     return 1;
   }
+  if (needsRoot()) return 1;
   const root = buildTree(busybox);
   process.stdout.write(`built a busybox tree in ${root}\n$ nsbox nspawn -q --pipe -D ${root} -M nsbox-demo /bin/sh -c '...'\n`);
   const options = parseNspawnArgs(['-q', '--pipe', '--register=no', '-D', root, '-M', 'nsbox-demo', '/bin/sh', '-c', SCRIPT]);
-  const container = prepareContainer(options, { stdinIsTty: false, stdoutIsTty: false, supervisorPid: process.pid });
   try {
-    const started = performance.now();
-    const r = await run(container.plan);
-    process.stdout.write(r.stdout + r.stderr);
-    process.stdout.write(`container ran in ${(performance.now() - started).toFixed(1)} ms and exited with ${JSON.stringify(r.status)}\n`);
-    return r.status.kind === 'exited' ? r.status.code : 1;
+    const container = prepareContainer(options, { stdinIsTty: false, stdoutIsTty: false, supervisorPid: process.pid });
+    try {
+      const started = performance.now();
+      const r = await run(container.plan);
+      process.stdout.write(r.stdout + r.stderr);
+      process.stdout.write(`container ran in ${(performance.now() - started).toFixed(1)} ms and exited with ${JSON.stringify(r.status)}\n`);
+      return r.status.kind === 'exited' ? r.status.code : 1;
+    } finally {
+      container.release();
+    }
+  } catch (err) {
+    if (!(err instanceof NsboxError) && !isSystemError(err)) throw err;
+    process.stderr.write(`nsbox demo: ${err.message}\n`);
+    return 1;
   } finally {
-    container.release();
     rmSync(root, { recursive: true, force: true });
     process.stdout.write('removed the tree; nothing is left mounted or running\n');
   }

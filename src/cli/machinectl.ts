@@ -6,7 +6,9 @@ import { NsboxError } from '../errors.js';
 import { isTerminal } from '../executor/libc.js';
 import { launchInPlace } from '../launch/in-place.js';
 import { cgroupMembers } from '../launch/cgroup-signal.js';
-import { killMachine, parseSignal, poweroffMachine, rebootMachine, terminateMachine, type KillWhom } from '../machines/machine-control.js';
+import { copyFromMachine, copyToMachine, idShiftOf } from '../machines/tree-copy.js';
+import { resolve } from 'node:path';
+import { MachineNotReadyError, killMachine, parseSignal, poweroffMachine, rebootMachine, terminateMachine, type KillWhom } from '../machines/machine-control.js';
 import { runningMachine, runningMachines, type RunningMachine } from '../machines/running.js';
 import { prepareShell } from '../machines/shell.js';
 import { ago, timestamp } from '../manager/timestamp.js';
@@ -28,6 +30,8 @@ Machine Commands:
   reboot NAME...              Reboot one or more containers
   terminate NAME...           Terminate one or more containers (every process, at once)
   kill NAME...                Send signal to processes of a container
+  copy-to NAME PATH [PATH]    Copy files from the host to a container
+  copy-from NAME PATH [PATH]  Copy files from a container to the host
 
 Image Commands:
   list-images                 Show available container images
@@ -153,6 +157,19 @@ function killVerb(names: readonly string[], o: MachinectlOptions): number {
   return each(names, (m) => killMachine(m, signal, whom as KillWhom));
 }
 
+/** copy-to NAME SOURCE [DESTINATION] / copy-from NAME SOURCE [DESTINATION]: the destination defaults to the source's path. */
+function copyVerb(verb: 'copy-to' | 'copy-from', words: readonly string[]): number {
+  if (words.length < 2) throw new MachinectlUsageError('Too few arguments.');
+  if (words.length > 3) throw new MachinectlUsageError('Too many arguments.');
+  const [name, source, destination = words[1]!] = words as [string, string, string?];
+  const machine = runningMachine(name);
+  if (machine.leader === undefined) throw new MachineNotReadyError(name);
+  const shift = idShiftOf(readFileSync(`/proc/${machine.leader}/uid_map`, 'utf8'));
+  if (verb === 'copy-to') copyToMachine(name, machine.leader, resolve(source), destination, shift);
+  else copyFromMachine(name, machine.leader, source, resolve(destination), shift);
+  return 0;
+}
+
 async function dispatch(verb: string, rest: readonly string[], o: MachinectlOptions): Promise<number> {
   switch (verb) {
     case 'list': return listMachinesVerb(o);
@@ -162,6 +179,7 @@ async function dispatch(verb: string, rest: readonly string[], o: MachinectlOpti
     case 'reboot': return each(rest, rebootMachine);
     case 'terminate': return each(rest, terminateMachine);
     case 'kill': return killVerb(rest, o);
+    case 'copy-to': case 'copy-from': return copyVerb(verb, rest);
     default:
       if (IMAGE_VERBS.has(verb)) return imageVerb(verb, rest, o);
       throw new MachinectlUsageError(`Unknown command verb '${verb}'.`);

@@ -5,6 +5,8 @@
 // The executor's two modules directly rather than index.js: the whole public API costs ~35 ms of
 // imports on every container start, and this verb needs only these.
 import { isSystemError } from './system-error.js';
+import { needsRoot } from './need-root.js';
+import { VERSION } from '../version.js';
 import { launchInPlace } from '../launch/in-place.js';
 import { isTerminal } from '../executor/libc.js';
 import { NsboxError } from '../errors.js';
@@ -52,9 +54,10 @@ export async function main(args: readonly string[]): Promise<number> {
       return 0;
     }
     if (options.version) {
-      process.stdout.write('nsbox nspawn (systemd-nspawn 252 compatible)\n');
+      process.stdout.write(`nsbox ${VERSION} (systemd-nspawn 252 compatible)\n`);
       return 0;
     }
+    if (needsRoot()) return 1;
     const withSettings = applyNspawnSettings(options);
     // Printed even with -q, as nspawn prints what it ignores in a settings file.
     for (const w of withSettings.warnings) process.stderr.write(`${w}\n`);

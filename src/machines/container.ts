@@ -2,10 +2,10 @@
 // gather facts, create the container's cgroups, register it. release() undoes the last two for
 // callers that outlive the container (spawn users, tests, a failure before hand-over); after a
 // hand-over the supervisor's cleanup steps do it instead.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Credential } from '../nspawn/credentials.js';
-import { NspawnUsageError } from '../nspawn/errors.js';
+import { NspawnUsageError, TreeMissingError } from '../nspawn/errors.js';
 import { containerCgroupDirs, containerCgroupMode } from '../nspawn/cgroup-layout.js';
 import type { NspawnOptions } from '../nspawn/options.js';
 import { machineName, planNspawn, type NspawnPlan } from '../nspawn/plan.js';
@@ -39,13 +39,19 @@ export interface PrepareOptions {
 
 export interface PreparedContainer extends NspawnPlan {
   readonly directory: string;
+  /** What a process entering this container must carry (machinectl shell, Container.exec). */
+  readonly join: JoinSettings;
   readonly cgroupDirs: readonly string[];
   readonly registrationFile?: string;
   release(): void;
 }
 
 export function resolveDirectory(options: NspawnOptions): string {
-  if (options.directory !== undefined) return resolve(options.directory);
+  if (options.directory !== undefined) {
+    const directory = resolve(options.directory);
+    if (!existsSync(directory)) throw new TreeMissingError(directory);
+    return directory;
+  }
   return findImage(options.machine!);
 }
 
@@ -124,7 +130,7 @@ export function prepareContainer(options: NspawnOptions, p: PrepareOptions): Pre
     release();
     throw err;
   }
-  return { ...planned, directory, cgroupDirs, ...(registrationFile !== undefined ? { registrationFile } : {}), release };
+  return { ...planned, directory, join: joinSettings(planned), cgroupDirs, ...(registrationFile !== undefined ? { registrationFile } : {}), release };
 }
 
 /** What `machinectl shell` needs to enter this container with no more than its own processes have. */

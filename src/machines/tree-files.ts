@@ -10,7 +10,7 @@ import { errnoInfo } from '../executor/errno.js';
 
 const SYS_OPENAT2 = 437; // the same number on every architecture (added after the tables merged)
 const O_CLOEXEC = 0o2000000;
-const O_PATH = 0o10000000;
+export const O_PATH = 0o10000000;
 const RESOLVE_NO_MAGICLINKS = 0x02;
 const RESOLVE_IN_ROOT = 0x10;
 const AT_FDCWD = -100;
@@ -51,7 +51,7 @@ function openHow(flags: number, resolve: number): Buffer {
  * Opens `path` (absolute or relative, always taken inside `root`) with every symlink resolved
  * as if `root` were "/". Returns the fd, or the errno when the lookup fails.
  */
-function openInRoot(root: string, path: string, flags: number): { fd: number } | { errno: number } {
+export function openInRoot(root: string, path: string, flags: number): { fd: number } | { errno: number } {
   const c = load();
   const rootFd = c.openat2(AT_FDCWD, root, openHow(O_PATH | constants.O_DIRECTORY | O_CLOEXEC, 0));
   if (rootFd < 0) return { errno: c.errno() };

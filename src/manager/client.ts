@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { rebuildError } from '../error-codes.js';
 import { ManagerConnectionError } from './errors.js';
 import { controlSocketPath, managerPaths } from './paths.js';
-import { API, type JobAnswer, type JobVerb, type JournalAnswer, type UnitFiles, type UnitListEntry, type UnitStatus } from './protocol.js';
+import { API, type AnyJobVerb, type JobAnswer, type JobListEntry, type JournalAnswer, type KillWhom, type ManagerInfo, type UnitFiles, type UnitListEntry, type UnitStatus } from './protocol.js';
 import type { SerializedError } from '../errors.js';
 
 export interface JournalRequest {
@@ -23,8 +23,23 @@ export class ManagerClient {
     this.socketPath = opts.socketPath ?? controlSocketPath(managerPaths(opts.runtimeDir !== undefined ? { runtimeDir: opts.runtimeDir } : {}).runtimeDir);
   }
 
-  async job(unit: string, verb: JobVerb): Promise<JobAnswer> {
-    return ((await this.call('POST', API.job(unit, verb))) as { job: JobAnswer }).job;
+  /** Runs a job and waits for it (and what it pulled in); with `block: false`, returns once it is queued. */
+  async job(unit: string, verb: AnyJobVerb, opts: { readonly block?: boolean } = {}): Promise<JobAnswer> {
+    return ((await this.call('POST', `${API.job(unit, verb)}${opts.block === false ? '?block=no' : ''}`)) as { job: JobAnswer }).job;
+  }
+  /** Sends a signal (a name: SIGTERM, or a number) to the unit's main, control or every process. */
+  async kill(unit: string, signal: string, whom: KillWhom): Promise<void> {
+    await this.call('POST', `${API.kill(unit)}?${new URLSearchParams({ signal, whom }).toString()}`);
+  }
+  /** reset-failed of one unit, or of every failed unit. */
+  async resetFailed(unit?: string): Promise<void> {
+    await this.call('POST', unit === undefined ? API.resetAllFailed : API.resetFailed(unit));
+  }
+  async manager(): Promise<ManagerInfo> {
+    return ((await this.call('GET', API.manager)) as { manager: ManagerInfo }).manager;
+  }
+  async jobs(): Promise<JobListEntry[]> {
+    return ((await this.call('GET', API.jobs)) as { jobs: JobListEntry[] }).jobs;
   }
   async list(): Promise<UnitListEntry[]> {
     return ((await this.call('GET', API.units)) as { units: UnitListEntry[] }).units;

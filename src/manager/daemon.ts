@@ -1,20 +1,22 @@
 // `nsbox daemon`: the manager behind a control socket. JSON over HTTP on a unix socket that only
 // root may open (mode 0600 in a 0755 directory) and that serves only peers whose SO_PEERCRED uid
 // is 0. The journal lives in the state directory and survives restarts of the daemon.
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { NsboxError } from '../errors.js';
+import { VERSION } from '../version.js';
 import { JournalStore } from '../journal/store.js';
 import type { Priority } from '../journal/types.js';
-import { ManagerRequestError } from './errors.js';
+import { ManagerRequestError, UnitNotInMemoryError } from './errors.js';
 import { JobUnitNotFoundError } from './jobs.js';
 import { JournalSink } from './journal-sink.js';
-import { Manager } from './manager.js';
+import { Manager, timestamp } from './manager.js';
 import { ResidentSupervisor } from '../launch/index.js';
 import { controlSocketPath, journalPath, type ManagerPaths } from './paths.js';
 import { peerCredentials } from './peer-cred.js';
-import { API, JOB_VERBS, parseUnitPath, type JobVerb } from './protocol.js';
+import { constants as osConstants } from 'node:os';
+import { API, JOB_VERBS, KILL_WHOM, parseUnitPath, type JobVerb, type KillWhom } from './protocol.js';
 
 export interface DaemonOptions extends ManagerPaths {
   /** SYSTEMD_UNIT_PATH for the units. */
@@ -42,6 +44,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const socketPath = controlSocketPath(opts.runtimeDir);
   rmSync(socketPath, { force: true });
   const host = hostname();
+  const startedUs = Date.now() * 1000;
 
   const server: Server = createServer((req, res) => {
     const peer = peerCredentials(req.socket);
@@ -52,7 +55,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     route(req).then(
       (body) => reply(res, 200, body),
       (e: unknown) => {
-        if (e instanceof NsboxError) reply(res, e instanceof ManagerRequestError ? e.status : e instanceof JobUnitNotFoundError ? 404 : 409, { error: e.toJSON() });
+        if (e instanceof NsboxError) reply(res, e instanceof ManagerRequestError ? e.status : e instanceof JobUnitNotFoundError || e instanceof UnitNotInMemoryError ? 404 : 409, { error: e.toJSON() });
         else reply(res, 500, { error: { code: 'MANAGER_REQUEST', message: String((e as Error)?.message ?? e), fields: { status: 500 } } });
       },
     );
@@ -64,11 +67,28 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (url.pathname === API.reload && method === 'POST') return (await manager.reload(), {});
     if (url.pathname === API.journal && method === 'GET') return journalAnswer(url.searchParams);
     if (url.pathname === API.units && method === 'GET') return { units: manager.list() };
+    if (url.pathname === API.jobs && method === 'GET') return { jobs: manager.jobList() };
+    if (url.pathname === API.manager && method === 'GET') {
+      const cgroupPath = ownCgroupPath();
+      return { manager: { hostname: host, startedUs, startedText: timestamp(startedUs), version: VERSION, ...(cgroupPath !== undefined ? { cgroupPath } : {}) } };
+    }
+    if (url.pathname === API.resetAllFailed && method === 'POST') return (manager.resetFailed(), {});
     const unitPath = parseUnitPath(url.pathname);
     if (unitPath !== undefined) {
       if (unitPath.what === undefined && method === 'GET') return { unit: await manager.status(unitPath.name) };
       if (unitPath.what === 'files' && method === 'GET') return { files: await manager.files(unitPath.name) };
-      if (method === 'POST' && JOB_VERBS.includes(unitPath.what as JobVerb)) return { job: await manager.job(unitPath.name, unitPath.what as JobVerb) };
+      if (method === 'POST' && JOB_VERBS.includes(unitPath.what as JobVerb)) {
+        if (url.searchParams.get('block') === 'no') return { job: await manager.enqueueJob(unitPath.name, unitPath.what as JobVerb) };
+        return { job: await manager.job(unitPath.name, unitPath.what as JobVerb) };
+      }
+      if (method === 'POST' && unitPath.what === 'kill') {
+        const signal = url.searchParams.get('signal') ?? 'SIGTERM';
+        const whom = url.searchParams.get('whom') ?? 'all';
+        if (!Object.hasOwn(osConstants.signals, signal)) throw new ManagerRequestError(`signal=${signal}: not a signal name`, 400);
+        if (!KILL_WHOM.includes(whom as KillWhom)) throw new ManagerRequestError(`whom=${whom}: not main, control or all`, 400);
+        return (manager.kill(unitPath.name, signal as NodeJS.Signals, whom as KillWhom), {});
+      }
+      if (method === 'POST' && unitPath.what === 'reset-failed') return (manager.resetFailed(unitPath.name), {});
     }
     throw new ManagerRequestError(`No such API: ${method} ${url.pathname}`, 404);
   }
@@ -131,6 +151,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       store.close();
     },
   };
+}
+
+/** This process's cgroup in the tracking hierarchy (name=systemd on hybrid hosts, else the unified one). */
+function ownCgroupPath(): string | undefined {
+  try {
+    const lines = readFileSync('/proc/self/cgroup', 'utf8').split('\n');
+    const pick = lines.find((l) => l.split(':')[1] === 'name=systemd') ?? lines.find((l) => l.startsWith('0::'));
+    return pick?.split(':').slice(2).join(':');
+  } catch {
+    return undefined;
+  }
 }
 
 function reply(res: ServerResponse, status: number, body: unknown): void {

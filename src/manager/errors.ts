@@ -27,3 +27,21 @@ export class ServiceCgroupBusyError extends NsboxError {
     this.name = 'ServiceCgroupBusyError';
   }
 }
+
+/** kill/reset-failed of a unit the manager does not have in memory (systemd: "Unit X not loaded."). */
+export class UnitNotInMemoryError extends NsboxError {
+  readonly code = 'UNIT_NOT_IN_MEMORY';
+  constructor(readonly unit: string) {
+    super(`Unit ${unit} not loaded.`);
+    this.name = 'UnitNotInMemoryError';
+  }
+}
+
+/** kill --kill-whom=main|control of a unit that has no such process now. */
+export class NoSuchProcessError extends NsboxError {
+  readonly code = 'NO_SUCH_PROCESS';
+  constructor(readonly unit: string, readonly whom: 'main' | 'control') {
+    super(`No ${whom} process to kill`);
+    this.name = 'NoSuchProcessError';
+  }
+}

@@ -11,7 +11,10 @@ import { effectiveServiceType } from '../unit/settings.js';
 import { formatTimeSpan } from '../unit/values.js';
 import { buildTransaction, JobUnitNotFoundError, type JobType, type PlannedJob, type UnitDependencies } from './jobs.js';
 import type { JournalSink } from './journal-sink.js';
-import type { JobAnswer, ProcessInfo, UnitListEntry, UnitStatus } from './protocol.js';
+import type { JobAnswer, JobListEntry, KillWhom, ProcessInfo, UnitListEntry, UnitStatus } from './protocol.js';
+import { UnitNotInMemoryError } from './errors.js';
+import { readUnitFileTree } from '../service/enablement.js';
+import { presetOf, showsPreset, unitFileState, type UnitFileTree } from '../unit/install.js';
 import { describeEnd, Service, type JobResult } from './service.js';
 import { activeStateOf, isActiveLike } from './states.js';
 import type { ResidentSupervisor } from '../launch/index.js';
@@ -42,6 +45,12 @@ export class Manager {
   private readonly pinned = new Map<string, number>();
 
   constructor(private readonly opts: ManagerOptions) {}
+
+  /** Jobs under way, by id (list-jobs). */
+  private readonly jobTable = new Map<number, { id: number; unit: string; type: string; state: 'waiting' | 'running' }>();
+  private nextJobId = 1;
+  /** The search path's unit files and links, read once per daemon-reload (systemd caches UnitFileState so too). */
+  private unitFiles: Promise<UnitFileTree> | undefined;
 
   /** Loads under way, so two requests naming one unit at once get one Service. */
   private readonly loading = new Map<string, Promise<Loaded>>();
@@ -128,8 +137,11 @@ export class Manager {
     const runOne = (job: PlannedJob): Promise<JobResult> => {
       const existing = running.get(job.unit);
       if (existing) return existing;
+      const listed = { id: this.nextJobId++, unit: job.unit, type: job.type, state: 'waiting' as 'waiting' | 'running' };
+      this.jobTable.set(listed.id, listed);
       const p = (async (): Promise<JobResult> => {
         const waits = await Promise.all(job.waitsFor.map((w) => runOne(jobs.find((j) => j.unit === w)!).then((r) => [w, r] as const)));
+        listed.state = 'running';
         if (waits.some(([w, r]) => r !== 'done' && job.requiredJobs.includes(w)) || job.mustBeActive.some((u) => !this.isActive(u))) {
           this.opts.journal.manager(job.unit, `Dependency failed for ${this.label(job.unit)}.`, 3);
           return 'dependency';
@@ -141,7 +153,7 @@ export class Manager {
         if (l.up && !wasUp) this.opts.journal.manager(job.unit, `Reached target ${this.label(job.unit)}.`);
         if (!l.up && wasUp) this.opts.journal.manager(job.unit, `Stopped target ${this.label(job.unit)}.`);
         return 'done';
-      })();
+      })().finally(() => this.jobTable.delete(listed.id));
       running.set(job.unit, p);
       return p.then((r) => (results.set(job.unit, r), r));
     };
@@ -169,6 +181,7 @@ export class Manager {
 
   /** daemon-reload: every loaded unit is read again; a running service keeps its invocation's commands. */
   async reload(): Promise<void> {
+    this.unitFiles = undefined;
     for (const [name, l] of [...this.units]) {
       const unit = await loadUnit(name, { ...(this.opts.unitPath !== undefined ? { unitPath: this.opts.unitPath } : {}) });
       if (l.service) l.service.unit = unit;
@@ -196,7 +209,7 @@ export class Manager {
     const fragmentExists = u.fragmentPath !== undefined && exists(u.fragmentPath);
     const loadState = u.loadState === 'loaded' && !fragmentExists ? 'not-found' : u.loadState;
     const needDaemonReload = u.loadState === 'loaded' && [u.fragmentPath, ...u.dropInPaths].some((p) => p !== undefined && mtimeMs(p) > l.loadedAtMs);
-    const unitFileState = u.loadState !== 'loaded' ? '' : install(u) ? 'disabled' : 'static';
+    const { state: unitFileState, preset: unitFilePreset } = u.loadState !== 'loaded' ? { state: '', preset: undefined } : await this.unitFileStateOf(u);
     const tasks = (s?.cgroupPids() ?? []).map((pid) => ({ pid, cmdline: cmdline(pid) }));
     const processes: ProcessInfo[] = (s?.processes ?? []).filter((p) => p.kind !== 'ExecStart' || p.end !== undefined).map((p) => ({
       kind: p.kind, pid: p.pid, argv: p.argv,
@@ -206,7 +219,7 @@ export class Manager {
     const status: Omit<UnitStatus, 'properties'> = {
       id: u.name, description: u.settings.unit.description ?? u.name, loadState, activeState, subState: sub, result: s?.result ?? 'success',
       ...(u.fragmentPath !== undefined ? { fragmentPath: u.fragmentPath } : {}),
-      dropInPaths: u.dropInPaths, unitFileState, mainPid: s?.mainPid ?? 0, ...(s && s.mainPid > 0 ? { mainComm: comm(s.mainPid) } : {}), statusText: s?.statusText ?? '',
+      dropInPaths: u.dropInPaths, unitFileState, ...(unitFilePreset !== undefined ? { unitFilePreset } : {}), mainPid: s?.mainPid ?? 0, ...(s && s.mainPid > 0 ? { mainComm: comm(s.mainPid) } : {}), statusText: s?.statusText ?? '',
       stateChangeUs: s?.stateChangeUs ?? 0,
       ...(cgroupDir !== undefined ? { cgroupPath: '/' + relative('/sys/fs/cgroup', cgroupDir).split('/').slice(1).join('/') } : {}),
       tasks, processes, needDaemonReload,
@@ -254,6 +267,50 @@ export class Manager {
       ...(s && s.invocationId !== '' ? [['InvocationID', s.invocationId] as [string, string]] : []),
     );
     return out;
+  }
+
+  /** UnitFileState= and UnitFilePreset= by unit/install.ts's rules over the search path (read once per daemon-reload). */
+  private async unitFileStateOf(u: LoadedUnit): Promise<{ state: string; preset: string | undefined }> {
+    try {
+      this.unitFiles ??= readUnitFileTree({ root: '/', ...(this.opts.unitPath !== undefined ? { unitPath: this.opts.unitPath } : {}) });
+      const tree = await this.unitFiles;
+      const state = unitFileState(tree, u.name);
+      if (state === undefined) return { state: install(u) ? 'disabled' : 'static', preset: undefined };
+      return { state, preset: showsPreset(state) ? presetOf(tree.presets, u.name) : undefined };
+    } catch {
+      return { state: install(u) ? 'disabled' : 'static', preset: undefined };
+    }
+  }
+
+  /** --no-block: the request is checked as job() checks it, then its jobs run on without the caller. */
+  async enqueueJob(name: string, type: JobType): Promise<JobAnswer> {
+    const requested = await this.load(name);
+    if (requested.unit.loadState === 'not-found') throw new JobUnitNotFoundError(name);
+    if (requested.unit.loadState !== 'loaded') throw new UnitNotLoadedError(requested.unit.name, requested.unit.loadState);
+    this.job(name, type).catch((e: Error) => this.opts.journal.manager(requested.unit.name, `Failed to enqueue ${type} job for ${requested.unit.name}: ${e.message}`, 3));
+    return { unit: requested.unit.name, type, result: 'queued' };
+  }
+
+  /** Jobs under way (systemctl list-jobs), oldest first. */
+  jobList(): JobListEntry[] {
+    return [...this.jobTable.values()].map((j) => ({ ...j }));
+  }
+
+  /** systemctl kill: only a unit the manager has in memory (an inactive one was dropped: "not loaded"). */
+  kill(name: string, signal: NodeJS.Signals, whom: KillWhom): void {
+    const l = this.units.get(name);
+    if (!l) throw new UnitNotInMemoryError(name);
+    l.service?.kill(signal, whom);
+  }
+
+  /** reset-failed of one unit, or of all: failed units rest as inactive, and are then dropped like any inactive unit. */
+  resetFailed(name?: string): void {
+    if (name !== undefined) {
+      const l = this.units.get(name);
+      if (!l) throw new UnitNotInMemoryError(name);
+      l.service?.resetFailed();
+    } else for (const l of this.units.values()) l.service?.resetFailed();
+    this.collectGarbage();
   }
 
   /** `systemctl cat`: the fragment and its drop-ins, as read now. */

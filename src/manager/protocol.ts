@@ -5,6 +5,9 @@ import type { JournalEntry } from '../journal/types.js';
 
 export type JobVerb = 'start' | 'stop' | 'restart';
 export const JOB_VERBS: readonly JobVerb[] = ['start', 'stop', 'restart'];
+/** The reload family: the client asks for them by the same path; the manager answers where it has them. */
+export type ReloadVerb = 'reload' | 'try-restart' | 'reload-or-restart';
+export type AnyJobVerb = JobVerb | ReloadVerb;
 
 /** One command that ran, for status's `Process:` lines. */
 export interface ProcessInfo {
@@ -27,6 +30,8 @@ export interface UnitStatus {
   readonly fragmentPath?: string;
   readonly dropInPaths: readonly string[];
   readonly unitFileState: string;
+  /** UnitFilePreset=: `enabled`/`disabled` by the preset files, absent where systemctl shows none. */
+  readonly unitFilePreset?: string;
   readonly mainPid: number;
   /** The main process's name (/proc/PID/comm), for `Main PID: N (name)`. */
   readonly mainComm?: string;
@@ -43,8 +48,8 @@ export interface UnitStatus {
 
 export interface JobAnswer {
   readonly unit: string;
-  readonly type: JobVerb;
-  /** systemd's job result: done, failed, dependency, canceled. */
+  readonly type: AnyJobVerb;
+  /** systemd's job result: done, failed, dependency, canceled; `queued` for a job not waited for (`?block=no`). */
   readonly result: string;
 }
 
@@ -73,12 +78,42 @@ export interface UnitListEntry {
   readonly fragmentPath?: string;
 }
 
+/** A job under way, as `GET /v1/jobs` lists it (systemctl list-jobs). */
+export interface JobListEntry {
+  readonly id: number;
+  readonly unit: string;
+  readonly type: string;
+  /** `waiting` (for the jobs it is ordered after) or `running`. */
+  readonly state: 'waiting' | 'running';
+}
+
+/** The manager itself, for `systemctl status` with no unit named. */
+export interface ManagerInfo {
+  readonly hostname: string;
+  /** µs since the epoch when the daemon started. */
+  readonly startedUs: number;
+  /** The same, as systemd prints timestamps (`Thu 2026-12-03 09:18:42 UTC`). */
+  readonly startedText: string;
+  readonly version: string;
+  /** The daemon's own cgroup (the tracking hierarchy's path), below which its services' are. */
+  readonly cgroupPath?: string;
+}
+
+/** `systemctl kill --kill-whom=`: the main process, the control process, or every process of the unit. */
+export type KillWhom = 'main' | 'control' | 'all';
+export const KILL_WHOM: readonly KillWhom[] = ['main', 'control', 'all'];
+
 /** The API's paths, for the server's router and the client alike. */
 export const API = {
   units: '/v1/units',
   unit: (name: string) => `/v1/units/${encodeURIComponent(name)}`,
   unitFiles: (name: string) => `/v1/units/${encodeURIComponent(name)}/files`,
-  job: (name: string, verb: JobVerb) => `/v1/units/${encodeURIComponent(name)}/${verb}`,
+  job: (name: string, verb: AnyJobVerb) => `/v1/units/${encodeURIComponent(name)}/${verb}`,
+  kill: (name: string) => `/v1/units/${encodeURIComponent(name)}/kill`,
+  resetFailed: (name: string) => `/v1/units/${encodeURIComponent(name)}/reset-failed`,
+  resetAllFailed: '/v1/reset-failed',
+  jobs: '/v1/jobs',
+  manager: '/v1/manager',
   reload: '/v1/daemon-reload',
   journal: '/v1/journal',
 } as const;

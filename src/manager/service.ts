@@ -3,9 +3,8 @@
 // cgroup -> SIGKILL after TimeoutStopSec= -> ExecStopPost= -> dead or failed. Every command goes
 // through the launch layer into the service's own cgroup; stdout/stderr go to the journal.
 //
-// This slice's daemon is the parent of every command (through the helper launch() starts), so a
-// daemon that dies leaves its services running but unwatched; docs/architecture.md says what
-// re-adoption needs.
+// Commands start in the daemon's resident supervisor, which outlives the daemon: a new daemon
+// re-adopts a running service from its state file (unit-state.ts) and the resident's HELLO.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
@@ -25,7 +24,7 @@ import { removeCgroupTreesAsync } from '../cgroups/container.js';
 import { cgroupMembers, launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle, type ResidentSupervisor } from '../launch/index.js';
 import { streamToJournal } from './output.js';
 import { removeUnitState, writeUnitState, type UnitState } from './unit-state.js';
-import { ServiceCgroupBusyError } from './errors.js';
+import { NoSuchProcessError, ServiceCgroupBusyError } from './errors.js';
 import type { JournalSink } from './journal-sink.js';
 import { DEFAULT_START_LIMIT_BURST, DEFAULT_START_LIMIT_INTERVAL_USEC, shallRestart, startLimit } from './restart-policy.js';
 import { activeStateOf, combineResult, restingSubState, resultOfEnd, type ActiveState, type ProcessEnd, type ServiceResult, type ServiceSubState } from './states.js';
@@ -554,6 +553,28 @@ export class Service {
     const s = (this.running ?? this.unit).settings.service;
     const byKind: Record<string, readonly ExecCommand[]> = { ExecStartPre: s.execStartPre, ExecStart: s.execStart, ExecStartPost: s.execStartPost, ExecStop: s.execStop, ExecStopPost: s.execStopPost };
     return byKind[kind] ?? [];
+  }
+
+  /**
+   * systemctl kill: a signal to the main process, the control process, or every process of the
+   * cgroup; straight to the process (a supervisor cannot pass SIGSTOP on). The state machine sees
+   * what follows as it sees any death.
+   */
+  kill(signal: NodeJS.Signals, whom: 'main' | 'control' | 'all'): void {
+    if (whom === 'main') {
+      if (this.mainPid <= 0) throw new NoSuchProcessError(this.name, 'main');
+      process.kill(this.mainPid, signal);
+    } else if (whom === 'control') {
+      if (this.controlPid <= 0) throw new NoSuchProcessError(this.name, 'control');
+      process.kill(this.controlPid, signal);
+    } else if (this.cgroupDirs.length > 0) signalCgroups(this.cgroupDirs, signal);
+  }
+
+  /** reset-failed: a failed unit rests as inactive with a clean result, and its start limit starts over. */
+  resetFailed(): void {
+    if (this.sub === 'failed') this.setSub('dead');
+    if (this.activeState === 'inactive') this.result = 'success';
+    this.startTimes = [];
   }
 
   /** Waits for whatever job or stop is under way, and for the cgroup's removal (daemon shutdown). */

@@ -44,16 +44,21 @@ export class NspawnSettingsError extends NsboxError {
 export class TreeMissingError extends NsboxError {
   readonly code = 'NSPAWN_TREE_MISSING';
   constructor(readonly directory: string) {
-    super(`${directory}: no such directory`);
+    super(`Failed to resolve path ${directory}: No such file or directory`);
     this.name = 'TreeMissingError';
   }
 }
 
-/** The directory lacks os-release or usr/: systemd-nspawn refuses it for the same reasons. */
+/**
+ * The directory has no usr/ (or is no directory), or a tree to boot has no os-release: refused
+ * for the same reasons and in the same words as systemd-nspawn 252.
+ */
 export class NotAnOsTreeError extends NsboxError {
   readonly code = 'NSPAWN_NOT_OS_TREE';
-  constructor(readonly directory: string, readonly missing: string) {
-    super(`${directory} does not look like an OS tree (no ${missing}); refusing`);
+  constructor(readonly directory: string, readonly missing: 'usr' | 'os-release') {
+    super(missing === 'usr'
+      ? `Directory ${directory} doesn't look like it has an OS tree (/usr/ directory is missing). Refusing.`
+      : `Directory ${directory} doesn't look like an OS root directory (os-release file is missing). Refusing.`);
     this.name = 'NotAnOsTreeError';
   }
 }

@@ -72,7 +72,8 @@ export const containerRunDir = (facts: NspawnFacts): string => `/run/nsbox/conta
 
 export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPlan {
   const { tree, host } = facts;
-  checkOsTree(tree);
+  checkOsTree(tree, options.boot);
+  const defaultShell = !options.boot && options.command.length === 0;
   const command = resolveCommand(options, tree);
   const machine = machineName(options, tree.directory);
   // The tree's own machine id wins over --uuid=, as in nspawn.
@@ -176,9 +177,10 @@ export function planNspawn(options: NspawnOptions, facts: NspawnFacts): NspawnPl
         setenv: options.setenv,
         hostEnv: host.env,
       }),
-      cwd: options.chdir ?? user?.home ?? '/',
-      // nspawn changes to the user's home when it can and stays in / when it cannot.
-      ...(options.chdir === undefined && user !== undefined ? { cwdOptional: true } : {}),
+      // nspawn changes to the user's home when it can and stays in / when it cannot; its default
+      // shell (no command) starts in the home of root too.
+      cwd: options.chdir ?? user?.home ?? (defaultShell ? '/root' : '/'),
+      ...(options.chdir === undefined && (user !== undefined || defaultShell) ? { cwdOptional: true } : {}),
       hostname: options.hostname ?? machine,
       ...(user !== undefined ? { credentials: { uid: user.uid, gid: user.gid, supplementaryGroups: user.supplementaryGroups } } : {}),
       capabilities: processCapabilities(caps.retained, uid, options.ambientCapability),

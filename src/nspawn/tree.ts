@@ -1,6 +1,6 @@
 // What nspawn looks for in a tree: os-release and usr/ (to accept it), an init (to boot it), a
 // shell or the command (to run it). The edge probes exactly these paths; nothing else is read.
-import { CommandNotFoundError, NoInitError, NotAnOsTreeError, TreeMissingError } from './errors.js';
+import { CommandNotFoundError, NoInitError, NotAnOsTreeError } from './errors.js';
 import type { NspawnOptions } from './options.js';
 import type { TreeFacts } from './facts.js';
 import { DEFAULT_PATH } from '../plan/default-path.js';
@@ -30,10 +30,13 @@ export function probePaths(options: NspawnOptions): string[] {
   return [...new Set(paths)];
 }
 
-export function checkOsTree(tree: TreeFacts): void {
-  if (!tree.present.has('/')) throw new TreeMissingError(tree.directory);
-  if (!OS_RELEASE_PATHS.some((p) => tree.present.has(p))) throw new NotAnOsTreeError(tree.directory, '/etc/os-release or /usr/lib/os-release');
-  if (!tree.present.has('/usr')) throw new NotAnOsTreeError(tree.directory, '/usr');
+/**
+ * As nspawn: any tree needs usr/ (a plain chroot with a command runs without os-release); a tree
+ * to boot also needs os-release. A path that does not exist is the edge's TreeMissingError.
+ */
+export function checkOsTree(tree: TreeFacts, boot: boolean): void {
+  if (!tree.present.has('/') || !tree.present.has('/usr')) throw new NotAnOsTreeError(tree.directory, 'usr');
+  if (boot && !OS_RELEASE_PATHS.some((p) => tree.present.has(p))) throw new NotAnOsTreeError(tree.directory, 'os-release');
 }
 
 export const treeHasSystemd = (tree: TreeFacts): boolean => SYSTEMD_PATHS.some((p) => tree.present.has(p));

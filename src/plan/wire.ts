@@ -2,6 +2,7 @@
 // A record is: u32 tag, u32 field count, then each field as u32 length + bytes.
 // Integers are 8-byte little-endian signed; strings carry their terminating NUL.
 // The helper rejects unknown tags, wrong field counts and strings without their NUL.
+import { validatePlan } from './validate.js';
 import { InvalidPlanError } from '../errors.js';
 import type { AnyPath, MountFlags, Op, Plan, CapSet, CreateTarget } from './types.js';
 import {
@@ -238,6 +239,7 @@ export function cpuMask(cpus: readonly number[]): Uint8Array {
 }
 
 export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
+  validatePlan(plan);
   const w = new RecordWriter();
   w.header(WIRE_MAGIC, WIRE_VERSION);
 

@@ -28,3 +28,12 @@ export class NotAServiceError extends NsboxError {
     this.name = 'NotAServiceError';
   }
 }
+
+/** A link that enable/disable/mask planned could not be made or removed (the path, the errno's code). */
+export class EnablementError extends NsboxError {
+  readonly code = 'ENABLEMENT';
+  constructor(message: string, readonly path: string, readonly errno?: string) {
+    super(message);
+    this.name = 'EnablementError';
+  }
+}

@@ -4,7 +4,8 @@
 // at a host file.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { needsRoot } from '../fixtures/plans.js';
@@ -13,6 +14,7 @@ import { takeSnapshot, assertNoLeaks, type Snapshot } from '../fixtures/cleanup.
 import { startNsbox, stopAllBoxes, type CliResult, type Running } from './nspawn-cli.js';
 
 const scratch = mkdtempSync('/tmp/nsbox-mctl-');
+const mkfifo = (path: string): void => void execFileSync('mkfifo', [path]);
 const env = { ...process.env, NSBOX_MACHINES_DIR: join(scratch, 'machines') };
 const machinectl = (args: readonly string[]): Promise<CliResult> => startNsbox(['machinectl', ...args], '', env).done;
 
@@ -157,6 +159,54 @@ describe('nsbox machinectl: running machines', { skip: needsRoot }, () => {
     assert.equal(existsSync(join(scratch, 'machines', 'mctl-h')), false, 'the registration is gone');
     assert.match((await machinectl(['list'])).stdout, /^No machines\.$/m);
     assert.equal((await machinectl(['kill', '-s', 'NOPE', 'mctl-h'])).code, 1);
+  });
+
+  test('copy-to and copy-from keep owners, modes and links, never leave the container\'s root, and leave nothing half-done', async () => {
+    const src = join(scratch, 'to-copy');
+    mkdirSync(join(src, 'sub'), { recursive: true });
+    writeFileSync(join(src, 'sub/file'), 'payload\n');
+    chownSync(join(src, 'sub/file'), 1234, 5678);
+    chmodSync(join(src, 'sub/file'), 0o4750);
+    symlinkSync('sub/file', join(src, 'link'));
+    const hostTarget = join(scratch, 'host-target');
+    mkdirSync(hostTarget);
+    mkdirSync(join(tree.root, 'srv'), { recursive: true });
+    symlinkSync(hostTarget, join(tree.root, 'srv/out'));
+    symlinkSync(join(scratch, 'host-secret'), join(tree.root, 'srv/leak'));
+    writeFileSync(join(scratch, 'host-secret'), 'secret\n');
+    const box = await boot(tree, 'mctl-i', 'exec sleep 60');
+    try {
+      assert.equal((await machinectl(['copy-to', 'mctl-i', src, '/tmp/copied'])).code, 0);
+      const inside = await machinectl(['shell', 'mctl-i', '/bin/sh', '-c', 'cd /tmp/copied && stat -c "%n %u:%g %a" sub/file && readlink link && cat link']);
+      assert.deepEqual(inside.stdout.trim().split('\n'), ['sub/file 1234:5678 4750', 'sub/file', 'payload']);
+      const back = join(scratch, 'copied-back');
+      assert.equal((await machinectl(['copy-from', 'mctl-i', '/tmp/copied', back])).code, 0);
+      assert.equal(readFileSync(join(back, 'sub/file'), 'utf8'), 'payload\n');
+      assert.equal(statSync(join(back, 'sub/file')).mode & 0o7777, 0o4750);
+      assert.equal(statSync(join(back, 'sub/file')).uid, 1234);
+      assert.equal(readlinkSync(join(back, 'link')), 'sub/file');
+      // A link in the container to a host path resolves inside the container: no such directory there.
+      const out = await machinectl(['copy-to', 'mctl-i', join(src, 'sub/file'), '/srv/out/f']);
+      assert.equal(out.code, 1);
+      assert.deepEqual(readdirSync(hostTarget), [], 'nothing written through the link on the host');
+      // copy-from copies the link itself, not the host file it names.
+      assert.equal((await machinectl(['copy-from', 'mctl-i', '/srv/leak', join(scratch, 'leak')])).code, 0);
+      assert.equal(lstatSync(join(scratch, 'leak')).isSymbolicLink(), true);
+      assert.equal((await machinectl(['copy-from', 'mctl-i', '/srv/out/anything', join(scratch, 'x')])).code, 1);
+      assert.match((await machinectl(['copy-to', 'mctl-i', src, '/tmp/copied'])).stderr, /File already exists \(in the machine\)/);
+      // A FIFO fails the copy part-way: nothing is left in the container.
+      mkfifo(join(src, 'sub/zz-fifo'));
+      const partial = await machinectl(['copy-to', 'mctl-i', src, '/tmp/partial']);
+      assert.equal(partial.code, 1);
+      assert.match(partial.stderr, /only files, directories and symlinks/);
+      const left = await machinectl(['shell', 'mctl-i', '/bin/ls', '-a', '/tmp']);
+      assert.deepEqual(left.stdout.trim().split('\n').sort(), ['.', '..', 'copied']);
+    } finally {
+      await machinectl(['terminate', 'mctl-i']);
+      await box.done;
+      rmSync(join(tree.root, 'srv'), { recursive: true, force: true });
+      rmSync(join(tree.root, 'tmp/copied'), { recursive: true, force: true });
+    }
   });
 
   test('nothing is left behind', async () => {

@@ -31,12 +31,16 @@ describe('nsbox nspawn on a busybox tree', { skip: needsRoot }, () => {
     tree.remove();
   });
 
-  test('refuses a directory without os-release, and one without usr/', async () => {
+  test('refuses a directory without usr/, and booting one without os-release', async () => {
     const empty = join(tree.root, 'srv/not-an-os');
-    mkdirSync(join(empty, 'usr'), { recursive: true });
+    mkdirSync(empty, { recursive: true });
     const r = await nsbox(['nspawn', '-q', '-D', empty, '/bin/true']);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /does not look like an OS tree \(no \/etc\/os-release or \/usr\/lib\/os-release\)/);
+    assert.match(r.stderr, /doesn't look like it has an OS tree \(\/usr\/ directory is missing\)/);
+    mkdirSync(join(empty, 'usr'));
+    const boot = await nsbox(['nspawn', '-q', '-D', empty, '-b']);
+    assert.equal(boot.code, 1);
+    assert.match(boot.stderr, /doesn't look like an OS root directory \(os-release file is missing\)/);
     rmSync(empty, { recursive: true });
   });
 

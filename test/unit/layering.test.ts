@@ -77,6 +77,7 @@ test('only executor/ knows where the helper is', () => {
  */
 const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   'assert-never.ts': [],
+  'version.ts': [],
   'errors.ts': [],
   plan: ['errors.ts', 'assert-never.ts'],
   unit: ['plan', 'errors.ts', 'assert-never.ts'],
@@ -92,10 +93,11 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   machines: ['cgroups', 'executor', 'launch', 'ffi', 'seccomp', 'nspawn', 'sandbox', 'unit', 'plan', 'errors.ts'],
   service: ['machines', 'seccomp', 'sandbox', 'unit', 'plan', 'errors.ts'],
   launch: ['executor', 'cgroups', 'plan', 'errors.ts'],
-  manager: ['launch', 'service', 'cgroups', 'journal', 'executor', 'ffi', 'sandbox', 'unit', 'plan', 'errors.ts', 'error-codes.ts'],
-  'error-codes.ts': ['errors.ts', 'unit', 'sandbox', 'nspawn', 'machines', 'service', 'seccomp', 'cgroups', 'security-score', 'manager'],
-  'index.ts': ['plan', 'executor', 'errors.ts', 'error-codes.ts', 'unit'],
-  cli: ['index.ts', 'executor', 'machines', 'service', 'seccomp', 'security-score', 'sandbox', 'nspawn', 'unit', 'plan', 'virt', 'errors.ts', 'launch', 'journal', 'cgroups', 'manager'],
+  manager: ['launch', 'service', 'cgroups', 'journal', 'executor', 'ffi', 'sandbox', 'unit', 'plan', 'errors.ts', 'error-codes.ts', 'version.ts'],
+  'error-codes.ts': ['api', 'errors.ts', 'unit', 'sandbox', 'nspawn', 'machines', 'service', 'seccomp', 'cgroups', 'security-score', 'manager'],
+  api: ['launch', 'service', 'machines', 'nspawn', 'seccomp', 'cgroups', 'unit', 'sandbox', 'plan', 'executor', 'errors.ts'],
+  'index.ts': ['api', 'plan', 'executor', 'errors.ts', 'error-codes.ts', 'unit'],
+  cli: ['version.ts', 'index.ts', 'executor', 'machines', 'service', 'seccomp', 'security-score', 'sandbox', 'nspawn', 'unit', 'plan', 'virt', 'errors.ts', 'launch', 'journal', 'cgroups', 'manager'],
 };
 
 const layerOfTarget = (rel: string): string => {

@@ -12,3 +12,7 @@ test('columns align to the widest cell, the last one unpadded, the header only w
 test('byte sizes as systemd prints them: one truncated decimal from 1K up', () => {
   assert.deepEqual([0, 512, 1024, 1536, 65536, 1048575, 5 * 1024 ** 3].map(formatBytes), ['0B', '512B', '1.0K', '1.5K', '64.0K', '1023.9K', '5.0G']);
 });
+
+test('a column named in `right` aligns right (list-jobs\' JOB), even when it comes first', () => {
+  assert.equal(formatTable(['JOB', 'UNIT'], [['7', 'a.service'], ['123', 'b.service']], true, new Set([0])), 'JOB UNIT\n  7 a.service\n123 b.service\n');
+});

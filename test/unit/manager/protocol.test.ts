@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { API, parseUnitPath } from '../../../src/manager/protocol.js';
 import { controlSocketPath, managerPaths } from '../../../src/manager/paths.js';
-import { ago } from '../../../src/cli/systemctl.js';
+import { ago } from '../../../src/cli/systemctl/inspect.js';
 
 test('unit paths round-trip, names with escapes included', () => {
   assert.deepEqual(parseUnitPath(API.job('foo@a\\x2db.service', 'start')), { name: 'foo@a\\x2db.service', what: 'start' });
