@@ -4,8 +4,17 @@
 // service run through the resident; removed once the service is inactive again.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ProcessRecord } from './service.js';
-import type { ServiceResult, ServiceSubState } from './states.js';
+import type { ProcessEnd, ServiceResult, ServiceSubState } from './states.js';
+
+/** service.ts's ProcessRecord, as saved (kept apart so the two files import no cycle). */
+export interface SavedProcess {
+  readonly kind: string;
+  readonly pid: number;
+  readonly argv: readonly string[];
+  readonly startUs: number;
+  readonly exitUs?: number;
+  readonly end?: ProcessEnd;
+}
 
 export interface UnitState {
   readonly unit: string;
@@ -17,7 +26,7 @@ export interface UnitState {
   readonly mainLaunchId?: number;
   readonly cgroupDirs: readonly string[];
   readonly privateTmp?: { readonly tmp: string; readonly varTmp: string };
-  readonly execMain?: ProcessRecord;
+  readonly execMain?: SavedProcess;
   readonly nRestarts: number;
   readonly stateChangeUs: number;
   readonly activeEnterUs: number;
