@@ -17,19 +17,24 @@ export interface BenchSettings {
   readonly cliIterations: number;
   /** Boots per tool in the boot case. */
   readonly boots: number;
+  /** Services of each kind in the manager case (issue 10: 500; 5000 for the scale run). */
+  readonly services: number;
+  /** Round trips per kind in the manager case (CLI runs are a tenth of it, at least 5). */
+  readonly roundTrips: number;
   /** Only cases/tools whose name contains one of these. */
   readonly only: readonly string[];
 }
 
-export const DEFAULTS: BenchSettings = { json: false, iterations: 150, batch: 100, concurrency: 8, batches: 3, warmup: 5, cliIterations: 30, boots: 10, only: [] };
-export const QUICK: Partial<BenchSettings> = { iterations: 30, batch: 40, batches: 2, warmup: 2, cliIterations: 10, boots: 3 };
+export const DEFAULTS: BenchSettings = { json: false, iterations: 150, batch: 100, concurrency: 8, batches: 3, warmup: 5, cliIterations: 30, boots: 10, services: 500, roundTrips: 200, only: [] };
+export const QUICK: Partial<BenchSettings> = { iterations: 30, batch: 40, batches: 2, warmup: 2, cliIterations: 10, boots: 3, services: 50, roundTrips: 50 };
 
 export const USAGE = `usage: npm run bench -- [--json] [--quick] [--iterations N] [--batch N] [--concurrency K]
-                           [--batches N] [--warmup N] [--cli-iterations N] [--boots N] [--only NAME]...
+                           [--batches N] [--warmup N] [--cli-iterations N] [--boots N]
+                           [--services N] [--round-trips N] [--only NAME]...
 --only NAME runs only cases and tools whose name contains NAME; off-by-default cases
-(boot) run only when named.`;
+(boot, manager) run only when named.`;
 
-const NUMERIC = { '--iterations': 'iterations', '--batch': 'batch', '--concurrency': 'concurrency', '--batches': 'batches', '--warmup': 'warmup', '--boots': 'boots', '--cli-iterations': 'cliIterations' } as const;
+const NUMERIC = { '--iterations': 'iterations', '--batch': 'batch', '--concurrency': 'concurrency', '--batches': 'batches', '--warmup': 'warmup', '--boots': 'boots', '--cli-iterations': 'cliIterations', '--services': 'services', '--round-trips': 'roundTrips' } as const;
 
 export function parseArgs(argv: readonly string[]): BenchSettings | { error: string } {
   let settings: BenchSettings = DEFAULTS;

@@ -10,6 +10,8 @@ export interface ResultRow {
   readonly runs: number;
   /** Set when the tool failed; the other fields are then empty. */
   readonly error?: string;
+  /** What median/p90 count when not milliseconds ('MB', 'KiB'). */
+  readonly unit?: string;
 }
 
 export const BASELINE_TOOL = 'nsbox';
@@ -17,16 +19,18 @@ export const BASELINE_TOOL = 'nsbox';
 const round3 = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 export function summarize(caseLabel: string, results: readonly ToolSamples[]): ResultRow[] {
-  return results.map((r) =>
-    r.error !== undefined || r.samplesMs.length === 0
-      ? { case: caseLabel, tool: r.tool, median_ms: null, p90_ms: null, runs: 0, error: r.error ?? 'no samples' }
-      : { case: caseLabel, tool: r.tool, median_ms: round3(median(r.samplesMs)), p90_ms: round3(p90(r.samplesMs)), runs: r.samplesMs.length },
-  );
+  return results.map((r) => {
+    const label = r.measure !== undefined ? `${caseLabel}: ${r.measure}` : caseLabel;
+    const unit = r.unit !== undefined ? { unit: r.unit } : {};
+    return r.error !== undefined || r.samplesMs.length === 0
+      ? { case: label, tool: r.tool, median_ms: null, p90_ms: null, runs: 0, error: r.error ?? 'no samples', ...unit }
+      : { case: label, tool: r.tool, median_ms: round3(median(r.samplesMs)), p90_ms: round3(p90(r.samplesMs)), runs: r.samplesMs.length, ...unit };
+  });
 }
 
 /** The --json output: one object per case and tool, in run order. */
 export function toJson(rows: readonly ResultRow[]): string {
-  return JSON.stringify(rows.map((r) => ({ case: r.case, tool: r.tool, median_ms: r.median_ms, p90_ms: r.p90_ms, runs: r.runs, ...(r.error !== undefined ? { error: r.error } : {}) })));
+  return JSON.stringify(rows.map((r) => ({ case: r.case, tool: r.tool, median_ms: r.median_ms, p90_ms: r.p90_ms, runs: r.runs, ...(r.unit !== undefined ? { unit: r.unit } : {}), ...(r.error !== undefined ? { error: r.error } : {}) })));
 }
 
 /**
@@ -54,8 +58,8 @@ export function formatTable(rows: readonly ResultRow[], perSandboxCases: Readonl
     return [
       r.case,
       r.tool,
-      r.median_ms.toFixed(2),
-      r.p90_ms.toFixed(2),
+      `${r.median_ms.toFixed(2)}${r.unit !== undefined ? ` ${r.unit}` : ''}`,
+      `${r.p90_ms.toFixed(2)}${r.unit !== undefined ? ` ${r.unit}` : ''}`,
       String(r.runs),
       rel === undefined ? '' : rel.baseline === r.tool ? `1.00 (=${r.tool})` : `${rel.ratio.toFixed(2)}x`,
       perSandboxCases.has(r.case) ? `${(1000 / r.median_ms).toFixed(0)}/s` : '',

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 static int is_op(uint32_t tag) { return (tag >= REC_OP_BIND && tag <= REC_OP_BIND_CONTENT) || tag == REC_OP_MOUNT_POINT; }
-static int is_process(uint32_t tag) { return tag >= REC_EXECUTABLE && tag <= REC_CPU_AFFINITY; }
+static int is_process(uint32_t tag) { return tag >= REC_EXECUTABLE && tag <= REC_PID_ENV; }
 
 static int field_ok(char kind, const struct field *f) {
   switch (kind) {

@@ -36,6 +36,7 @@ int proc_decode(const struct plan *plan, struct proc *p) {
     case REC_EXECUTABLE: p->executable = rec_str(r, F_EXECUTABLE_PATH); break;
     case REC_ARGV: if (!(p->argv = str_list(r, F_ARGV_ARGV))) return -ENOMEM; break;
     case REC_ENV: if (!(p->envp = str_list(r, F_ENV_ENV))) return -ENOMEM; break;
+    case REC_PID_ENV: p->pid_env = rec_str(r, F_PID_ENV_NAME); break;
     case REC_CWD: p->cwd = rec_str(r, F_CWD_PATH); p->cwd_optional = rec_int(r, F_CWD_OPTIONAL) != 0; break;
     case REC_HOSTNAME: p->hostname = rec_str(r, F_HOSTNAME_NAME); break;
     case REC_DOMAINNAME: p->domainname = rec_str(r, F_DOMAINNAME_NAME); break;
@@ -180,6 +181,21 @@ static void reset_signals(void) {
   sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* NAME=<pid> appended to a copy of the environment, unless it has NAME already (as systemd lets
+ * Environment= win over SYSTEMD_EXEC_PID). The pid is known only here, after the fork. */
+static char **with_pid_env(const struct proc *p) {
+  size_t n = 0, len = strlen(p->pid_env);
+  for (; p->envp[n]; n++)
+    if (strncmp(p->envp[n], p->pid_env, len) == 0 && p->envp[n][len] == '=') return p->envp;
+  char **env = calloc(n + 2, sizeof *env);
+  char *entry = malloc(len + 24);
+  if (!env || !entry) return NULL;
+  memcpy(env, p->envp, n * sizeof *env);
+  snprintf(entry, len + 24, "%s=%ld", p->pid_env, (long)getpid());
+  env[n] = entry;
+  return env;
+}
+
 static int console_fd = -1;
 static const char *console_path;
 
@@ -224,6 +240,8 @@ _Noreturn void proc_exec(const struct proc *p) {
   reset_signals();
   /* Last before exec: the filter may forbid what the steps above needed. */
   if (!p->seccomp_early) load_seccomp(p);
-  execve(p->executable, p->argv, p->envp);
+  char **envp = p->pid_env ? with_pid_env(p) : p->envp;
+  if (!envp) STEP_FAIL(EXEC);
+  execve(p->executable, p->argv, envp);
   STEP_FAIL(EXEC);
 }

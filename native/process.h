@@ -14,6 +14,7 @@ struct proc {
   const char *executable;
   char **argv;
   char **envp;
+  const char *pid_env; /* NAME to set to getpid() before exec, unless envp has it */
   const char *cwd;
   int cwd_optional;
   const char *hostname, *domainname;

@@ -86,6 +86,7 @@ enum {
   REC_PDEATHSIG = 65,
   REC_SECCOMP_EARLY = 66,
   REC_CPU_AFFINITY = 67,
+  REC_PID_ENV = 68,
 };
 
 enum {
@@ -372,6 +373,7 @@ enum {
   F_TERMINAL_MODE = 0,
   F_PDEATHSIG_SIGNAL = 0,
   F_CPU_AFFINITY_MASK = 0,
+  F_PID_ENV_NAME = 0,
 };
 
 /* Each record's field kinds (see signatureOf in wire-header.ts); NULL for an unknown tag. */
@@ -440,6 +442,7 @@ static inline const char *wire_signature(uint32_t tag) {
   case REC_PDEATHSIG: return "i";
   case REC_SECCOMP_EARLY: return "";
   case REC_CPU_AFFINITY: return "b";
+  case REC_PID_ENV: return "s";
   default: return 0;
   }
 }

@@ -22,7 +22,7 @@ import { SeccompCompileError } from './seccomp/libseccomp.js';
 import { DevicePolicyError } from './cgroups/device-policy.js';
 import { SecurityInputError } from './security-score/errors.js';
 import { SecurityPolicyError } from './security-score/score.js';
-import { JobConflictError, JobOrderingCycleError, JobUnitNotFoundError } from './manager/jobs.js';
+import { JobConflictError, JobOrderingCycleError, JobTypeNotApplicableError, JobUnitNotFoundError } from './manager/jobs.js';
 import { ManagerConnectionError, ManagerRequestError, NoSuchProcessError, ServiceCgroupBusyError, UnitNotInMemoryError } from './manager/errors.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -69,6 +69,7 @@ export const ERROR_CLASSES = {
   JOB_UNIT_NOT_FOUND: JobUnitNotFoundError,
   JOB_CONFLICT: JobConflictError,
   JOB_ORDERING_CYCLE: JobOrderingCycleError,
+  JOB_TYPE_NOT_APPLICABLE: JobTypeNotApplicableError,
   MANAGER_CONNECTION: ManagerConnectionError,
   MANAGER_REQUEST: ManagerRequestError,
   SERVICE_CGROUP_BUSY: ServiceCgroupBusyError,

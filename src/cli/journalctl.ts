@@ -1,109 +1,223 @@
-// `nsbox journalctl`: the daemon's journal, as journalctl shows it: -u UNIT, -n N, -p PRIORITY,
-// -o short|cat|json, -f (follow until interrupted).
-import { formatCat, formatJson, formatShort } from '../journal/format.js';
-import { PRIORITY_NAMES } from '../journal/types.js';
-import { ManagerClient } from '../manager/client.js';
+// `nsbox journalctl`: the daemon's journal, as journalctl shows it: -u UNIT, -n N, -p PRIO or a
+// range, --since/--until, -b [ID|OFFSET], -o MODE, -r, -f, -e, --no-tail; --list-boots,
+// --disk-usage, --vacuum-size=/--vacuum-time= (cli/journalctl-args.ts reads the options).
+import { formatCat, formatJson, formatJsonPretty, formatShort, formatVerbose, fullTimestamp, type ShortStyle } from '../journal/format.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { JournalStore } from '../journal/store.js';
+import { ManagerClient, type JournalRequest } from '../manager/client.js';
 import { ManagerConnectionError } from '../manager/errors.js';
-import type { JournalEntry } from '../journal/types.js';
+import { journalPath, managerPaths } from '../manager/paths.js';
+import type { JournalEntry, Priority } from '../journal/types.js';
+import type { JournalAnswer, JournalBootsAnswer, JournalUsageAnswer, JournalVacuumAnswer } from '../manager/protocol.js';
+import { formatBytes, JournalctlUsageError, parseJournalctlArgs, resolveBoot, type JournalctlArgs, type OutputMode } from './journalctl-args.js';
 
 const USAGE = `usage: nsbox journalctl [OPTIONS...]
 
 Query the nsbox journal.
 
-  -u --unit=UNIT         Show logs from the specified unit
-  -n --lines=N           Number of journal entries to show
-  -p --priority=PRIO     Show entries with the specified priority (0-7 or a name) or more important
-  -o --output=MODE       short (default), cat or json
-  -f --follow            Show the newest entries and wait for more
-  -q --quiet             Do not show info messages
-     --no-pager          Do not pipe output into a pager (there is none)
-  -h --help              Show this help
+  -u --unit=UNIT           Show logs from the specified unit
+  -b --boot[=ID]           Show current boot or the specified boot (ID, or an offset: 0, -1, ...)
+  -S --since=DATE          Show entries not older than the specified date
+  -U --until=DATE          Show entries not newer than the specified date
+  -p --priority=RANGE      Show entries with the specified priority (0-7, a name, or FROM..TO)
+  -n --lines[=N]           Number of journal entries to show (10 without N)
+  -o --output=MODE         short (default), short-iso, short-iso-precise, short-precise,
+                           short-full, short-monotonic, short-unix, verbose, json,
+                           json-pretty or cat
+  -r --reverse             Show the newest entries first
+  -f --follow              Show the newest entries and wait for more
+  -e --pager-end           Show the last 1000 entries (there is no pager to jump to the end of)
+     --no-tail             Show all entries, even in follow mode
+  -q --quiet               Do not show info messages
+     --no-pager            Do not pipe output into a pager (there is none)
+     --list-boots          Show terse information about recorded boots
+     --disk-usage          Show the total disk usage of the journal
+     --vacuum-size=BYTES   Reduce the journal below the specified size
+     --vacuum-time=TIME    Remove entries older than the specified time
+  -h --help                Show this help
 `;
 
-type Mode = 'short' | 'cat' | 'json';
-const MODES: readonly Mode[] = ['short', 'cat', 'json'];
+function formatterFor(mode: OutputMode): (e: JournalEntry, hostname: string) => string {
+  switch (mode) {
+    case 'cat': return formatCat;
+    case 'json': return formatJson;
+    case 'json-pretty': return formatJsonPretty;
+    case 'verbose': return formatVerbose;
+    default: return (e, host) => formatShort(e, host, mode satisfies ShortStyle);
+  }
+}
+
+const nowUs = (): number => Date.now() * 1000;
+
+/** What journalctl reads: the daemon over its socket, or the journal file itself. */
+type JournalSource = Pick<ManagerClient, 'journal' | 'journalBoots' | 'journalUsage' | 'journalVacuum'>;
+
+/**
+ * The journal file read directly, as journalctl reads journald's files whether journald runs or
+ * not: so the logs stay readable while the daemon is down (after a kill -9, say). Read-only;
+ * vacuuming needs the daemon.
+ */
+class JournalFile implements JournalSource {
+  private readonly store: JournalStore;
+  constructor(path: string) {
+    this.store = new JournalStore(path, undefined, { readOnly: true });
+  }
+  async journal(q: JournalRequest = {}): Promise<JournalAnswer> {
+    const query = () => this.store.query({
+      ...(q.unit !== undefined || q.units !== undefined ? { units: [...(q.unit !== undefined ? [q.unit] : []), ...(q.units ?? [])] } : {}),
+      ...(q.last !== undefined ? { last: q.last } : {}), ...(q.after !== undefined ? { afterCursor: q.after } : {}),
+      ...(q.priority !== undefined ? { maxPriority: q.priority as Priority } : {}), ...(q.minPriority !== undefined ? { minPriority: q.minPriority as Priority } : {}),
+      ...(q.sinceUs !== undefined ? { sinceUs: q.sinceUs } : {}), ...(q.untilUs !== undefined ? { untilUs: q.untilUs } : {}), ...(q.bootId !== undefined ? { bootId: q.bootId } : {}),
+    });
+    let entries = query();
+    // Following a file: look again every 250 ms until something comes or the wait is over.
+    for (const deadline = Date.now() + (q.waitMs ?? 0); entries.length === 0 && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      entries = query();
+    }
+    return { hostname: hostname(), entries };
+  }
+  async journalBoots(): Promise<JournalBootsAnswer> {
+    let currentBootId = '';
+    try {
+      currentBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().replaceAll('-', '');
+    } catch {
+      // no /proc: -b 0 then matches nothing
+    }
+    return { currentBootId, boots: this.store.boots() };
+  }
+  async journalUsage(): Promise<JournalUsageAnswer> {
+    return { path: this.store.path, bytes: this.store.diskUsage() };
+  }
+  journalVacuum(): Promise<JournalVacuumAnswer> {
+    return Promise.reject(new ManagerConnectionError('Vacuuming needs the daemon (nsbox daemon), which writes the journal.', this.store.path));
+  }
+}
+
+/** The daemon if it answers, else its journal file when there is one (journalctl needs no journald). */
+async function journalSource(): Promise<JournalSource> {
+  const client = new ManagerClient();
+  try {
+    await client.journal({ last: 0 });
+    return client;
+  } catch (e) {
+    const file = journalPath(managerPaths().stateDir);
+    if (!(e instanceof ManagerConnectionError) || !existsSync(file)) throw e;
+    return new JournalFile(file);
+  }
+}
 
 export async function main(args: readonly string[]): Promise<number> {
-  const units: string[] = [];
-  let lines: number | undefined;
-  let priority: number | undefined;
-  let mode: Mode = 'short';
-  let follow = false;
-  let quiet = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const key = eq > 0 ? a.slice(0, eq) : a.length > 2 && /^-[unpo]/.test(a) ? a.slice(0, 2) : a;
-    const inline = eq > 0 ? a.slice(eq + 1) : key !== a ? a.slice(2) : undefined;
-    const value = (): string => {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new UsageError(`option '${key}' requires an argument`);
-      return v;
-    };
-    try {
-      if (key === '-h' || key === '--help') return (process.stdout.write(USAGE), 0);
-      else if (key === '-u' || key === '--unit') units.push(mangle(value()));
-      else if (key === '-n' || key === '--lines') {
-        const v = value();
-        lines = v === 'all' ? undefined : Number(v.replace(/^\+/, ''));
-        if (lines !== undefined && (!Number.isInteger(lines) || lines < 0)) throw new UsageError(`Failed to parse lines '${v}'`);
-      } else if (key === '-p' || key === '--priority') {
-        const v = value();
-        const n = /^[0-7]$/.test(v) ? Number(v) : PRIORITY_NAMES.indexOf(v as (typeof PRIORITY_NAMES)[number]);
-        if (n < 0) throw new UsageError(`Failed to parse priority value: ${v}`);
-        priority = n;
-      } else if (key === '-o' || key === '--output') {
-        const v = value();
-        if (!MODES.includes(v as Mode)) throw new UsageError(`Unknown output format '${v}'.`);
-        mode = v as Mode;
-      } else if (key === '-f' || key === '--follow') follow = true;
-      else if (key === '-q' || key === '--quiet') quiet = true;
-      else if (key === '--no-pager' || key === '-b' || key === '--boot') continue;
-      else throw new UsageError(`unrecognized option '${a}'`);
-    } catch (e) {
-      if (e instanceof UsageError) return (process.stderr.write(`journalctl: ${e.message}\n`), 1);
-      throw e;
-    }
-  }
-  if (follow && lines === undefined) lines = 10;
-  const client = new ManagerClient();
-  const print = (entries: readonly JournalEntry[], hostname: string): void => {
-    const text = entries.map((e) => (mode === 'cat' ? formatCat(e) : mode === 'json' ? formatJson(e, hostname) : formatShort(e, hostname)));
-    if (text.length) process.stdout.write(text.join('\n') + '\n');
-  };
+  let opts: JournalctlArgs;
   try {
-    // One unit per query; several -u are merged by cursor, as journalctl interleaves them.
-    const queries = units.length > 0 ? units : [undefined];
-    const fetch = async (q: { last?: number; after?: number; waitMs?: number }) => {
-      const answers = await Promise.all(queries.map((unit) => client.journal({ ...(unit !== undefined ? { unit } : {}), ...(priority !== undefined ? { priority } : {}), ...q })));
-      let entries = answers.flatMap((a) => a.entries).sort((x, y) => x.cursor - y.cursor);
-      if (q.last !== undefined) entries = entries.slice(Math.max(0, entries.length - q.last));
-      return { hostname: answers[0]?.hostname ?? '', entries };
-    };
-    const first = await fetch(lines !== undefined ? { last: lines } : {});
-    if (first.entries.length === 0 && !quiet && !follow) process.stdout.write('-- No entries --\n');
-    print(first.entries, first.hostname);
-    if (!follow) return 0;
-    let cursor = first.entries.at(-1)?.cursor ?? (await client.journal({ last: 1 })).entries.at(-1)?.cursor ?? 0;
-    let stopped = false;
-    const stop = (): void => void (stopped = true);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    while (!stopped) {
-      const next = await fetch({ after: cursor, waitMs: 1000 });
-      print(next.entries, next.hostname);
-      cursor = next.entries.at(-1)?.cursor ?? cursor;
+    opts = parseJournalctlArgs(args, nowUs());
+  } catch (e) {
+    if (e instanceof JournalctlUsageError) return (process.stderr.write(`${e.message}\n`), 1);
+    throw e;
+  }
+  try {
+    const client = opts.action.kind === 'help' ? undefined : await journalSource();
+    if (client === undefined) return (process.stdout.write(USAGE), 0);
+    switch (opts.action.kind) {
+      case 'help': return (process.stdout.write(USAGE), 0);
+      case 'disk-usage': {
+        const usage = await client.journalUsage();
+        process.stdout.write(`Archived and active journals take up ${formatBytes(usage.bytes)} in the file system.\n`);
+        return 0;
+      }
+      case 'vacuum': {
+        const { kind: _, ...vacuum } = opts.action;
+        const done = await client.journalVacuum(vacuum);
+        process.stderr.write(`Vacuuming done, freed ${formatBytes(done.freedBytes)} of archived journals from ${done.path}.\n`);
+        return 0;
+      }
+      case 'list-boots': return listBoots(await client.journalBoots(), opts.quiet);
+      case 'show': return await show(client, opts);
     }
-    return 0;
   } catch (e) {
     if (e instanceof ManagerConnectionError) return (process.stderr.write(`${e.message}\n`), 1);
     throw e;
   }
 }
 
-/** A bad command line: caught in main() and printed as journalctl prints it. */
-class UsageError {
-  constructor(readonly message: string) {}
+/** journalctl's --list-boots table: the offset, the id, the first and the last entry's times. */
+function listBoots(answer: JournalBootsAnswer, quiet: boolean): number {
+  if (answer.boots.length === 0) return (process.stderr.write('No journal boot entry found from the specified boot offset.\n'), 1);
+  const rows = answer.boots.map((b, i) => [String(i - answer.boots.length + 1), b.bootId, fullTimestamp(b.firstUs), fullTimestamp(b.lastUs)]);
+  const header = ['IDX', 'BOOT ID', 'FIRST ENTRY', 'LAST ENTRY'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: readonly string[], header: boolean): string =>
+    cells.map((cell, c) => (c === 0 && !header ? cell.padStart(widths[c]!) : c === cells.length - 1 ? cell : cell.padEnd(widths[c]!))).join(' ');
+  process.stdout.write([...(quiet ? [] : [line(header, true)]), ...rows.map((r) => line(r, false))].join('\n') + '\n');
+  return 0;
 }
 
-const mangle = (name: string): string => (name.includes('.') ? name : `${name}.service`);
+async function show(client: JournalSource, opts: JournalctlArgs): Promise<number> {
+  let bootId: string | undefined;
+  if (opts.boot !== undefined) {
+    bootId = resolveBoot(opts.boot, await client.journalBoots());
+    if (bootId === undefined) {
+      const name = opts.boot.id !== undefined ? `${opts.boot.id}${opts.boot.offset !== 0 ? (opts.boot.offset > 0 ? `+${opts.boot.offset}` : opts.boot.offset) : ''}` : String(opts.boot.offset);
+      process.stderr.write(`Data from the specified boot (${name}) is not available: No such boot ID in journal\n`);
+      return 1;
+    }
+  }
+  const filter: JournalRequest = {
+    ...(opts.units.length > 0 ? { units: opts.units } : {}),
+    ...(opts.maxPriority !== undefined ? { priority: opts.maxPriority } : {}),
+    ...(opts.minPriority !== undefined && opts.minPriority > 0 ? { minPriority: opts.minPriority } : {}),
+    ...(opts.sinceUs !== undefined ? { sinceUs: opts.sinceUs } : {}),
+    ...(opts.untilUs !== undefined ? { untilUs: opts.untilUs } : {}),
+    ...(bootId !== undefined ? { bootId } : {}),
+  };
+  const format = formatterFor(opts.mode);
+  const print = (entries: readonly JournalEntry[], hostname: string): void => {
+    if (entries.length === 0) return;
+    const text = (opts.reverse ? [...entries].reverse() : entries).map((e) => format(e, hostname));
+    process.stdout.write(text.join('\n') + '\n');
+  };
+  let cursor = 0;
+  let shown = 0;
+  if (opts.lines !== undefined) {
+    const answer = await client.journal({ ...filter, last: opts.lines });
+    print(answer.entries, answer.hostname);
+    shown = answer.entries.length;
+    cursor = answer.entries.at(-1)?.cursor ?? 0;
+  } else if (opts.reverse) {
+    // Newest first over everything: the whole answer is needed before the first line.
+    const all: JournalEntry[] = [];
+    let hostname = '';
+    for (let more = true; more;) {
+      const page = await client.journal({ ...filter, ...(cursor > 0 ? { after: cursor } : {}) });
+      all.push(...page.entries);
+      hostname = page.hostname;
+      cursor = page.entries.at(-1)?.cursor ?? cursor;
+      more = page.more === true;
+    }
+    print(all, hostname);
+    shown = all.length;
+  } else {
+    for (let more = true; more;) {
+      const page = await client.journal({ ...filter, ...(cursor > 0 ? { after: cursor } : {}) });
+      print(page.entries, page.hostname);
+      shown += page.entries.length;
+      cursor = page.entries.at(-1)?.cursor ?? cursor;
+      more = page.more === true;
+    }
+  }
+  if (shown === 0 && !opts.quiet && !opts.follow) process.stdout.write('-- No entries --\n');
+  if (!opts.follow) return 0;
+  // Following starts after the newest entry of the whole journal, matching or not.
+  if (cursor === 0) cursor = (await client.journal({ last: 1 })).entries.at(-1)?.cursor ?? 0;
+  let stopped = false;
+  const stop = (): void => void (stopped = true);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  while (!stopped) {
+    const next = await client.journal({ ...filter, after: cursor, waitMs: 1000 });
+    print(next.entries, next.hostname);
+    cursor = next.entries.at(-1)?.cursor ?? cursor;
+  }
+  return 0;
+}

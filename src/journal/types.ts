@@ -29,13 +29,19 @@ export type NewJournalEntry = Omit<JournalEntry, 'cursor'>;
 
 export interface JournalQuery {
   readonly unit?: string;
+  /** Entries of any of these units (several -u); with `unit`, that one too. */
+  readonly units?: readonly string[];
   /** Entries at this priority or more important (journalctl -p). */
   readonly maxPriority?: Priority;
+  /** The other end of a range (journalctl -p FROM..TO): entries at this priority or less important. */
+  readonly minPriority?: Priority;
   readonly sinceUs?: number;
   readonly untilUs?: number;
   readonly bootId?: string;
   /** Only the last N matching entries (journalctl -n), still in order. */
   readonly last?: number;
-  /** Entries after this cursor (for following). */
+  /** Entries after this cursor (for following, and for reading in pages). */
   readonly afterCursor?: number;
+  /** At most this many, the oldest first (a page); ignored with `last`. */
+  readonly limit?: number;
 }

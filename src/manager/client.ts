@@ -4,14 +4,21 @@ import { request } from 'node:http';
 import { rebuildError } from '../error-codes.js';
 import { ManagerConnectionError } from './errors.js';
 import { controlSocketPath, managerPaths } from './paths.js';
-import { API, type AnyJobVerb, type JobAnswer, type JobListEntry, type JournalAnswer, type KillWhom, type ManagerInfo, type UnitFiles, type UnitListEntry, type UnitStatus } from './protocol.js';
+import { API, type AnyJobVerb, type JobAnswer, type JobListEntry, type JournalAnswer, type JournalBootsAnswer, type JournalUsageAnswer, type JournalVacuumAnswer, type KillWhom, type ManagerInfo, type UnitFiles, type UnitListEntry, type UnitStatus } from './protocol.js';
 import type { SerializedError } from '../errors.js';
 
 export interface JournalRequest {
   readonly unit?: string;
+  readonly units?: readonly string[];
   readonly last?: number;
   readonly after?: number;
+  /** The least important priority shown (journalctl -p's upper end). */
   readonly priority?: number;
+  /** The most important priority shown (the lower end of -p FROM..TO). */
+  readonly minPriority?: number;
+  readonly sinceUs?: number;
+  readonly untilUs?: number;
+  readonly bootId?: string;
   /** Milliseconds to wait for a first new entry when there is none (following). */
   readonly waitMs?: number;
 }
@@ -55,18 +62,38 @@ export class ManagerClient {
   }
   async journal(q: JournalRequest = {}): Promise<JournalAnswer> {
     const params = new URLSearchParams();
-    if (q.unit !== undefined) params.set('unit', q.unit);
+    if (q.unit !== undefined) params.append('unit', q.unit);
+    for (const u of q.units ?? []) params.append('unit', u);
     if (q.last !== undefined) params.set('last', String(q.last));
     if (q.after !== undefined) params.set('after', String(q.after));
     if (q.priority !== undefined) params.set('priority', String(q.priority));
+    if (q.minPriority !== undefined) params.set('minpriority', String(q.minPriority));
+    if (q.sinceUs !== undefined) params.set('since', String(q.sinceUs));
+    if (q.untilUs !== undefined) params.set('until', String(q.untilUs));
+    if (q.bootId !== undefined) params.set('boot', q.bootId);
     if (q.waitMs !== undefined) params.set('wait', String(q.waitMs));
     const qs = params.toString();
     return (await this.call('GET', `${API.journal}${qs ? `?${qs}` : ''}`)) as JournalAnswer;
   }
+  async journalBoots(): Promise<JournalBootsAnswer> {
+    return (await this.call('GET', API.journalBoots)) as JournalBootsAnswer;
+  }
+  async journalUsage(): Promise<JournalUsageAnswer> {
+    return (await this.call('GET', API.journalUsage)) as JournalUsageAnswer;
+  }
+  /** Removes entries older than `olderThanUs` and the oldest beyond `maxBytes`, then shrinks the file. */
+  async journalVacuum(opts: { maxBytes?: number; olderThanUs?: number }): Promise<JournalVacuumAnswer> {
+    const params = new URLSearchParams();
+    if (opts.maxBytes !== undefined) params.set('size', String(opts.maxBytes));
+    if (opts.olderThanUs !== undefined) params.set('before', String(Math.max(0, Math.floor(opts.olderThanUs))));
+    return (await this.call('POST', `${API.journalVacuum}?${params}`)) as JournalVacuumAnswer;
+  }
 
   private call(method: string, path: string): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const req = request({ socketPath: this.socketPath, method, path, headers: { 'content-length': 0 } }, (res) => {
+      // agent: false, a connection per request: a kept-alive socket the daemon closes when idle
+      // (5 s) races the next request on it (EPIPE), and a long-lived client would see that.
+      const req = request({ socketPath: this.socketPath, method, path, headers: { 'content-length': 0 }, agent: false }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));

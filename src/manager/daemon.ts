@@ -1,12 +1,13 @@
 // `nsbox daemon`: the manager behind a control socket. JSON over HTTP on a unix socket that only
 // root may open (mode 0600 in a 0755 directory) and that serves only peers whose SO_PEERCRED uid
 // is 0. The journal lives in the state directory and survives restarts of the daemon.
-import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statfsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { NsboxError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { JournalStore } from '../journal/store.js';
+import { DEFAULT_MAX_BYTES, JournalStore } from '../journal/store.js';
 import type { Priority } from '../journal/types.js';
 import { ManagerRequestError, UnitNotInMemoryError } from './errors.js';
 import { JobUnitNotFoundError } from './jobs.js';
@@ -16,11 +17,26 @@ import { ResidentSupervisor } from '../launch/index.js';
 import { controlSocketPath, journalPath, type ManagerPaths } from './paths.js';
 import { peerCredentials } from './peer-cred.js';
 import { constants as osConstants } from 'node:os';
-import { API, JOB_VERBS, KILL_WHOM, parseUnitPath, type JobVerb, type KillWhom } from './protocol.js';
+import { API, JOB_VERBS, KILL_WHOM, parseUnitPath, type AnyJobVerb, type KillWhom } from './protocol.js';
 
 export interface DaemonOptions extends ManagerPaths {
   /** SYSTEMD_UNIT_PATH for the units. */
   readonly unitPath?: string;
+  /** The journal's bound in bytes (SystemMaxUse=); default journalMaxUseDefault(). */
+  readonly journalMaxUse?: number;
+}
+
+/**
+ * journald's default SystemMaxUse=: 10% of the file system the journal lives on, at most 4 GiB.
+ * (journald also keeps 15% of it free, SystemKeepFree=; nsbox does not.)
+ */
+export function journalMaxUseDefault(stateDir: string): number {
+  try {
+    const fs = statfsSync(stateDir);
+    return Math.min(DEFAULT_MAX_BYTES, Math.floor((fs.blocks * fs.bsize) / 10));
+  } catch {
+    return DEFAULT_MAX_BYTES;
+  }
 }
 
 export interface Daemon {
@@ -31,11 +47,13 @@ export interface Daemon {
 }
 
 const MAX_FOLLOW_MS = 30_000;
+/** Entries in one answer at most; a client reads on from the last cursor (JournalAnswer.more). */
+export const JOURNAL_PAGE = 10_000;
 
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   mkdirSync(opts.runtimeDir, { recursive: true, mode: 0o755 });
   mkdirSync(opts.stateDir, { recursive: true, mode: 0o755 });
-  const store = new JournalStore(journalPath(opts.stateDir));
+  const store = new JournalStore(journalPath(opts.stateDir), opts.journalMaxUse ?? journalMaxUseDefault(opts.stateDir));
   const journal = new JournalSink(store);
   // Every service command runs in the one resident supervisor, which outlives this daemon.
   const supervisor = await ResidentSupervisor.open(opts.runtimeDir);
@@ -47,16 +65,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const startedUs = Date.now() * 1000;
 
   const server: Server = createServer((req, res) => {
+    // Server-Timing: the time from the request's arrival to its answer, for round-trip benchmarks.
+    const arrived = performance.now();
+    const reply = (status: number, body: unknown): void => replyJson(res, status, body, arrived);
     const peer = peerCredentials(req.socket);
     if (peer === undefined || peer.uid !== 0) {
-      reply(res, 403, { error: new ManagerRequestError(`Access denied: the manager serves root only (peer uid ${peer?.uid ?? 'unknown'}).`, 403).toJSON() });
+      reply(403, { error: new ManagerRequestError(`Access denied: the manager serves root only (peer uid ${peer?.uid ?? 'unknown'}).`, 403).toJSON() });
       return;
     }
     route(req).then(
-      (body) => reply(res, 200, body),
+      (body) => reply(200, body),
       (e: unknown) => {
-        if (e instanceof NsboxError) reply(res, e instanceof ManagerRequestError ? e.status : e instanceof JobUnitNotFoundError || e instanceof UnitNotInMemoryError ? 404 : 409, { error: e.toJSON() });
-        else reply(res, 500, { error: { code: 'MANAGER_REQUEST', message: String((e as Error)?.message ?? e), fields: { status: 500 } } });
+        if (e instanceof NsboxError) reply(e instanceof ManagerRequestError ? e.status : e instanceof JobUnitNotFoundError || e instanceof UnitNotInMemoryError ? 404 : 409, { error: e.toJSON() });
+        else reply(500, { error: { code: 'MANAGER_REQUEST', message: String((e as Error)?.message ?? e), fields: { status: 500 } } });
       },
     );
   });
@@ -66,6 +87,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const method = req.method ?? 'GET';
     if (url.pathname === API.reload && method === 'POST') return (await manager.reload(), {});
     if (url.pathname === API.journal && method === 'GET') return journalAnswer(url.searchParams);
+    if (url.pathname === API.journalBoots && method === 'GET') return { currentBootId: journal.bootId, boots: store.boots() };
+    if (url.pathname === API.journalUsage && method === 'GET') return { path: store.path, bytes: store.diskUsage() };
+    if (url.pathname === API.journalVacuum && method === 'POST') return vacuum(url.searchParams);
     if (url.pathname === API.units && method === 'GET') return { units: manager.list() };
     if (url.pathname === API.jobs && method === 'GET') return { jobs: manager.jobList() };
     if (url.pathname === API.manager && method === 'GET') {
@@ -77,9 +101,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     if (unitPath !== undefined) {
       if (unitPath.what === undefined && method === 'GET') return { unit: await manager.status(unitPath.name) };
       if (unitPath.what === 'files' && method === 'GET') return { files: await manager.files(unitPath.name) };
-      if (method === 'POST' && JOB_VERBS.includes(unitPath.what as JobVerb)) {
-        if (url.searchParams.get('block') === 'no') return { job: await manager.enqueueJob(unitPath.name, unitPath.what as JobVerb) };
-        return { job: await manager.job(unitPath.name, unitPath.what as JobVerb) };
+      if (method === 'POST' && JOB_VERBS.includes(unitPath.what as AnyJobVerb)) {
+        if (url.searchParams.get('block') === 'no') return { job: await manager.enqueueJob(unitPath.name, unitPath.what as AnyJobVerb) };
+        return { job: await manager.job(unitPath.name, unitPath.what as AnyJobVerb) };
       }
       if (method === 'POST' && unitPath.what === 'kill') {
         const signal = url.searchParams.get('signal') ?? 'SIGTERM';
@@ -93,32 +117,56 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     throw new ManagerRequestError(`No such API: ${method} ${url.pathname}`, 404);
   }
 
-  /** `?unit=&last=&after=&priority=&wait=MS`: with wait, an empty answer waits for new entries (journalctl -f). */
+  const numberParam = (q: URLSearchParams, k: string): number | undefined => {
+    const v = q.get(k);
+    if (v === null) return undefined;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 0) throw new ManagerRequestError(`${k}=${v}: not a non-negative integer`, 400);
+    return n;
+  };
+  const priorityParam = (q: URLSearchParams, k: string): Priority | undefined => {
+    const p = numberParam(q, k);
+    if (p !== undefined && p > 7) throw new ManagerRequestError(`${k}=${p}: not 0-7`, 400);
+    return p as Priority | undefined;
+  };
+
+  /**
+   * `?unit=…&unit=…&last=&after=&priority=&minpriority=&since=&until=&boot=&wait=MS`: with wait,
+   * an empty answer waits for new entries (journalctl -f). Without last, at most JOURNAL_PAGE
+   * entries, oldest first, and `more` says whether to ask again after the last cursor.
+   */
   async function journalAnswer(q: URLSearchParams): Promise<unknown> {
-    const num = (k: string): number | undefined => {
-      const v = q.get(k);
-      if (v === null) return undefined;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new ManagerRequestError(`${k}=${v}: not a non-negative integer`, 400);
-      return n;
-    };
-    const unit = q.get('unit') ?? undefined;
-    const last = num('last');
-    const after = num('after');
-    const priority = num('priority');
-    if (priority !== undefined && priority > 7) throw new ManagerRequestError(`priority=${priority}: not 0-7`, 400);
+    const units = q.getAll('unit');
+    const last = numberParam(q, 'last');
+    const after = numberParam(q, 'after');
+    const since = numberParam(q, 'since');
+    const until = numberParam(q, 'until');
+    const maxPriority = priorityParam(q, 'priority');
+    const minPriority = priorityParam(q, 'minpriority');
+    const boot = q.get('boot') ?? undefined;
     const query = () => store.query({
-      ...(unit !== undefined ? { unit } : {}), ...(last !== undefined ? { last } : {}), ...(after !== undefined ? { afterCursor: after } : {}),
-      ...(priority !== undefined ? { maxPriority: priority as Priority } : {}),
+      ...(units.length > 0 ? { units } : {}), ...(last !== undefined ? { last } : { limit: JOURNAL_PAGE + 1 }), ...(after !== undefined ? { afterCursor: after } : {}),
+      ...(maxPriority !== undefined ? { maxPriority } : {}), ...(minPriority !== undefined ? { minPriority } : {}),
+      ...(since !== undefined ? { sinceUs: since } : {}), ...(until !== undefined ? { untilUs: until } : {}), ...(boot !== undefined ? { bootId: boot } : {}),
     });
     let entries = query();
-    const wait = Math.min(num('wait') ?? 0, MAX_FOLLOW_MS);
+    const wait = Math.min(numberParam(q, 'wait') ?? 0, MAX_FOLLOW_MS);
     const deadline = Date.now() + wait;
     while (entries.length === 0 && Date.now() < deadline) {
       await journal.next(deadline - Date.now());
       entries = query();
     }
-    return { hostname: host, entries };
+    const more = last === undefined && entries.length > JOURNAL_PAGE;
+    return { hostname: host, entries: more ? entries.slice(0, JOURNAL_PAGE) : entries, more };
+  }
+
+  /** `?size=BYTES&before=US`: journalctl --vacuum-size=/--vacuum-time=. */
+  function vacuum(q: URLSearchParams): unknown {
+    const size = numberParam(q, 'size');
+    const before = numberParam(q, 'before');
+    const bytesBefore = store.diskUsage();
+    const { removed } = store.vacuum({ ...(size !== undefined ? { maxBytes: size } : {}), ...(before !== undefined ? { olderThanUs: before } : {}) });
+    return { path: store.path, removed, freedBytes: Math.max(0, bytesBefore - store.diskUsage()), bytes: store.diskUsage() };
   }
 
   const oldMask = process.umask(0o177);
@@ -164,8 +212,9 @@ function ownCgroupPath(): string | undefined {
   }
 }
 
-function reply(res: ServerResponse, status: number, body: unknown): void {
+/** The answer, with the time since the request arrived as Server-Timing (`app;dur=MS`). */
+function replyJson(res: ServerResponse, status: number, body: unknown, arrived: number): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'server-timing': `app;dur=${(performance.now() - arrived).toFixed(3)}` });
   res.end(text);
 }

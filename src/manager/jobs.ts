@@ -57,6 +57,15 @@ export class JobUnitNotFoundError extends NsboxError {
   }
 }
 
+/** A job type the unit cannot take: `reload` of a unit without ExecReload= (systemctl exits 3 on it). */
+export class JobTypeNotApplicableError extends NsboxError {
+  readonly code = 'JOB_TYPE_NOT_APPLICABLE';
+  constructor(readonly jobType: string, readonly unit: string) {
+    super(`Job type ${jobType} is not applicable for unit ${unit}.`);
+    this.name = 'JobTypeNotApplicableError';
+  }
+}
+
 export class JobConflictError extends NsboxError {
   readonly code = 'JOB_CONFLICT';
   constructor(readonly unit: string, readonly first: JobType, readonly second: JobType) {

@@ -7,11 +7,13 @@ import { relative } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { loadUnit, type LoadedUnit } from '../unit/load.js';
 import { UnitNotLoadedError } from '../service/errors.js';
-import { effectiveServiceType } from '../unit/settings.js';
+import { effectiveServiceType, startTimeoutOf, stopTimeoutOf } from '../unit/settings.js';
+import { describeCondition, type ConditionOutcome } from '../unit/conditions.js';
+import { checkConditions } from './condition-check.js';
 import { formatTimeSpan } from '../unit/values.js';
-import { buildTransaction, JobUnitNotFoundError, type JobType, type PlannedJob, type UnitDependencies } from './jobs.js';
+import { buildTransaction, JobTypeNotApplicableError, JobUnitNotFoundError, type JobType, type PlannedJob, type UnitDependencies } from './jobs.js';
 import type { JournalSink } from './journal-sink.js';
-import type { JobAnswer, JobListEntry, KillWhom, ProcessInfo, UnitListEntry, UnitStatus } from './protocol.js';
+import type { AnyJobVerb, ConditionCheck, JobAnswer, JobListEntry, KillWhom, ProcessInfo, UnitListEntry, UnitStatus } from './protocol.js';
 import { UnitNotInMemoryError } from './errors.js';
 import { readUnitFileTree } from '../service/enablement.js';
 import { presetOf, showsPreset, unitFileState, type UnitFileTree } from '../unit/install.js';
@@ -106,13 +108,48 @@ export class Manager {
     return l.service ? l.service.activeState !== 'inactive' && l.service.activeState !== 'failed' : l.up;
   };
 
-  /** Runs a start/stop/restart request and every job it pulls in; resolves with the anchor job's result. */
-  async job(name: string, type: JobType): Promise<JobAnswer> {
+  /**
+   * Runs a job request and every job it pulls in; resolves with the anchor job's result.
+   * try-restart of an inactive unit does nothing; reload-or-restart reloads an active unit that
+   * can reload and restarts (starts) otherwise; reload is the unit's alone (ExecReload=).
+   */
+  async job(name: string, verb: AnyJobVerb): Promise<JobAnswer> {
     const requested = await this.load(name);
     if (requested.unit.loadState !== 'loaded') {
       if (requested.unit.loadState === 'not-found') throw new JobUnitNotFoundError(name);
       throw new UnitNotLoadedError(requested.unit.name, requested.unit.loadState, requested.unit.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}: ${d.message}`));
     }
+    const unitName = requested.unit.name;
+    const service = requested.service;
+    const active = this.isActive(unitName);
+    if (verb === 'try-restart' && !active) return { unit: unitName, type: verb, result: 'done' };
+    const reload = verb === 'reload' || (verb === 'reload-or-restart' && active && service?.canReload === true);
+    if (reload) {
+      if (!service?.canReload) throw new JobTypeNotApplicableError('reload', unitName);
+      this.pinned.set(unitName, (this.pinned.get(unitName) ?? 0) + 1);
+      let result: JobResult;
+      try {
+        result = await service.reload();
+      } finally {
+        this.unpin([unitName]);
+      }
+      this.collectGarbage();
+      return { unit: unitName, type: verb, result };
+    }
+    const type: JobType = verb === 'start' || verb === 'stop' ? verb : 'restart';
+    return { ...(await this.transaction(unitName, type)), type: verb };
+  }
+
+  private unpin(units: readonly string[]): void {
+    for (const u of units) {
+      const n = (this.pinned.get(u) ?? 1) - 1;
+      if (n === 0) this.pinned.delete(u);
+      else this.pinned.set(u, n);
+    }
+  }
+
+  private async transaction(name: string, type: JobType): Promise<JobAnswer> {
+    const requested = await this.load(name);
     await this.loadClosure(requested.unit.name);
     const jobs = buildTransaction({ unit: requested.unit.name, type }, this.dependencies, [...this.units.keys()], this.isActive);
     // Units with a job under way are not garbage: another transaction finishing must not drop them.
@@ -121,11 +158,7 @@ export class Manager {
     try {
       results = await this.runJobs(jobs);
     } finally {
-      for (const j of jobs) {
-        const n = (this.pinned.get(j.unit) ?? 1) - 1;
-        if (n === 0) this.pinned.delete(j.unit);
-        else this.pinned.set(j.unit, n);
-      }
+      this.unpin(jobs.map((j) => j.unit));
     }
     this.collectGarbage();
     return { unit: requested.unit.name, type, result: results.get(requested.unit.name) ?? 'done' };
@@ -142,13 +175,17 @@ export class Manager {
       const p = (async (): Promise<JobResult> => {
         const waits = await Promise.all(job.waitsFor.map((w) => runOne(jobs.find((j) => j.unit === w)!).then((r) => [w, r] as const)));
         listed.state = 'running';
-        if (waits.some(([w, r]) => r !== 'done' && job.requiredJobs.includes(w)) || job.mustBeActive.some((u) => !this.isActive(u))) {
+        if (waits.some(([w, r]) => r !== 'done' && r !== 'skipped' && job.requiredJobs.includes(w)) || job.mustBeActive.some((u) => !this.isActive(u))) {
           this.opts.journal.manager(job.unit, `Dependency failed for ${this.label(job.unit)}.`, 3);
           return 'dependency';
         }
         const l = this.units.get(job.unit)!;
         if (l.service) return job.type === 'start' ? l.service.start() : job.type === 'stop' ? l.service.stop() : l.service.restart();
         const wasUp = l.up;
+        if (job.type !== 'stop' && !wasUp) {
+          const skipped = this.testTargetConditions(l);
+          if (skipped !== undefined) return skipped;
+        }
         l.up = job.type !== 'stop';
         if (l.up && !wasUp) this.opts.journal.manager(job.unit, `Reached target ${this.label(job.unit)}.`);
         if (!l.up && wasUp) this.opts.journal.manager(job.unit, `Stopped target ${this.label(job.unit)}.`);
@@ -159,6 +196,11 @@ export class Manager {
     };
     await Promise.all(jobs.map(runOne));
     return results;
+  }
+
+  /** Condition*=/Assert*= of a unit without commands (a target), as for a service: skipped, or the job fails `assert`. */
+  private testTargetConditions(l: Loaded): JobResult | undefined {
+    return checkConditions(l.unit.name, l.unit.settings.unit, this.opts.journal, Date.now() * 1000).stop;
   }
 
   private label(name: string): string {
@@ -174,7 +216,7 @@ export class Manager {
       for (const k of DEPENDENCY_KEYS) for (const n of l.unit.settings.unit[k]) referenced.add(n);
     }
     for (const [name, l] of this.units) {
-      if (this.isActive(name) || l.service?.sub === 'failed' || referenced.has(name) || this.pinned.has(name)) continue;
+      if (this.isActive(name) || l.service?.sub === 'failed' || l.service?.hasProcesses || referenced.has(name) || this.pinned.has(name)) continue;
       this.units.delete(name);
     }
   }
@@ -223,6 +265,8 @@ export class Manager {
       stateChangeUs: s?.stateChangeUs ?? 0,
       ...(cgroupDir !== undefined ? { cgroupPath: '/' + relative('/sys/fs/cgroup', cgroupDir).split('/').slice(1).join('/') } : {}),
       tasks, processes, needDaemonReload,
+      ...(s && s.conditionTimestampUs > 0 ? { condition: checkSummary(s.conditionResult, s.conditionTimestampUs, s.conditionOutcomes) } : {}),
+      ...(s && s.assertTimestampUs > 0 ? { assert: checkSummary(s.assertResult, s.assertTimestampUs, s.assertOutcomes) } : {}),
     };
     return { ...status, properties: this.properties(l, status) };
   }
@@ -236,17 +280,22 @@ export class Manager {
     if (u.name.endsWith('.service') && u.loadState === 'loaded') {
       const main = s?.execMain;
       out.push(
-        ['Type', effectiveServiceType(svc)], ['Restart', svc.restart], ['NotifyAccess', svc.notifyAccess ?? (effectiveServiceType(svc).startsWith('notify') ? 'main' : 'none')],
-        ['RestartUSec', formatTimeSpan(svc.restartSec)], ['TimeoutStopUSec', formatTimeSpan(svc.timeoutStopSec ?? 90_000_000)],
-        ['RemainAfterExit', yesNo(svc.remainAfterExit)], ['MainPID', String(st.mainPid)], ['ControlPID', String(s?.controlPid ?? 0)],
+        ['Type', effectiveServiceType(svc)], ['Restart', svc.restart],
+        ...(svc.pidFile !== undefined ? [['PIDFile', svc.pidFile] as [string, string]] : []),
+        ['NotifyAccess', svc.notifyAccess ?? (effectiveServiceType(svc).startsWith('notify') ? 'main' : 'none')],
+        ['RestartUSec', formatTimeSpan(svc.restartSec)],
+        ['TimeoutStartUSec', formatTimeSpan(startTimeoutOf(svc))], ['TimeoutStopUSec', formatTimeSpan(stopTimeoutOf(svc))],
+        ['RemainAfterExit', yesNo(svc.remainAfterExit)], ['GuessMainPID', yesNo(svc.guessMainPID)],
+        ['MainPID', String(st.mainPid)], ['ControlPID', String(s?.controlPid ?? 0)],
         ...(st.statusText !== '' ? [['StatusText', st.statusText] as [string, string]] : []),
-        ['Result', st.result], ['NRestarts', String(s?.nRestarts ?? 0)],
+        ['Result', st.result], ['ReloadResult', s?.reloadResult ?? 'success'], ['NRestarts', String(s?.nRestarts ?? 0)],
         ['ExecMainStartTimestamp', timestamp(main?.startUs ?? 0)], ['ExecMainExitTimestamp', timestamp(main?.exitUs ?? 0)],
         ['ExecMainPID', String(main?.pid ?? 0)],
         ['ExecMainCode', String(main?.end === undefined ? 0 : main.end.kind === 'exited' ? 1 : 2)],
         ['ExecMainStatus', String(main?.end === undefined ? 0 : main.end.kind === 'exited' ? main.end.code : main.end.signal)],
         ...(st.cgroupPath !== undefined ? [['ControlGroup', st.cgroupPath] as [string, string]] : []),
-        ['KillMode', svc.killMode], ['KillSignal', String(svc.killSignal)], ['SendSIGKILL', yesNo(svc.sendSIGKILL)],
+        ['KillMode', svc.killMode], ['KillSignal', String(svc.killSignal)], ['RestartKillSignal', String(svc.restartKillSignal ?? svc.killSignal)],
+        ['FinalKillSignal', String(svc.finalKillSignal)], ['SendSIGKILL', yesNo(svc.sendSIGKILL)], ['SendSIGHUP', yesNo(svc.sendSIGHUP)],
       );
     }
     out.push(
@@ -264,6 +313,8 @@ export class Manager {
       ['ActiveEnterTimestamp', timestamp(s?.activeEnterUs ?? 0)], ['ActiveExitTimestamp', timestamp(s?.activeExitUs ?? 0)],
       ['InactiveEnterTimestamp', timestamp(s?.inactiveEnterUs ?? 0)], ['InactiveExitTimestamp', timestamp(s?.inactiveExitUs ?? 0)],
       ['NeedDaemonReload', yesNo(st.needDaemonReload)],
+      ['ConditionResult', yesNo(s?.conditionResult ?? false)], ['AssertResult', yesNo(s?.assertResult ?? false)],
+      ['ConditionTimestamp', timestamp(s?.conditionTimestampUs ?? 0)], ['AssertTimestamp', timestamp(s?.assertTimestampUs ?? 0)],
       ...(s && s.invocationId !== '' ? [['InvocationID', s.invocationId] as [string, string]] : []),
     );
     return out;
@@ -283,7 +334,7 @@ export class Manager {
   }
 
   /** --no-block: the request is checked as job() checks it, then its jobs run on without the caller. */
-  async enqueueJob(name: string, type: JobType): Promise<JobAnswer> {
+  async enqueueJob(name: string, type: AnyJobVerb): Promise<JobAnswer> {
     const requested = await this.load(name);
     if (requested.unit.loadState === 'not-found') throw new JobUnitNotFoundError(name);
     if (requested.unit.loadState !== 'loaded') throw new UnitNotLoadedError(requested.unit.name, requested.unit.loadState);
@@ -351,6 +402,9 @@ export class Manager {
 }
 
 const yesNo = (b: boolean): string => (b ? 'yes' : 'no');
+/** For status's `Condition:`/`Assert:` lines: when tested, and the checks that were not met. */
+const checkSummary = (met: boolean, timestampUs: number, outcomes: readonly ConditionOutcome[]): ConditionCheck =>
+  ({ met, timestampUs, unmet: outcomes.filter((o) => !o.met).map((o) => describeCondition(o.condition)) });
 const exists = (p: string): boolean => mtimeMs(p) >= 0;
 const mtimeMs = (p: string): number => {
   try {

@@ -4,10 +4,11 @@ import type { SerializedError } from '../errors.js';
 import type { JournalEntry } from '../journal/types.js';
 
 export type JobVerb = 'start' | 'stop' | 'restart';
-export const JOB_VERBS: readonly JobVerb[] = ['start', 'stop', 'restart'];
 /** The reload family: the client asks for them by the same path; the manager answers where it has them. */
 export type ReloadVerb = 'reload' | 'try-restart' | 'reload-or-restart';
 export type AnyJobVerb = JobVerb | ReloadVerb;
+/** Every job verb the API takes on `POST /v1/units/NAME/VERB`. */
+export const JOB_VERBS: readonly AnyJobVerb[] = ['start', 'stop', 'restart', 'reload', 'try-restart', 'reload-or-restart'];
 
 /** One command that ran, for status's `Process:` lines. */
 export interface ProcessInfo {
@@ -42,14 +43,28 @@ export interface UnitStatus {
   readonly tasks: readonly { readonly pid: number; readonly cmdline: string }[];
   readonly processes: readonly ProcessInfo[];
   readonly needDaemonReload: boolean;
+  /** The last start's Condition*= and Assert*= checks (absent: never tested), for status's `Condition:`/`Assert:` lines. */
+  readonly condition?: ConditionCheck;
+  readonly assert?: ConditionCheck;
   /** `systemctl show`'s properties, in the manager's own order, values as show prints them. */
   readonly properties: readonly (readonly [string, string])[];
+}
+
+export interface ConditionCheck {
+  readonly met: boolean;
+  /** µs since the epoch. */
+  readonly timestampUs: number;
+  /** `ConditionPathExists=/x` for each check that was not met. */
+  readonly unmet: readonly string[];
 }
 
 export interface JobAnswer {
   readonly unit: string;
   readonly type: AnyJobVerb;
-  /** systemd's job result: done, failed, dependency, canceled; `queued` for a job not waited for (`?block=no`). */
+  /**
+   * systemd's job result: done, failed, dependency, canceled, skipped (ExecCondition=), assert
+   * (Assert*=), invalid (reload of an inactive unit); `queued` for a job not waited for (`?block=no`).
+   */
   readonly result: string;
 }
 
@@ -60,6 +75,26 @@ export interface UnitFiles {
 export interface JournalAnswer {
   readonly hostname: string;
   readonly entries: readonly JournalEntry[];
+  /** More entries match than one answer holds: ask again after the last cursor. */
+  readonly more?: boolean;
+}
+
+/** `GET /v1/journal/boots`: the boots with entries, oldest first, and the daemon's own. */
+export interface JournalBootsAnswer {
+  readonly currentBootId: string;
+  readonly boots: readonly { readonly bootId: string; readonly firstUs: number; readonly lastUs: number }[];
+}
+
+/** `GET /v1/journal/usage`: the journal's file and what it takes in the file system. */
+export interface JournalUsageAnswer {
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/** `POST /v1/journal/vacuum`: what a vacuum removed and freed. */
+export interface JournalVacuumAnswer extends JournalUsageAnswer {
+  readonly removed: number;
+  readonly freedBytes: number;
 }
 
 export interface ErrorAnswer {
@@ -116,6 +151,9 @@ export const API = {
   manager: '/v1/manager',
   reload: '/v1/daemon-reload',
   journal: '/v1/journal',
+  journalBoots: '/v1/journal/boots',
+  journalUsage: '/v1/journal/usage',
+  journalVacuum: '/v1/journal/vacuum',
 } as const;
 
 /** `/v1/units/NAME[/WHAT]` -> its parts, or undefined. */

@@ -6,7 +6,7 @@
 // Commands start in the daemon's resident supervisor, which outlives the daemon: a new daemon
 // re-adopts a running service from its state file (unit-state.ts) and the resident's HELLO.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,12 +17,20 @@ import { effectiveServiceType } from '../unit/settings.js';
 import type { LoadedUnit } from '../unit/load.js';
 import type { ExecCommand } from '../unit/exec-command.js';
 import type { Plan } from '../plan/types.js';
-import { planLoadedUnit, type PlannedCommand } from '../service/plan-unit.js';
+import { planLoadedUnit, type PlannedCommand, type UnitPlans } from '../service/plan-unit.js';
+import { createExecDirectories, removeRuntimeDirectories } from '../service/exec-directories.js';
+import { readUserDatabase } from '../service/user-db.js';
+import { managerEnvironment } from '../service/manager-environment.js';
+import type { ConditionOutcome } from '../unit/conditions.js';
+import { checkConditions } from './condition-check.js';
+import { startTimeoutOf, stopTimeoutOf } from '../unit/settings.js';
+import { guessMainPid, procComm, procStartTime, readPidFile } from './main-pid.js';
 import { createPrivateTmp, type PrivateTmp } from '../service/private-tmp.js';
 import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
 import { removeCgroupTreesAsync } from '../cgroups/container.js';
 import { cgroupMembers, launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle, type ResidentSupervisor } from '../launch/index.js';
-import { streamToJournal } from './output.js';
+import type { NotifyState } from '../launch/index.js';
+import { journalStreamOf, streamToJournal } from './output.js';
 import { removeUnitState, writeUnitState, type UnitState } from './unit-state.js';
 import { NoSuchProcessError, ServiceCgroupBusyError } from './errors.js';
 import type { JournalSink } from './journal-sink.js';
@@ -47,8 +55,12 @@ export interface ProcessRecord {
   end?: ProcessEnd;
 }
 
-/** What a job on the service ended as (systemd's JobResult, the ones this slice produces). */
-export type JobResult = 'done' | 'failed' | 'dependency' | 'canceled';
+/**
+ * What a job on the service ended as (systemd's JobResult, the ones this slice produces): `skipped`
+ * when ExecCondition= skipped the unit, `assert` for an unmet Assert*=, `invalid` for a reload of
+ * an inactive unit. An unmet Condition*= is `done`, as in systemd.
+ */
+export type JobResult = 'done' | 'failed' | 'dependency' | 'canceled' | 'skipped' | 'assert' | 'invalid';
 
 const nowUs = (): number => Date.now() * 1000;
 const signalNumber = (name: NodeJS.Signals): number => osConstants.signals[name] ?? 0;
@@ -92,6 +104,17 @@ export class Service {
   private restartTimer: NodeJS.Timeout | undefined;
   /** The unit as it was when the running invocation started (a later daemon-reload does not change it). */
   private running?: LoadedUnit;
+  /** systemd's ConditionResult=/AssertResult= (no until a start tested them) and when they were tested. */
+  conditionResult = false;
+  assertResult = false;
+  conditionTimestampUs = 0;
+  assertTimestampUs = 0;
+  conditionOutcomes: readonly ConditionOutcome[] = [];
+  assertOutcomes: readonly ConditionOutcome[] = [];
+  /** A restart job is stopping the unit (RuntimeDirectoryPreserve=restart keeps the directories). */
+  private restarting = false;
+  /** ReloadResult=. */
+  reloadResult: ServiceResult = 'success';
 
   constructor(public unit: LoadedUnit, private readonly ctx: ServiceContext) {}
 
@@ -111,6 +134,10 @@ export class Service {
   }
   get cgroupDirs(): readonly string[] {
     return this.cgroup?.dirs ?? [];
+  }
+  /** Processes left in the cgroup after a stop (KillMode=process/none): the unit is not garbage then, as in systemd. */
+  get hasProcesses(): boolean {
+    return this.cgroup !== undefined && cgroupMembers(this.cgroup.dirs).length > 0;
   }
   /** True while the service needs nothing done to be "up". */
   get isUp(): boolean {
@@ -223,10 +250,23 @@ export class Service {
     this.stopRequested = true;
     this.cancelRestart();
     return this.serialize(async () => {
-      if (this.isUp) await this.doStop('success', false);
+      this.restarting = true;
+      try {
+        if (this.isUp) await this.doStop('success', false, false, true);
+      } finally {
+        this.restarting = false;
+      }
       this.stopRequested = false;
       return this.doStart();
     });
+  }
+
+  /** Whether the unit has something to reload with (ExecReload=); systemd refuses the job otherwise. */
+  get canReload(): boolean {
+    return (this.running ?? this.unit).settings.service.execReload.length > 0;
+  }
+  reload(): Promise<JobResult> {
+    return this.serialize(() => this.doReload());
   }
 
   /** Drops a scheduled automatic restart; true if there was one. */
@@ -254,8 +294,66 @@ export class Service {
     }, Math.min(svc.restartSec, 2 ** 31) / 1000);
   }
 
+  /**
+   * Condition*= then Assert*= (systemd's unit_test_condition/unit_test_assert), before anything
+   * else of a start: an unmet condition ends the job `done` with nothing run, an unmet assert
+   * fails it (`assert`); undefined when both pass.
+   */
+  private testConditions(unit: LoadedUnit): JobResult | undefined {
+    const checked = checkConditions(this.name, unit.settings.unit, this.ctx.journal, nowUs());
+    this.conditionResult = checked.condition.met;
+    this.conditionTimestampUs = checked.condition.timestampUs;
+    this.conditionOutcomes = checked.condition.outcomes;
+    if (checked.assert) {
+      this.assertResult = checked.assert.met;
+      this.assertTimestampUs = checked.assert.timestampUs;
+      this.assertOutcomes = checked.assert.outcomes;
+    }
+    return checked.stop;
+  }
+
+  /** Plans every command of the unit with the manager's environment and the unit's private /tmp. */
+  private planCommands(unit: LoadedUnit): Promise<UnitPlans> {
+    return planLoadedUnit(unit, {
+      ...(this.ctx.unitPath !== undefined ? { unitPath: this.ctx.unitPath } : {}),
+      ...(this.privateTmp ? { privateTmpDirs: this.privateTmp } : {}),
+      managerEnvironment: managerEnvironment(),
+    });
+  }
+
+  /**
+   * Runs control commands of one phase, each under TimeoutStartSec= (systemd arms the timer per
+   * command): on a timeout the cgroup gets KillSignal= and the phase ends `timeout`.
+   */
+  private async runPhase(plans: readonly PlannedCommand[], phase: 'condition' | 'start-pre' | 'start' | 'start-post', timeoutUs: number, asMain = false):
+    Promise<{ kind: 'ok' } | { kind: 'failed'; end: ProcessEnd; command: PlannedCommand } | { kind: 'timeout' }> {
+    for (const p of plans) {
+      let timedOut = false;
+      const timer = Number.isFinite(timeoutUs) ? setTimeout(() => {
+        // Ended already, its output still draining (runControl waits up to 1 s for a pipe a
+        // background process may hold): not a timeout, as systemd's timer stops at the exit.
+        if (this.controlPid > 0 && !alive(this.controlPid)) return;
+        timedOut = true;
+        this.ctx.journal.manager(this.name, phase === 'start-post' ? `${this.name}: Start-post operation timed out. Stopping.`
+          : phase === 'condition' ? `${this.name}: Condition check timed out. Terminating.` : `${this.name}: ${phase} operation timed out. Terminating.`, 4);
+        this.signalUnit(this.killSignalOf(this.running ?? this.unit), 'all');
+      }, Math.min(timeoutUs, 2 ** 31) / 1000) : undefined;
+      const end = await this.runControl(p, asMain);
+      if (timer) clearTimeout(timer);
+      if (timedOut) {
+        this.ctx.journal.manager(this.name, `${this.name}: ${asMain ? 'Main' : 'Control'} process exited, ${describeEnd(end)}`, 5);
+        return { kind: 'timeout' };
+      }
+      if (phase === 'condition' && !p.ignoreFailure && end.kind === 'exited' && end.code >= 1 && end.code <= 254) return { kind: 'failed', end, command: p };
+      if (!p.ignoreFailure && resultOfEnd(end, { main: asMain }) !== 'success') return { kind: 'failed', end, command: p };
+    }
+    return { kind: 'ok' };
+  }
+
   private async doStart(): Promise<JobResult> {
     const unit = this.unit;
+    const skipped = this.testConditions(unit);
+    if (skipped !== undefined) return skipped;
     const limit = startLimit(this.startTimes, Date.now(), unit.settings.unit.startLimitIntervalSec ?? DEFAULT_START_LIMIT_INTERVAL_USEC,
       unit.settings.unit.startLimitBurst ?? DEFAULT_START_LIMIT_BURST);
     this.startTimes = limit.starts;
@@ -270,6 +368,7 @@ export class Service {
     }
     this.running = unit;
     this.result = 'success';
+    this.reloadResult = 'success';
     this.invocationId = randomUUID().replaceAll('-', '');
     this.mainPid = 0;
     this.statusText = '';
@@ -277,31 +376,49 @@ export class Service {
     this.execMain = undefined;
     this.ctx.journal.manager(this.name, `Starting ${this.label}...`);
     const type = effectiveServiceType(unit.settings.service);
+    // systemd: a oneshot has no start timeout unless one is set.
+    const timeoutStart = startTimeoutOf(unit.settings.service);
     let plans: PlannedCommand[];
     try {
       if (unit.settings.exec.privateTmp) this.privateTmp = createPrivateTmp(this.name);
       await this.removing;
-      this.cgroup = createServiceCgroupReclaiming(this.name);
-      plans = [...(await planLoadedUnit(unit, { ...(this.ctx.unitPath !== undefined ? { unitPath: this.ctx.unitPath } : {}), ...(this.privateTmp ? { privateTmpDirs: this.privateTmp } : {}) })).commands];
+      this.cgroup = this.cgroup ?? createServiceCgroupReclaiming(this.name);
+      this.reportLeftovers();
+      createExecDirectories(unit.settings.exec, readUserDatabase('/'));
+      plans = [...(await this.planCommands(unit)).commands];
     } catch (e) {
       this.ctx.journal.manager(this.name, `${this.name}: Failed to set up the service: ${(e as Error).message}`, 3);
       return this.finish('resources', true);
     }
     const of = (kind: string): PlannedCommand[] => plans.filter((p) => p.command.kind === kind);
 
-    this.setSub('start-pre');
-    for (const p of of('ExecStartPre')) {
-      const end = await this.runControl(p);
-      if (!p.ignoreFailure && resultOfEnd(end, { main: false }) !== 'success') return this.failStart(end, 'Control process', true);
+    this.setSub('condition');
+    const condition = await this.runPhase(of('ExecCondition'), 'condition', timeoutStart);
+    if (condition.kind === 'timeout') return this.failStartQuietly('timeout');
+    if (condition.kind === 'failed') {
+      const end = condition.end;
+      if (end.kind === 'exited' && end.code >= 1 && end.code <= 254) {
+        // systemd: exit 1-254 skips the unit (Result=exec-condition, inactive, not failed); ExecStopPost= still runs.
+        this.conditionResult = false;
+        return this.doStop('exec-condition', true, true);
+      }
+      return this.failStart(end, 'Condition check process', true);
     }
+
+    this.setSub('start-pre');
+    const pre = await this.runPhase(of('ExecStartPre'), 'start-pre', timeoutStart);
+    if (pre.kind === 'timeout') return this.failStartQuietly('timeout');
+    if (pre.kind === 'failed') return this.failStart(pre.end, 'Control process', true);
 
     this.setSub('start');
     const starts = of('ExecStart');
     if (type === 'oneshot') {
-      for (const p of starts) {
-        const end = await this.runControl(p, true);
-        if (!p.ignoreFailure && resultOfEnd(end, { main: true }) !== 'success') return this.failStart(end, 'Main process', true);
-      }
+      const main = await this.runPhase(starts, 'start', timeoutStart, true);
+      if (main.kind === 'timeout') return this.failStartQuietly('timeout');
+      if (main.kind === 'failed') return this.failStart(main.end, 'Main process', true);
+    } else if (type === 'forking') {
+      const forked = await this.startForking(starts[0], timeoutStart);
+      if (forked !== undefined) return forked;
     } else {
       const p = starts[0];
       if (p === undefined) {
@@ -310,14 +427,29 @@ export class Service {
       }
       const notify = type === 'notify' || type === 'notify-reload' ? join(this.ctx.runtimeDir, 'notify', this.name) : undefined;
       const started = await this.launchCommand(p, { main: true, ...(notify !== undefined ? { notifySocket: notify } : {}) });
-      if (started.kind === 'failed') return this.failStart(started.end, 'Main process', true);
+      if (started.kind === 'failed') {
+        // Type=simple (and idle) counts as started once forked: the exec failing is the main process
+        // exiting right after; Type=exec and notify wait for it, so their start fails.
+        if (type === 'simple' || type === 'idle' || type === 'dbus') {
+          this.setSub('running');
+          this.ctx.journal.manager(this.name, `Started ${this.label}.`);
+          this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(started.end)}`, 5);
+          await this.doStop(resultOfEnd(started.end), false, true);
+          return 'done';
+        }
+        return this.failStart(started.end, 'Main process', true);
+      }
       const handle = started.handle;
       this.mainHandle = handle;
       const mainEnded = handle.exited.then((s) => this.onMainExit(toEnd(s)));
       if (notify !== undefined) {
-        handle.onNotify(() => (this.statusText = handle.notifyState().statusText ?? this.statusText));
-        const ready = await handle.ready;
+        handle.onNotify(() => this.onNotifyState(handle.notifyState()));
+        const ready = await raceTimeout(handle.ready, timeoutStart);
         this.statusText = handle.notifyState().statusText ?? '';
+        if (ready === 'timeout') {
+          this.ctx.journal.manager(this.name, `${this.name}: start operation timed out. Terminating.`, 4);
+          return this.failStartQuietly('timeout');
+        }
         if (!ready) {
           await mainEnded;
           const end = this.mainEnd() ?? { kind: 'exited', code: 0 };
@@ -331,15 +463,20 @@ export class Service {
     }
 
     this.setSub('start-post');
-    for (const p of of('ExecStartPost')) {
-      const end = await this.runControl(p);
-      if (!p.ignoreFailure && resultOfEnd(end, { main: false }) !== 'success') {
-        this.ctx.journal.manager(this.name, `${this.name}: Control process exited, ${describeEnd(end)}`, 5);
-        // systemd: a failing ExecStartPost= skips ExecStop= and goes straight to SIGTERM.
-        await this.doStop('exit-code', true);
-        this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
-        return 'failed';
-      }
+    const post = await this.runPhase(of('ExecStartPost'), 'start-post', timeoutStart);
+    if (post.kind === 'timeout') {
+      // systemd: a start-post timeout goes the whole stop way, ExecStop= included.
+      this.setSub('running');
+      await this.doStop('timeout', false, true);
+      this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
+      return 'failed';
+    }
+    if (post.kind === 'failed') {
+      this.ctx.journal.manager(this.name, `${this.name}: Control process exited, ${describeEnd(post.end)}`, 5);
+      // systemd: a failing ExecStartPost= skips ExecStop= and goes straight to SIGTERM.
+      await this.doStop('exit-code', true);
+      this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
+      return 'failed';
     }
 
     if (type === 'oneshot') {
@@ -352,6 +489,12 @@ export class Service {
       this.ctx.journal.manager(this.name, `Finished ${this.label}.`);
       return 'done';
     }
+    if (type === 'forking') {
+      this.setSub('running');
+      this.ctx.journal.manager(this.name, `Started ${this.label}.`);
+      this.watchForeignMain();
+      return 'done';
+    }
     if (this.mainHandle === undefined || this.mainEnd() !== undefined) {
       // The main process ended during ExecStartPost=: onMainExit stops the unit.
       await this.busyStop;
@@ -360,6 +503,117 @@ export class Service {
     this.setSub('running');
     this.ctx.journal.manager(this.name, `Started ${this.label}.`);
     return 'done';
+  }
+
+  /**
+   * A notify service's messages after the start: STATUS=, and RELOADING=1 ... READY=1 taking the
+   * unit through `reload` and back, as systemd's service_enter_reload_by_notify (with its reload
+   * job's "Reloading"/"Reloaded" lines).
+   */
+  private onNotifyState(state: NotifyState): void {
+    this.statusText = state.statusText ?? this.statusText;
+    if (state.reloading && this.sub === 'running') {
+      this.notifyReloading = true;
+      this.setSub('reload');
+      this.ctx.journal.manager(this.name, `Reloading ${this.label}...`);
+    } else if (!state.reloading && this.notifyReloading && this.sub === 'reload') {
+      this.notifyReloading = false;
+      this.reloadResult = 'success';
+      this.setSub('running');
+      this.ctx.journal.manager(this.name, `Reloaded ${this.label}.`);
+    }
+  }
+
+  private notifyReloading = false;
+
+  /** A start that timed out (or whose main PID never showed): the stop path without ExecStop=, then "Failed to start". */
+  private async failStartQuietly(result: ServiceResult): Promise<JobResult> {
+    await this.doStop(result, true);
+    this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
+    return 'failed';
+  }
+
+  /**
+   * Type=forking: ExecStart= is a control process; once it exits successfully the main PID comes
+   * from PIDFile= (waited for until TimeoutStartSec=) or, with GuessMainPID=yes, is the one process
+   * left in the cgroup whose parent is outside it. Undefined when the start goes on.
+   */
+  private async startForking(p: PlannedCommand | undefined, timeoutUs: number): Promise<JobResult | undefined> {
+    if (p === undefined) {
+      this.ctx.journal.manager(this.name, `${this.name}: Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.`, 3);
+      return this.finish('resources', true);
+    }
+    const deadline = Date.now() + Math.min(timeoutUs, 2 ** 40) / 1000;
+    const ran = await this.runPhase([{ ...p, ignoreFailure: false }], 'start', timeoutUs);
+    if (ran.kind === 'timeout') return this.failStartQuietly('timeout');
+    if (ran.kind === 'failed') return this.failStart(ran.end, 'Control process', true);
+    const svc = (this.running ?? this.unit).settings.service;
+    let pid = 0;
+    if (svc.pidFile !== undefined) {
+      let complained = false;
+      for (;;) {
+        const got = readPidFile(svc.pidFile, this.cgroupDirs);
+        if (got.kind === 'pid') {
+          if (got.foreign) this.ctx.journal.manager(this.name, `${this.name}: Supervising process ${got.pid} which is not our child. We'll most likely not notice when it exits.`, 4);
+          pid = got.pid;
+          break;
+        }
+        if (!complained) {
+          complained = true;
+          this.ctx.journal.manager(this.name, got.kind === 'refused'
+            ? `${this.name}: New main PID ${got.pid} does not belong to service, and PID file is not owned by root. Refusing.`
+            : `${this.name}: Can't open PID file ${svc.pidFile} (yet?) after start: ${got.message}`, 4);
+        }
+        if (cgroupMembers(this.cgroupDirs).length === 0) return this.failStartQuietly('protocol');
+        if (Date.now() >= deadline) {
+          this.ctx.journal.manager(this.name, `${this.name}: start operation timed out. Terminating.`, 4);
+          return this.failStartQuietly('timeout');
+        }
+        await sleep(50);
+      }
+    } else if (svc.guessMainPID) {
+      pid = guessMainPid(this.cgroupDirs);
+    }
+    if (pid > 0) {
+      this.mainPid = pid;
+      this.execMain = { kind: 'ExecStart', pid, argv: p.command.argv, startUs: nowUs() };
+    } else if (cgroupMembers(this.cgroupDirs).length === 0) {
+      // Nothing stayed: systemd's "cgroup empty" in start-post or running ends the unit.
+      this.setSub('running');
+      await this.doStop('success', false, true);
+      return 'done';
+    }
+    return undefined;
+  }
+
+  /**
+   * The main process of a forking service is not the daemon's child: its end is seen by polling
+   * (its /proc entry going, or the cgroup emptying when no main PID is known); its exit status is
+   * unknown and counted as success, as systemd counts a main process it cannot wait for.
+   */
+  private watchForeignMain(): void {
+    const pid = this.mainPid;
+    const startTime = pid > 0 ? procStartTime(pid) : undefined;
+    const timer = setInterval(() => {
+      if (this.sub !== 'running' && this.sub !== 'reload') {
+        if (!this.isUp) clearInterval(timer);
+        return;
+      }
+      const gone = pid > 0 ? procStartTime(pid) !== startTime : cgroupMembers(this.cgroupDirs).length === 0;
+      if (!gone) return;
+      clearInterval(timer);
+      if (this.mainPid === pid && pid > 0) this.onMainExit({ kind: 'exited', code: 0 });
+      else if (pid === 0) this.busyStop = this.serialize(() => (this.isUp ? this.doStop('success', false, true) : Promise.resolve<JobResult>('done')));
+    }, 200);
+    timer.unref();
+  }
+
+  /** Processes an earlier invocation left (KillMode=process/none) are noted, as systemd notes them. */
+  private reportLeftovers(): void {
+    for (const pid of cgroupMembers(this.cgroupDirs)) {
+      this.ctx.journal.manager(this.name, `${this.name}: Found left-over process ${pid} (${procComm(pid)}) in control group while starting unit. Ignoring.`, 4);
+      this.ctx.journal.manager(this.name, 'This usually indicates unclean termination of a previous run, or service implementation deficiencies.', 4);
+    }
   }
 
   private busyStop?: Promise<JobResult>;
@@ -375,15 +629,19 @@ export class Service {
   private onMainExit(end: ProcessEnd): void {
     if (this.execMain) (this.execMain.end = end), (this.execMain.exitUs = nowUs());
     const result = resultOfEnd(end, { main: true, successStatuses: this.unit.settings.service.successExitStatus.statuses, successSignals: this.unit.settings.service.successExitStatus.signals });
-    if (this.sub === 'running' || this.sub === 'start-post') {
+    if (result !== 'success' && ['stop', 'stop-sigterm', 'stop-post', 'final-sigterm'].includes(this.sub)) {
+      this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
+    }
+    if (this.sub === 'running' || this.sub === 'start-post' || this.sub === 'reload') {
       if (result !== 'success') this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
       const stop = (): Promise<JobResult> => (this.isUp || this.sub === 'start-post' ? this.doStop(result, false, true) : Promise.resolve('done'));
-      if (this.sub === 'running') this.busyStop = this.serialize(stop);
+      // During a reload the stop waits for the reload job to end (serialize), then runs.
+      if (this.sub === 'running' || this.sub === 'reload') this.busyStop = this.serialize(stop);
       else this.busyStop = Promise.resolve('done');
     }
   }
 
-  private async failStart(end: ProcessEnd, who: 'Control process' | 'Main process', skipStop: boolean): Promise<JobResult> {
+  private async failStart(end: ProcessEnd, who: 'Control process' | 'Main process' | 'Condition check process', skipStop: boolean): Promise<JobResult> {
     this.ctx.journal.manager(this.name, `${this.name}: ${who} exited, ${describeEnd(end)}`, 5);
     const result: ServiceResult = end.kind === 'signaled' ? 'signal' : 'exit-code';
     await this.doStop(result, skipStop);
@@ -391,11 +649,98 @@ export class Service {
     return 'failed';
   }
 
+  /** ExecReload= with MAINPID, one after the other; a failure leaves the unit running with ReloadResult=exit-code. */
+  private async doReload(): Promise<JobResult> {
+    if (!this.isUp) {
+      this.ctx.journal.manager(this.name, `${this.name}: Unit cannot be reloaded because it is inactive.`, 4);
+      return 'invalid';
+    }
+    const unit = this.running ?? this.unit;
+    const back = this.sub;
+    this.setSub('reload');
+    this.ctx.journal.manager(this.name, `Reloading ${this.label}...`);
+    let plans: readonly PlannedCommand[] = [];
+    try {
+      plans = (await this.planCommands(unit)).commands;
+    } catch (e) {
+      this.ctx.journal.manager(this.name, `${this.name}: Failed to plan ExecReload=: ${(e as Error).message}`, 3);
+    }
+    const env = this.mainPid > 0 && this.mainEnd() === undefined ? [`MAINPID=${this.mainPid}`] : [];
+    let result: ServiceResult = 'success';
+    const timeoutUs = startTimeoutOf(unit.settings.service);
+    for (const p of plans.filter((c) => c.command.kind === 'ExecReload')) {
+      // systemd: a reload past TimeoutStartSec= has its control process killed, ReloadResult=timeout.
+      let timedOut = false;
+      let ended = false;
+      let timer: NodeJS.Timeout | undefined;
+      const expire = (): void => {
+        // Still being launched: its pid is not known yet, look again shortly.
+        if (this.controlPid <= 0 && !ended) {
+          timer = setTimeout(expire, 50);
+          return;
+        }
+        if (ended || !alive(this.controlPid)) return;
+        timedOut = true;
+        this.ctx.journal.manager(this.name, `${this.name}: Reload operation timed out. Killing reload process.`, 4);
+        try {
+          process.kill(this.controlPid, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      };
+      if (Number.isFinite(timeoutUs)) timer = setTimeout(expire, Math.min(timeoutUs, 2 ** 31) / 1000);
+      const end = await this.runControl(p, false, env);
+      ended = true;
+      clearTimeout(timer);
+      if (timedOut) {
+        result = 'timeout';
+        break;
+      }
+      if (!p.ignoreFailure && resultOfEnd(end, { main: false }) !== 'success') {
+        this.ctx.journal.manager(this.name, `${this.name}: Control process exited, ${describeEnd(end)}`, 5);
+        result = end.kind === 'signaled' ? 'signal' : 'exit-code';
+        break;
+      }
+    }
+    this.reloadResult = result;
+    if (this.sub === 'reload') this.setSub(back);
+    if (result !== 'success') {
+      this.ctx.journal.manager(this.name, `Reload failed for ${this.label}.`, 3);
+      return 'failed';
+    }
+    this.ctx.journal.manager(this.name, `Reloaded ${this.label}.`);
+    return 'done';
+  }
+
+  private killSignalOf(unit: LoadedUnit, restarting = false): number {
+    const s = unit.settings.service;
+    return restarting ? s.restartKillSignal ?? s.killSignal : s.killSignal;
+  }
+
+  /** Sends a signal as KillMode= says: to every process of the cgroup, or to the main process only. */
+  private signalUnit(signal: number, whom: 'all' | 'main'): void {
+    const name = signalName(signal) ?? 'SIGTERM';
+    if (whom === 'all') {
+      signalCgroups(this.cgroupDirs, name);
+      if (name !== 'SIGKILL' && name !== 'SIGCONT') signalCgroups(this.cgroupDirs, 'SIGCONT');
+      return;
+    }
+    const pid = this.mainPid > 0 && this.mainEnd() === undefined ? this.mainPid : 0;
+    if (pid <= 0) return;
+    for (const sig of name !== 'SIGKILL' && name !== 'SIGCONT' ? [name, 'SIGCONT' as const] : [name]) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
+
   /**
-   * ExecStop= (unless skipped) -> SIGTERM/KillSignal= to the cgroup -> SIGKILL after
+   * ExecStop= (unless skipped) -> KillSignal= as KillMode= says -> FinalKillSignal= after
    * TimeoutStopSec= -> ExecStopPost= -> what is left killed -> cgroup and private /tmp removed.
    */
-  private async doStop(result: ServiceResult, skipExecStop: boolean, quiet = false): Promise<JobResult> {
+  private async doStop(result: ServiceResult, skipExecStop: boolean, quiet = false, restarting = false): Promise<JobResult> {
     const unit = this.running ?? this.unit;
     const s = unit.settings.service;
     this.result = combineResult(this.result, result);
@@ -403,7 +748,7 @@ export class Service {
     if (wasUp && !quiet) this.ctx.journal.manager(this.name, `Stopping ${this.label}...`);
     let plans: readonly PlannedCommand[] = [];
     try {
-      plans = (await planLoadedUnit(unit, { ...(this.ctx.unitPath !== undefined ? { unitPath: this.ctx.unitPath } : {}), ...(this.privateTmp ? { privateTmpDirs: this.privateTmp } : {}) })).commands;
+      plans = (await this.planCommands(unit)).commands;
     } catch {
       // The unit's file is gone or broken: stop without its stop commands, as systemd still can.
     }
@@ -416,9 +761,14 @@ export class Service {
       }
     }
     this.setSub('stop-sigterm');
-    await this.killAndWait(s.killSignal, s.timeoutStopSec ?? 90_000_000, s.sendSIGKILL);
+    const timeoutStop = stopTimeoutOf(s);
+    if (s.killMode !== 'none') {
+      await this.killAndWait(this.killSignalOf(unit, restarting), timeoutStop, s, s.killMode === 'control-group' ? 'all' : 'main', 'stop-sigterm');
+    }
     if (this.mainHandle) {
-      await this.mainHandle.exited.catch(() => undefined);
+      // A main process still alive here was spared (KillMode=none, SendSIGKILL=no): no waiting for it.
+      const spared = this.mainPid > 0 && this.mainEnd() === undefined && alive(this.mainPid);
+      await raceTimeout(this.mainHandle.exited.catch(() => undefined), spared ? 0 : timeoutStop);
       this.mainHandle = undefined;
     }
     this.setSub('stop-post');
@@ -432,27 +782,53 @@ export class Service {
       if (!p.ignoreFailure && resultOfEnd(e, { main: false }) !== 'success') this.result = combineResult(this.result, 'exit-code');
     }
     this.setSub('final-sigterm');
-    await this.killAndWait(s.killSignal, s.timeoutStopSec ?? 90_000_000, true);
+    // KillMode=mixed: the rest of the cgroup gets FinalKillSignal= now (systemd's final-sigkill);
+    // process and none leave it running, as systemd does.
+    if (s.killMode === 'control-group') await this.killAndWait(s.killSignal, timeoutStop, s, 'all', 'final-sigterm');
+    if (s.killMode === 'mixed' && s.sendSIGKILL && cgroupMembers(this.cgroupDirs).length > 0) {
+      this.signalUnit(s.finalKillSignal, 'all');
+      const deadline = Date.now() + Math.min(timeoutStop, 2 ** 31) / 1000;
+      while (cgroupMembers(this.cgroupDirs).length > 0 && Date.now() < deadline) await sleep(20);
+    }
     const r = this.result;
     return this.finish(r, false, wasUp && !quiet);
   }
 
   private finish(result: ServiceResult, failedStart: boolean, logStopped = false): JobResult {
     this.result = combineResult(this.result, result);
-    const dirs = this.cgroupDirs;
-    this.cgroup = undefined;
-    this.removing = removeCgroupTreesAsync(dirs).then((left) => {
-      if (left.length > 0) this.ctx.journal.manager(this.name, `${this.name}: Failed to remove cgroup ${left.join(' ')}: still busy`, 4);
-    });
+    const left = cgroupMembers(this.cgroupDirs);
+    const reportLeft = (): void => {
+      for (const pid of left) this.ctx.journal.manager(this.name, `${this.name}: Unit process ${pid} (${procComm(pid)}) remains running after unit stopped.`, 4);
+    };
+    if (left.length > 0) {
+      // KillMode=process/none, SendSIGKILL=no: what stays keeps the cgroup, and the next start takes it over.
+    } else {
+      const dirs = this.cgroupDirs;
+      this.cgroup = undefined;
+      this.removing = removeCgroupTreesAsync(dirs).then((busy) => {
+        if (busy.length > 0) this.ctx.journal.manager(this.name, `${this.name}: Failed to remove cgroup ${busy.join(' ')}: still busy`, 4);
+      });
+    }
     this.privateTmp?.remove();
     this.privateTmp = undefined;
+    const ran = this.running ?? this.unit;
+    const preserve = ran.settings.exec.runtimeDirectoryPreserve;
+    const restartsNext = this.restarting || (!this.stopRequested && shallRestart(ran.settings.service, this.result, this.mainEnd()));
+    if (preserve === 'no' || (preserve === 'restart' && !restartsNext)) removeRuntimeDirectories(ran.settings.exec);
     this.mainPid = 0;
     this.setSub(restingSubState(this.result));
+    if (this.result === 'exec-condition') {
+      this.ctx.journal.manager(this.name, `${this.name}: Skipped due to 'exec-condition'.`);
+      this.ctx.journal.manager(this.name, `Condition check resulted in ${this.label} being skipped.`);
+      return 'skipped';
+    }
     if (this.result === 'success') {
       this.ctx.journal.manager(this.name, `${this.name}: Deactivated successfully.`);
+      reportLeft();
       if (logStopped) this.ctx.journal.manager(this.name, `Stopped ${this.label}.`);
     } else {
       this.ctx.journal.manager(this.name, `${this.name}: Failed with result '${this.result}'.`, 4);
+      reportLeft();
       if (logStopped) this.ctx.journal.manager(this.name, `Stopped ${this.label}.`);
       if (failedStart && result !== 'success') this.ctx.journal.manager(this.name, `Failed to start ${this.label}.`, 3);
     }
@@ -460,20 +836,36 @@ export class Service {
     return this.result === 'success' ? 'done' : 'failed';
   }
 
-  /** Signals every process of the cgroup and waits for it to empty; SIGKILL after the timeout. */
-  private async killAndWait(signal: number, timeoutUs: number, sendKill: boolean): Promise<void> {
+  /**
+   * Signals the unit (every process of the cgroup, or the main process) and waits until they are
+   * gone; after the timeout FinalKillSignal= (SIGKILL) when SendSIGKILL=yes, to every process of
+   * the cgroup. SendSIGHUP= adds a SIGHUP right after the first signal.
+   */
+  private async killAndWait(signal: number, timeoutUs: number, s: { readonly sendSIGKILL: boolean; readonly sendSIGHUP: boolean; readonly finalKillSignal: number }, whom: 'all' | 'main', state: 'stop-sigterm' | 'final-sigterm'): Promise<void> {
     const dirs = this.cgroupDirs;
-    if (dirs.length === 0 || cgroupMembers(dirs).length === 0) return;
-    const name = signalName(signal) ?? 'SIGTERM';
-    signalCgroups(dirs, name);
-    signalCgroups(dirs, 'SIGCONT');
+    const mainPid = this.mainPid > 0 && this.mainEnd() === undefined ? this.mainPid : 0;
+    const remaining = (): boolean => (whom === 'all' ? cgroupMembers(dirs).length > 0 : mainPid > 0 && this.mainEnd() === undefined && alive(mainPid));
+    if (dirs.length === 0 || !remaining()) return;
+    this.signalUnit(signal, whom);
+    if (s.sendSIGHUP) this.signalUnit(1, whom);
     const deadline = Date.now() + Math.min(timeoutUs, 2 ** 31) / 1000;
-    while (cgroupMembers(dirs).length > 0 && Date.now() < deadline) await sleep(20);
-    if (cgroupMembers(dirs).length > 0 && sendKill) {
-      this.ctx.journal.manager(this.name, `${this.name}: State 'stop-sigterm' timed out. Killing.`, 4);
+    while (remaining() && Date.now() < deadline) await sleep(20);
+    if (remaining() && !s.sendSIGKILL) {
+      this.ctx.journal.manager(this.name, `${this.name}: State '${state}' timed out. Skipping SIGKILL.${state === 'final-sigterm' ? ' Entering failed mode.' : ''}`, 4);
       this.result = combineResult(this.result, 'timeout');
-      signalCgroups(dirs, 'SIGKILL');
-      while (cgroupMembers(dirs).length > 0) await sleep(20);
+    }
+    if (remaining() && s.sendSIGKILL) {
+      // systemd words it "Killing." whatever FinalKillSignal= is.
+      this.ctx.journal.manager(this.name, `${this.name}: State '${state}' timed out. Killing.`, 4);
+      this.result = combineResult(this.result, 'timeout');
+      // KillMode=process kills only the main process; mixed and control-group the whole cgroup.
+      const final = whom === 'main' && (this.running ?? this.unit).settings.service.killMode === 'process' ? 'main' : 'all';
+      const victims = final === 'all' ? [...new Set(cgroupMembers(dirs))] : [mainPid];
+      const sigName = signalName(s.finalKillSignal) ?? String(s.finalKillSignal);
+      for (const pid of victims) this.ctx.journal.manager(this.name, `${this.name}: Killing process ${pid} (${procComm(pid)}) with signal ${sigName}.`, 5);
+      this.signalUnit(s.finalKillSignal, final);
+      const killDeadline = Date.now() + Math.min(timeoutUs, 2 ** 31) / 1000;
+      while (remaining() && Date.now() < killDeadline) await sleep(20);
     }
   }
 
@@ -537,7 +929,7 @@ export class Service {
       if ('launchId' in handle && typeof handle.launchId === 'number') this.mainLaunchId = handle.launchId;
       this.saveState();
     }
-    const origin = { unit: this.name, pid: handle.pid, invocationId: this.invocationId, argv0: argv[0] ?? p.command.path };
+    const origin = { unit: this.name, pid: handle.pid, invocationId: this.invocationId, argv0: argv[0] ?? p.command.path, ...journalStreamOf((this.running ?? this.unit).settings.exec) };
     const output = Promise.all([streamToJournal(handle.stdout, origin, this.ctx.journal), streamToJournal(handle.stderr, origin, this.ctx.journal)]).then(() => undefined);
     return { kind: 'started', handle, record, output };
   }
@@ -551,7 +943,7 @@ export class Service {
   /** The command lines of this unit's commands, for `status` and `show`. */
   commandsOf(kind: string): readonly ExecCommand[] {
     const s = (this.running ?? this.unit).settings.service;
-    const byKind: Record<string, readonly ExecCommand[]> = { ExecStartPre: s.execStartPre, ExecStart: s.execStart, ExecStartPost: s.execStartPost, ExecStop: s.execStop, ExecStopPost: s.execStopPost };
+    const byKind: Record<string, readonly ExecCommand[]> = { ExecCondition: s.execCondition, ExecReload: s.execReload, ExecStartPre: s.execStartPre, ExecStart: s.execStart, ExecStartPost: s.execStartPost, ExecStop: s.execStop, ExecStopPost: s.execStopPost };
     return byKind[kind] ?? [];
   }
 
@@ -591,8 +983,9 @@ const toEnd = (s: { kind: 'exited'; code: number } | { kind: 'signaled'; signal:
 
 /**
  * The variables the manager adds to every command (systemd.exec(5) "Environment Variables in
- * Spawned Processes"): INVOCATION_ID, NOTIFY_SOCKET for notify services, and the stop commands'
- * MAINPID/SERVICE_RESULT/EXIT_*; the notify socket the helper binds and relays.
+ * Spawned Processes"): INVOCATION_ID, NOTIFY_SOCKET for notify services, the stop commands'
+ * MAINPID/SERVICE_RESULT/EXIT_*, and SYSTEMD_EXEC_PID (the helper sets it after the fork); the
+ * notify socket the helper binds and relays.
  */
 function withManagerEnvironment(plan: Plan, invocationId: string, opts: { notifySocket?: string; extraEnv?: readonly string[] }): Plan {
   const add = [`INVOCATION_ID=${invocationId}`, ...(opts.notifySocket !== undefined ? [`NOTIFY_SOCKET=${opts.notifySocket}`] : []), ...(opts.extraEnv ?? [])];
@@ -601,14 +994,8 @@ function withManagerEnvironment(plan: Plan, invocationId: string, opts: { notify
   const supervisor = opts.notifySocket !== undefined
     ? { ...plan.supervisor, notify: { hostPath: opts.notifySocket, forwardReady: 'on-ready' as const }, cleanup: [...(plan.supervisor?.cleanup ?? []), { kind: 'unlink' as const, path: opts.notifySocket }] }
     : plan.supervisor;
-  return { ...plan, process: { ...plan.process, env }, ...(supervisor !== undefined ? { supervisor } : {}) };
+  return { ...plan, process: { ...plan.process, env, pidEnv: 'SYSTEMD_EXEC_PID' }, ...(supervisor !== undefined ? { supervisor } : {}) };
 }
-
-/**
- * Removes a finished service's cgroup directories, deepest first, without blocking the daemon:
- * a member just killed keeps a cgroup busy for a moment (EBUSY, longest on the v1 name=systemd
- * hierarchy), so busy ones are retried for up to 5 s. Resolves with what could not be removed.
- */
 
 /**
  * The service's cgroup; an empty one left by an earlier invocation (a daemon killed before it
@@ -627,5 +1014,23 @@ function createServiceCgroupReclaiming(unit: string): ServiceCgroup {
       throw new ServiceCgroupBusyError(unit, path);
     }
     return createServiceCgroupReclaiming(unit);
+  }
+}
+
+/** Resolves with the promise's value, or 'timeout' after `timeoutUs` (infinite: never). */
+function raceTimeout<T>(p: Promise<T>, timeoutUs: number): Promise<T | 'timeout'> {
+  if (!Number.isFinite(timeoutUs)) return p;
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.min(timeoutUs, 2 ** 31) / 1000)));
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/** A process that exists and is not a zombie. */
+function alive(pid: number): boolean {
+  if (!existsSync(`/proc/${pid}`)) return false;
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+  } catch {
+    return false;
   }
 }

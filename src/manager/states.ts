@@ -40,8 +40,8 @@ export const activeStateOf = (sub: ServiceSubState): ActiveState => ACTIVE_STATE
 /** `systemctl is-active` counts these as active (exit 0). */
 export const isActiveLike = (s: ActiveState): boolean => s === 'active' || s === 'reloading';
 
-/** Where a stopped service rests: `dead` after success, `failed` otherwise (systemd's service_enter_dead). */
-export const restingSubState = (result: ServiceResult): ServiceSubState => (result === 'success' ? 'dead' : 'failed');
+/** Where a stopped service rests: `dead` after success or an ExecCondition= skip, `failed` otherwise (systemd's service_enter_dead). */
+export const restingSubState = (result: ServiceResult): ServiceSubState => (result === 'success' || result === 'exec-condition' ? 'dead' : 'failed');
 
 /** The first failure wins: a later step's result never overwrites an earlier failure. */
 export const combineResult = (current: ServiceResult, next: ServiceResult): ServiceResult => (current === 'success' ? next : current);

@@ -1,13 +1,9 @@
 // Times as systemd prints them: `Thu 2026-12-03 06:41:22 UTC` (local time) and `5min ago`.
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const p2 = (n: number): string => String(n).padStart(2, '0');
+import { fullTimestamp } from '../journal/format.js';
 
-/** systemd's timestamp (local time), empty for never (0). */
+/** systemd's timestamp (local time), empty for never (0); journalctl's short-full and --list-boots print the same. */
 export function timestamp(us: number): string {
-  if (us <= 0) return '';
-  const d = new Date(Math.floor(us / 1000));
-  const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? 'UTC';
-  return `${DAYS[d.getDay()]} ${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${zone === 'GMT' ? 'UTC' : zone}`;
+  return us <= 0 ? '' : fullTimestamp(us);
 }
 
 /** systemd's relative time, two units at most: `3s ago`, `5min 2s ago`, `2h 10min ago`, `1 day 3h ago`. */

@@ -228,6 +228,11 @@ export interface ProcessSettings {
   readonly terminal: TerminalSetup;
   /** Signal the payload gets when the helper dies (PR_SET_PDEATHSIG); defaults to SIGKILL. */
   readonly parentDeathSignal?: number;
+  /**
+   * A variable the helper sets to the payload's own pid (as it sees it) just before exec, unless
+   * `env` has it already: systemd's SYSTEMD_EXEC_PID, known only after the fork.
+   */
+  readonly pidEnv?: string;
 }
 
 export type PidMode =

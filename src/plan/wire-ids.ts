@@ -77,6 +77,8 @@ export const RecordTag = {
   PDEATHSIG: 65,
   SECCOMP_EARLY: 66,
   CPU_AFFINITY: 67,
+  /** s name: set NAME=<the payload's pid> in its environment, unless the plan's env has NAME. */
+  PID_ENV: 68,
 } as const;
 
 export const PathBase = { ROOT: 0, HOST: 1 } as const;

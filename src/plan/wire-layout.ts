@@ -124,6 +124,7 @@ export const RECORD_LAYOUT = {
   PDEATHSIG: one('signal', I),
   SECCOMP_EARLY: { fields: [] },
   CPU_AFFINITY: { fields: [['mask', B]] },
+  PID_ENV: one('name', S),
 } as const satisfies Record<keyof typeof RecordTag, RecordLayout>;
 
 export type RecordName = keyof typeof RECORD_LAYOUT;

@@ -320,6 +320,10 @@ export function encodePlan(plan: Plan, textErrors?: TextErrors): Uint8Array {
   const terminal = { inherit: TerminalId.INHERIT, 'new-session': TerminalId.NEW_SESSION, 'controlling-tty': TerminalId.CONTROLLING_TTY }[p.terminal.kind];
   w.record('TERMINAL', { mode: terminal });
   w.record('PDEATHSIG', { signal: p.parentDeathSignal ?? 9 });
+  if (p.pidEnv !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.pidEnv)) throw new InvalidPlanError('is not a variable name', 'plan.process.pidEnv');
+    w.record('PID_ENV', { name: p.pidEnv }, 'plan.process.pidEnv');
+  }
   w.record('END', {});
 
   return w.bytes();

@@ -4,6 +4,7 @@
 // last, UnsetEnvironment= takes out names, or exact NAME=VALUE assignments only.
 import { DEFAULT_PATH } from '../plan/default-path.js';
 import { isValidEnvName } from './env-file.js';
+import { EXEC_DIRECTORY_PREFIX, EXEC_DIRECTORY_TYPES, EXEC_DIRECTORY_VARIABLE, type ExecSettings } from '../unit/exec-settings.js';
 
 /** systemd 252 as built by Debian (split /usr): the system manager's default PATH. */
 /** The manager's PATH assignment when it has no environment of its own. */
@@ -58,6 +59,12 @@ export function userEnvironment(user: UserEnvironmentInput | undefined): string[
     `USER=${user.userName}`, `LOGNAME=${user.userName}`,
     ...(isPlaceholderShell(user.shell) ? [] : [`SHELL=${user.shell}`]),
   ];
+}
+
+/** $RUNTIME_DIRECTORY and friends: each type's full paths, colon-separated (systemd.exec(5)). */
+export function execDirectoryEnvironment(s: ExecSettings): string[] {
+  return EXEC_DIRECTORY_TYPES.flatMap((t) => (s.execDirectories[t].length === 0 ? []
+    : [`${EXEC_DIRECTORY_VARIABLE[t]}=${s.execDirectories[t].map((p) => `${EXEC_DIRECTORY_PREFIX[t]}/${p}`).join(':')}`]));
 }
 
 /** Looks up NAME in a NAME=VALUE list. */

@@ -1,7 +1,7 @@
 // The mount list: collect entries from the settings, then normalize them the way systemd's
 // namespace.c does (sort parents-first by priority, then drop duplicates, entries outside the
 // root, entries below an inaccessible path and no-op entries). Each pass is exported and pure.
-import type { ExecSettings, PathSetting } from '../unit/exec-settings.js';
+import { EXEC_DIRECTORY_PREFIX, EXEC_DIRECTORY_TYPES, type ExecSettings, type PathSetting } from '../unit/exec-settings.js';
 import { entryIsReadOnly, modePriority, type MountEntry, type MountMode } from './mount-entry.js';
 import {
   API_VFS, PROTECT_CONTROL_GROUPS, PROTECT_HOME, PROTECT_KERNEL_LOGS_DEV, PROTECT_KERNEL_LOGS_PROC,
@@ -56,6 +56,9 @@ export function collectMountEntries(input: MountListInput): { entries: MountEntr
   const diagnostics: SandboxDiagnostic[] = [];
   const entries: MountEntry[] = [
     ...fromPathSettings(s.readWritePaths, 'read-write', 'ReadWritePaths='),
+    // systemd's compile_read_write_paths(): the *Directory= paths stay writable under ProtectSystem= and friends.
+    ...EXEC_DIRECTORY_TYPES.flatMap((t) => fromPathSettings(s.execDirectories[t].map((p) => ({ path: `${EXEC_DIRECTORY_PREFIX[t]}/${p}`, ignoreMissing: true, relativeToRoot: false })),
+      'read-write', `${t === 'configuration' ? 'Configuration' : t[0]!.toUpperCase() + t.slice(1)}Directory=`)),
     ...fromPathSettings(s.readOnlyPaths, 'read-only', 'ReadOnlyPaths='),
     ...fromPathSettings(s.inaccessiblePaths, 'inaccessible', 'InaccessiblePaths='),
     ...fromPathSettings(s.execPaths, 'exec', 'ExecPaths='),

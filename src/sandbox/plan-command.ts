@@ -10,7 +10,7 @@ import {
 } from './mount-list.js';
 import { mountListOps } from './mount-ops.js';
 import { resolveCredentials, lookupUser, type UserDatabase, type ResolvedCredentials } from './credentials.js';
-import { DEFAULT_PATH_ASSIGNMENT, mergeEnvironment, passEnvironment, unsetEnvironment, userEnvironment } from './environment.js';
+import { DEFAULT_PATH_ASSIGNMENT, execDirectoryEnvironment, mergeEnvironment, passEnvironment, unsetEnvironment, userEnvironment } from './environment.js';
 import { parseEnvironmentFile } from './env-file.js';
 import { expandArgv } from '../unit/env-expand.js';
 import { serviceCapabilities } from './capabilities.js';
@@ -138,6 +138,7 @@ export function planCommand(settings: ExecSettings, command: ExecCommand, facts:
   const env = unsetEnvironment(mergeEnvironment(
     facts.managerEnvironment ?? [DEFAULT_PATH_ASSIGNMENT],
     userEnvironment(creds?.user ? { userName: creds.user.name, home: creds.user.home, shell: creds.user.shell } : undefined),
+    execDirectoryEnvironment(settings),
     passEnvironment(settings.passEnvironment, facts.hostEnvironment ?? {}),
     settings.environment,
     files.env,

@@ -5,7 +5,6 @@ export const UNENFORCED_EXEC_DIRECTIVES: readonly string[] = [
   'DynamicUser', 'PrivateUsers', 'RestrictAddressFamilies', 'RestrictFileSystems', 'SystemCallLog',
   'Personality', 'SecureBits', 'KeyringMode', 'NetworkNamespacePath', 'IPCNamespacePath',
   'RootImage', 'RootImageOptions', 'RootHash', 'RootVerity', 'MountImages', 'ExtensionImages', 'ExtensionDirectories',
-  'StateDirectory', 'RuntimeDirectory', 'CacheDirectory', 'LogsDirectory', 'ConfigurationDirectory',
   'LoadCredential', 'LoadCredentialEncrypted', 'SetCredential', 'SetCredentialEncrypted',
   'SELinuxContext', 'AppArmorProfile', 'SmackProcessLabel', 'IPAddressAllow', 'IPAddressDeny',
   'DeviceAllow', 'DevicePolicy', 'SocketBindAllow', 'SocketBindDeny', 'RestrictNetworkInterfaces',

@@ -27,6 +27,8 @@ export interface PlanUnitOptions {
   readonly hostEnvironment?: Readonly<Record<string, string | undefined>>;
   /** The unit's private /tmp pair; default: the place it would get (not created). */
   readonly privateTmpDirs?: PrivateTmpDirs;
+  /** What the manager gives every command first (PATH, the locale); default: systemd's PATH only. */
+  readonly managerEnvironment?: readonly string[];
 }
 
 export { COMMAND_KINDS };
@@ -95,6 +97,7 @@ export async function planLoadedUnit(unit: LoadedUnit, opts: PlanUnitOptions = {
     environmentFiles: await readEnvironmentFiles(exec.environmentFiles, root),
     hostEnvironment: opts.hostEnvironment ?? process.env,
     privateTmpDirs: opts.privateTmpDirs ?? plannedPrivateTmpDirs(unit.name),
+    ...(opts.managerEnvironment !== undefined ? { managerEnvironment: opts.managerEnvironment } : {}),
     compileSeccomp: compileSeccompFilters,
     availableCapabilities: managerCapabilities(),
     mountPoints: currentMountPoints(),

@@ -2,7 +2,7 @@
 // and friends) map to the same fields. Valid in [Service], [Socket], [Mount] and [Swap].
 import type { Rlimit } from '../plan/types.js';
 import { ALL_CAPABILITIES } from '../plan/capabilities.js';
-import type { ProtectHome, ProtectSystem, RestrictableNamespace, SystemCallFilterLine } from './exec-settings.js';
+import type { ExecDirectoryType, ProtectHome, ProtectSystem, RestrictableNamespace, SystemCallFilterLine } from './exec-settings.js';
 import { UnitValueError } from './errors.js';
 import { bool, on, scalar, wordList, type AnyDirective, type DirectiveContext } from './directive.js';
 import {
@@ -13,6 +13,25 @@ import { parseBoolean, parseEnum, parseInteger, parseMode } from './values.js';
 import { splitWords } from './words.js';
 
 const exec = on('exec');
+/** SyslogLevel='s names, by priority (systemd's log_level_from_string, which also takes 0-7). */
+const SYSLOG_LEVELS = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
+
+/** RuntimeDirectory= and friends: relative, normalized paths (no `..`, not absolute); empty resets. */
+function execDirectory(type: ExecDirectoryType) {
+  return (current: Readonly<Record<ExecDirectoryType, readonly string[]>>, value: string, ctx: DirectiveContext): Readonly<Record<ExecDirectoryType, readonly string[]>> => {
+    if (value === '') return { ...current, [type]: [] };
+    const items = wordList((w, c) => {
+      const p = c.expand(w).replace(/\/+$/, '');
+      if (p === '' || p.startsWith('/') || p.split('/').some((part) => part === '' || part === '.' || part === '..')) throw new UnitValueError(`${ctx.key}= path is not valid`, w);
+      return p;
+    })([], value, ctx);
+    return { ...current, [type]: [...current[type], ...items] };
+  };
+}
+
+function execDirectoryMode(type: ExecDirectoryType) {
+  return (current: Readonly<Record<ExecDirectoryType, number>>, value: string): Readonly<Record<ExecDirectoryType, number>> => ({ ...current, [type]: parseMode(value) });
+}
 
 const paths = (what: string) => wordList((w, ctx) => parsePathSetting(ctx.expand(w), what));
 
@@ -181,6 +200,24 @@ export const execDirectives = {
     return entry;
   }, { cunescape: true })),
   UMask: exec('umask', scalar(parseMode)),
+  RuntimeDirectory: exec('execDirectories', execDirectory('runtime')),
+  StateDirectory: exec('execDirectories', execDirectory('state')),
+  CacheDirectory: exec('execDirectories', execDirectory('cache')),
+  LogsDirectory: exec('execDirectories', execDirectory('logs')),
+  ConfigurationDirectory: exec('execDirectories', execDirectory('configuration')),
+  RuntimeDirectoryMode: exec('execDirectoryModes', execDirectoryMode('runtime')),
+  StateDirectoryMode: exec('execDirectoryModes', execDirectoryMode('state')),
+  CacheDirectoryMode: exec('execDirectoryModes', execDirectoryMode('cache')),
+  LogsDirectoryMode: exec('execDirectoryModes', execDirectoryMode('logs')),
+  ConfigurationDirectoryMode: exec('execDirectoryModes', execDirectoryMode('configuration')),
+  RuntimeDirectoryPreserve: exec('runtimeDirectoryPreserve', boolOrWord(['restart'] as const, 'runtime directory preserve mode')),
+  SyslogIdentifier: exec('syslogIdentifier', scalar((v, ctx) => ctx.expand(v) || undefined)),
+  SyslogLevel: exec('syslogLevel', scalar((v) => {
+    const level = /^[0-7]$/.test(v) ? Number(v) : SYSLOG_LEVELS.indexOf(v);
+    if (level < 0) throw new UnitValueError('Failed to parse log level', v);
+    return level;
+  })),
+  SyslogLevelPrefix: exec('syslogLevelPrefix', bool),
   LimitCPU: exec('limits', limit('cpu')),
   LimitFSIZE: exec('limits', limit('fsize')),
   LimitDATA: exec('limits', limit('data')),

@@ -72,7 +72,7 @@ export const serviceDirectives = {
   })),
   Restart: service('restart', scalar((v) => parseEnum(v, RESTART, 'service restart specifier')), { what: 'service restart specifier' }),
   RestartSec: service('restartSec', scalar((v) => parseTimeSpan(v))),
-  TimeoutSec: service('timeoutStartSec', scalar(timeout)),
+  TimeoutSec: service('timeoutSec', scalar(timeout)),
   TimeoutStartSec: service('timeoutStartSec', scalar(timeout)),
   TimeoutStopSec: service('timeoutStopSec', scalar(timeout)),
   TimeoutAbortSec: service('timeoutAbortSec', scalar((v) => (v === '' ? undefined : timeout(v)))),

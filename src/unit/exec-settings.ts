@@ -69,6 +69,17 @@ export interface SystemCallFilterLine {
 
 export type RestrictableNamespace = 'cgroup' | 'ipc' | 'net' | 'mnt' | 'pid' | 'user' | 'uts';
 
+/** RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=, ConfigurationDirectory=. */
+export type ExecDirectoryType = 'runtime' | 'state' | 'cache' | 'logs' | 'configuration';
+export const EXEC_DIRECTORY_TYPES: readonly ExecDirectoryType[] = ['runtime', 'state', 'cache', 'logs', 'configuration'];
+/** Where each type lives for the system manager, and the variable that names them. */
+export const EXEC_DIRECTORY_PREFIX: Readonly<Record<ExecDirectoryType, string>> = {
+  runtime: '/run', state: '/var/lib', cache: '/var/cache', logs: '/var/log', configuration: '/etc',
+};
+export const EXEC_DIRECTORY_VARIABLE: Readonly<Record<ExecDirectoryType, string>> = {
+  runtime: 'RUNTIME_DIRECTORY', state: 'STATE_DIRECTORY', cache: 'CACHE_DIRECTORY', logs: 'LOGS_DIRECTORY', configuration: 'CONFIGURATION_DIRECTORY',
+};
+
 export interface ExecSettings {
   // --- Paths and the file-system view ---
   readonly rootDirectory?: string;
@@ -100,6 +111,11 @@ export interface ExecSettings {
   readonly protectClock: boolean;
   readonly protectProc: ProtectProc;
   readonly procSubset: ProcSubset;
+  /** The *Directory= lists: relative paths below each type's prefix. */
+  readonly execDirectories: Readonly<Record<ExecDirectoryType, readonly string[]>>;
+  /** *DirectoryMode= (default 0755). */
+  readonly execDirectoryModes: Readonly<Record<ExecDirectoryType, number>>;
+  readonly runtimeDirectoryPreserve: 'no' | 'yes' | 'restart';
 
   // --- Credentials ---
   readonly user?: string;
@@ -115,6 +131,12 @@ export interface ExecSettings {
   /** Names, or exact `NAME=VALUE` assignments to remove. */
   readonly unsetEnvironment: readonly string[];
   readonly umask: number;
+  /** SyslogIdentifier=: the journal's SYSLOG_IDENTIFIER for the output (default: the program's name). */
+  readonly syslogIdentifier?: string;
+  /** SyslogLevel=: the priority of output lines without a `<N>` prefix (0-7, default info). */
+  readonly syslogLevel: number;
+  /** SyslogLevelPrefix=: whether a `<N>` at the start of a line sets its priority. */
+  readonly syslogLevelPrefix: boolean;
   readonly limits: Readonly<Partial<Record<Rlimit, RlimitValue>>>;
   readonly nice?: number;
   readonly oomScoreAdjust?: number;
@@ -164,12 +186,17 @@ export const defaultExecSettings: ExecSettings = {
   protectClock: false,
   protectProc: 'default',
   procSubset: 'all',
+  execDirectories: { runtime: [], state: [], cache: [], logs: [], configuration: [] },
+  execDirectoryModes: { runtime: 0o755, state: 0o755, cache: 0o755, logs: 0o755, configuration: 0o755 },
+  runtimeDirectoryPreserve: 'no',
   supplementaryGroups: [],
   environment: [],
   environmentFiles: [],
   passEnvironment: [],
   unsetEnvironment: [],
   umask: 0o022,
+  syslogLevel: 6,
+  syslogLevelPrefix: true,
   limits: {},
   ambientCapabilities: [],
   noNewPrivileges: false,

@@ -85,6 +85,8 @@ export interface ServiceSection {
   readonly restartSec: Usec;
   readonly timeoutStartSec?: Usec;
   readonly timeoutStopSec?: Usec;
+  /** TimeoutSec=: both, where TimeoutStartSec=/TimeoutStopSec= are not set (startTimeoutOf/stopTimeoutOf). */
+  readonly timeoutSec?: Usec;
   readonly timeoutAbortSec?: Usec;
   readonly runtimeMaxSec: Usec;
   readonly watchdogSec: Usec;
@@ -153,6 +155,16 @@ export function defaultUnitSettings(): UnitSettings {
     other: {},
     otherAt: {},
   };
+}
+
+/** TimeoutStartSec= (or TimeoutSec=); unset: 90 s, or no timeout for Type=oneshot (systemd's rule). */
+export function startTimeoutOf(s: ServiceSection): Usec {
+  return s.timeoutStartSec ?? s.timeoutSec ?? (effectiveServiceType(s) === 'oneshot' ? Infinity : DEFAULT_TIMEOUT_USEC);
+}
+
+/** TimeoutStopSec= (or TimeoutSec=); unset: 90 s. */
+export function stopTimeoutOf(s: ServiceSection): Usec {
+  return s.timeoutStopSec ?? s.timeoutSec ?? DEFAULT_TIMEOUT_USEC;
 }
 
 /** Type= when not set: `dbus` with BusName=, else `simple`, or `oneshot` without ExecStart= (systemd's rule). */

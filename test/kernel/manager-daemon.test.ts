@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeBusyboxTree } from '../fixtures/busybox-tree.js';
 import { needsRoot } from '../fixtures/plans.js';
+import { alive, cgroupDirsOf } from '../fixtures/manager-daemon.js';
 
 const top = fileURLToPath(new URL('../../..', import.meta.url));
 const NSBOX = join(top, 'bin/nsbox.cjs');
@@ -32,13 +33,6 @@ interface Run {
   readonly stderr: string;
 }
 
-const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
-/** The unit's cgroup directories, below this process's own cgroups (where the daemon, our child, makes them). */
-function cgroupDirsOf(unit: string): string[] {
-  const own = new Map(readFileSync('/proc/self/cgroup', 'utf8').split('\n').filter(Boolean).map((l) => [l.split(':')[1]!, l.split(':')[2]!]));
-  const candidates = [['/sys/fs/cgroup/systemd', own.get('name=systemd')], ['/sys/fs/cgroup/unified', own.get('')], ['/sys/fs/cgroup', own.get('')]] as const;
-  return candidates.filter(([, path]) => path !== undefined).map(([root, path]) => join(root, path!, unit)).filter((d) => existsSync(join(d, 'cgroup.procs')));
-}
 
 describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
   let scratch: string;
@@ -96,7 +90,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     writeFileSync(join(units, 'db.service'), '[Service]\nExecStart=/bin/sleep 3600\n');
     writeFileSync(join(units, 'flaky.service'), '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=3\n[Service]\nExecStart=/bin/sh -c "echo flaky run; exit 3"\nRestart=on-failure\nRestartSec=50ms\n');
     writeFileSync(join(units, 'cleanloop.service'), '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=2\n[Service]\nExecStart=/bin/true\nRestart=always\nRestartSec=50ms\n');
-    writeFileSync(join(units, 'waiting.service'), '[Service]\nExecStart=/bin/sh -c "exit 1"\nRestart=always\nRestartSec=1s\n');
+    writeFileSync(join(units, 'waiting.service'), '[Service]\nExecStart=/bin/sh -c "exit 1"\nRestart=always\nRestartSec=4s\n');
     writeFileSync(join(units, 'chatty.service'), '[Service]\nExecStart=/bin/sh -c "echo chatty first line; sleep 1; echo written while away; exec sleep 3600"\n');
     writeFileSync(join(units, 'slowready.service'), '[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/sh -c "sleep 2; systemd-notify --ready; exec sleep 3600"\n');
     writeFileSync(join(units, 'hardened.service'), '[Service]\nExecStart=/bin/sleep 3600\nProtectSystem=strict\nPrivateMounts=yes\nPrivateTmp=yes\nNoNewPrivileges=yes\n');
@@ -155,7 +149,9 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     for (let i = 0; i < 100 && state() !== 'auto-restart'; i++) await sleep(20);
     assert.equal(state(), 'auto-restart');
     assert.equal(systemctl('stop', 'waiting.service').code, 0);
-    await sleep(1500);
+    // Past RestartSec=: a restart still scheduled would have run by now. (4 s: on a busy machine the
+    // polls above and the stop can take over a second, which let a 1 s restart win the race.)
+    await sleep(4500);
     assert.equal(systemctl('show', '-p', 'NRestarts', '--value', 'waiting.service').stdout, '0\n');
     assert.notEqual(systemctl('is-active', 'waiting.service').stdout.trim(), 'active');
   });

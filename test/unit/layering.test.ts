@@ -91,7 +91,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   seccomp: ['ffi', 'nspawn', 'sandbox', 'unit', 'plan', 'errors.ts'],
   cgroups: ['ffi', 'executor', 'nspawn', 'unit', 'plan', 'errors.ts'],
   machines: ['cgroups', 'executor', 'launch', 'ffi', 'seccomp', 'nspawn', 'sandbox', 'unit', 'plan', 'errors.ts'],
-  service: ['machines', 'seccomp', 'sandbox', 'unit', 'plan', 'errors.ts'],
+  service: ['machines', 'seccomp', 'sandbox', 'unit', 'plan', 'virt', 'errors.ts'],
   launch: ['executor', 'cgroups', 'plan', 'errors.ts'],
   manager: ['launch', 'service', 'cgroups', 'journal', 'executor', 'ffi', 'sandbox', 'unit', 'plan', 'errors.ts', 'error-codes.ts', 'version.ts'],
   'error-codes.ts': ['api', 'errors.ts', 'unit', 'sandbox', 'nspawn', 'machines', 'service', 'seccomp', 'cgroups', 'security-score', 'manager'],

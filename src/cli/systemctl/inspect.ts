@@ -161,8 +161,20 @@ async function statusText(client: ManagerClient, units: readonly string[], opts:
       }
     }
     const since = st.stateChangeUs > 0 ? ` since ${timestampText(st)}; ${ago(st.stateChangeUs, Date.now() * 1000)}` : '';
-    const activeText = st.activeState === 'failed' ? `failed (Result: ${st.result})` : `${st.activeState} (${st.subState})`;
+    // systemd names a result other than success on an inactive unit too (ExecCondition='s exec-condition).
+    const activeText = st.activeState === 'failed' ? `failed (Result: ${st.result})`
+      : `${st.activeState} (${st.subState})${st.activeState === 'inactive' && st.result !== 'success' ? ` (Result: ${st.result})` : ''}`;
     out.push(`     Active: ${activeText}${since}`);
+    const prop = (k: string): string => st.properties.find(([n]) => n === k)?.[1] ?? '';
+    if (st.condition && !st.condition.met) {
+      out.push(`  Condition: start condition failed at ${prop('ConditionTimestamp')}; ${ago(st.condition.timestampUs, Date.now() * 1000)}`);
+      for (const c of st.condition.unmet) out.push(`             └─ ${c} was not met`);
+    }
+    if (st.assert && !st.assert.met) {
+      // systemd 252 draws no tree glyph before the failed assertion.
+      out.push(`     Assert: start assertion failed at ${prop('AssertTimestamp')}; ${ago(st.assert.timestampUs, Date.now() * 1000)}`);
+      for (const c of st.assert.unmet) out.push(`             ${c} was not met`);
+    }
     if (st.needDaemonReload) out.push(`Warning: The unit file, source configuration file or drop-ins of ${st.id} changed on disk. Run 'systemctl daemon-reload' to reload units.`);
     for (const p of st.processes) {
       out.push(`    Process: ${p.pid} ${p.kind}=${p.argv.join(' ')} (code=${p.code}, ${p.statusText})`);

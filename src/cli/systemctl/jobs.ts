@@ -55,7 +55,11 @@ async function waitForEnd(client: ManagerClient, unit: string): Promise<string> 
 async function jobOutcome(client: ManagerClient, verb: AnyJobVerb, unit: string, opts: Options): Promise<{ rc: number; message: string }> {
   try {
     const job = await client.job(unit, verb, { block: opts.block });
-    if (job.result === 'done' || job.result === 'queued') return { rc: 0, message: '' };
+    // skipped: ExecCondition= skipped the unit, which systemctl counts as success.
+    if (job.result === 'done' || job.result === 'queued' || job.result === 'skipped') return { rc: 0, message: '' };
+    if (job.result === 'assert') return { rc: 1, message: `Assertion failed on job for ${unit}.\n` };
+    if (job.result === 'invalid') return { rc: 1, message: `${unit} is not active, cannot reload.\n` };
+    if (verb === 'reload') return { rc: 1, message: `Job for ${unit} failed.\nSee "systemctl status ${unit}" and "journalctl -xeu ${unit}" for details.\n` };
     if (job.result === 'dependency') return { rc: 1, message: `A dependency job for ${unit} failed. See 'journalctl -xe' for details.\n` };
     const st = await client.status(unit);
     return { rc: 1, message: `Job for ${unit} failed because ${failureReason(st.result)}.\nSee "systemctl status ${unit}" and "journalctl -xeu ${unit}" for details.\n` };

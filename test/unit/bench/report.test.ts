@@ -44,3 +44,18 @@ test('formatTable() shows sandboxes per second for batch cases and FAILED for fa
   assert.match(table, /250\/s/);
   assert.match(table, /FAILED.*boom/);
 });
+
+test('a case measuring several things gets a row per measure, with its unit in the table and the JSON', () => {
+  const rows = summarize('manager, 5 services', [
+    { tool: 'nsbox', measure: 'start', samplesMs: [10] },
+    { tool: 'systemd', measure: 'start', samplesMs: [20] },
+    { tool: 'nsbox', measure: 'memory idle, RSS', samplesMs: [50], unit: 'MB' },
+    { tool: 'systemd', measure: 'memory idle, RSS', samplesMs: [12], unit: 'MB' },
+  ]);
+  assert.deepEqual(rows.map((r) => r.case), ['manager, 5 services: start', 'manager, 5 services: start', 'manager, 5 services: memory idle, RSS', 'manager, 5 services: memory idle, RSS']);
+  assert.equal(ratios(rows).get(rows[1]!)?.ratio, 2);
+  assert.equal(ratios(rows).get(rows[3]!)?.ratio, 0.24);
+  assert.match(formatTable(rows, new Set()), /memory idle, RSS +systemd +12\.00 MB/);
+  assert.equal((JSON.parse(toJson(rows)) as { unit?: string }[])[2]!.unit, 'MB');
+  assert.equal((JSON.parse(toJson(rows)) as { unit?: string }[])[0]!.unit, undefined);
+});

@@ -93,7 +93,7 @@ const everything: Plan = {
     credentials: { uid: 1, gid: 2, supplementaryGroups: [3, 4] }, umask: 0o22, rlimits: { nofile: { soft: 1024, hard: null } },
     capabilities: { bounding: [0, 21], permitted: [0], effective: [0], inheritable: [], ambient: [] }, noNewPrivileges: true,
     seccompFilters: [new Uint8Array(8)], seccompTiming: 'before-credentials', oomScoreAdjust: 100, nice: 5, personality: 8,
-    cpuAffinity: [0, 65], terminal: { kind: 'new-session' }, parentDeathSignal: 15,
+    cpuAffinity: [0, 65], terminal: { kind: 'new-session' }, parentDeathSignal: 15, pidEnv: 'SYSTEMD_EXEC_PID',
   },
 };
 
@@ -114,6 +114,7 @@ test('encodePlan writes every record kind, each field by its name', () => {
   assert.deepEqual(one('CPU_AFFINITY').mask, new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]));
   assert.deepEqual(one('RLIMIT'), { resource: 7n, soft: 1024n, hard: -1n });
   assert.deepEqual(one('STEP_LABELS'), { labels: ['b', 'c'] });
+  assert.deepEqual(one('PID_ENV'), { name: 'SYSTEMD_EXEC_PID' });
 });
 
 const base: Plan = { namespaces: ['mount'], pidMode: 'none', ops: [], process: { argv: ['/bin/true'], env: [], cwd: '/', terminal: { kind: 'inherit' } } };

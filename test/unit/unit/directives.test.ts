@@ -136,3 +136,24 @@ test('applyAssignments() keeps the :ERRNO of each system call of a deny line', (
     { invert: true, names: ['reboot', 'swapon'] },
   ]);
 });
+
+test('TimeoutSec= sets both start and stop timeouts where the specific ones are not set; oneshot has no start timeout by default', async () => {
+  const { startTimeoutOf, stopTimeoutOf } = await import('../../../src/unit/settings.js');
+  const both = parse('[Service]\nExecStart=/bin/a\nTimeoutSec=5\n').settings.service;
+  assert.deepEqual([startTimeoutOf(both), stopTimeoutOf(both)], [5_000_000, 5_000_000]);
+  const split = parse('[Service]\nExecStart=/bin/a\nTimeoutSec=5\nTimeoutStopSec=7\n').settings.service;
+  assert.deepEqual([startTimeoutOf(split), stopTimeoutOf(split)], [5_000_000, 7_000_000]);
+  const oneshot = parse('[Service]\nType=oneshot\nExecStart=/bin/a\n').settings.service;
+  assert.deepEqual([startTimeoutOf(oneshot), stopTimeoutOf(oneshot)], [Infinity, 90_000_000]);
+});
+
+test('RuntimeDirectory= and friends: relative normalized paths appended per type, an empty one resets; modes; RuntimeDirectoryPreserve=', () => {
+  const r = parse('[Service]\nExecStart=/bin/a\nRuntimeDirectory=a b/c\nRuntimeDirectory=d\nStateDirectory=s /abs ../up\nStateDirectory=\nStateDirectory=t\nStateDirectoryMode=0700\nRuntimeDirectoryPreserve=restart\n');
+  const e = r.settings.exec;
+  assert.deepEqual(e.execDirectories.runtime, ['a', 'b/c', 'd']);
+  assert.deepEqual(e.execDirectories.state, ['t']);
+  assert.equal(e.execDirectoryModes.state, 0o700);
+  assert.equal(e.execDirectoryModes.runtime, 0o755);
+  assert.equal(e.runtimeDirectoryPreserve, 'restart');
+  assert.equal(r.diagnostics.length, 2, 'the absolute and the .. path are warned about and skipped');
+});
