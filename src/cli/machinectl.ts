@@ -6,6 +6,7 @@ import { NsboxError } from '../errors.js';
 import { isTerminal } from '../executor/libc.js';
 import { launchInPlace } from '../launch/in-place.js';
 import { cgroupMembers } from '../launch/cgroup-signal.js';
+import { processCommandLine, processName } from '../launch/proc-info.js';
 import { copyFromMachine, copyToMachine, idShiftOf } from '../machines/tree-copy.js';
 import { resolve } from 'node:path';
 import { MachineNotReadyError, killMachine, parseSignal, poweroffMachine, rebootMachine, terminateMachine, type KillWhom } from '../machines/machine-control.js';
@@ -74,21 +75,6 @@ function listMachinesVerb(o: MachinectlOptions): number {
   return 0;
 }
 
-const comm = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '?';
-  }
-};
-const cmdline = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-  } catch {
-    return '';
-  }
-};
-
 function statusText(m: RunningMachine): string {
   const r = m.record;
   const since = Date.parse(r.startedAt) * 1000;
@@ -96,7 +82,7 @@ function statusText(m: RunningMachine): string {
   const lines = [
     `${r.name}(${r.uuid.replaceAll('-', '')})`,
     `${pad('Since')}: ${timestamp(since)}; ${ago(since, Date.now() * 1000)}`,
-    ...(m.leader !== undefined ? [`${pad('Leader')}: ${m.leader} (${comm(m.leader)})`] : []),
+    ...(m.leader !== undefined ? [`${pad('Leader')}: ${m.leader} (${processName(m.leader)})`] : []),
     `${pad('Service')}: nsbox; class ${r.class}`,
     `${pad('Root')}: ${r.directory}`,
     ...(m.osRelease['PRETTY_NAME'] !== undefined ? [`${pad('OS')}: ${m.osRelease['PRETTY_NAME']}`] : []),
@@ -104,7 +90,7 @@ function statusText(m: RunningMachine): string {
   const pids = [...new Set(cgroupMembers(r.cgroups.slice(0, 1)))].sort((a, b) => a - b);
   if (pids.length > 0) {
     lines.push(`${pad('CGroup')}: ${r.cgroups[0]}`);
-    pids.forEach((pid, i) => lines.push(`${' '.repeat(18)}${i === pids.length - 1 ? '└─' : '├─'}${pid} ${cmdline(pid)}`));
+    pids.forEach((pid, i) => lines.push(`${' '.repeat(18)}${i === pids.length - 1 ? '└─' : '├─'}${pid} ${processCommandLine(pid)}`));
   }
   return lines.join('\n') + '\n';
 }

@@ -4,7 +4,8 @@
 import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { processCommandLine, processName } from '../launch/proc-info.js';
+import { timestamp } from './timestamp.js';
 import { loadUnit, type LoadedUnit } from '../unit/load.js';
 import { UnitNotLoadedError } from '../service/errors.js';
 import { effectiveServiceType, startTimeoutOf, stopTimeoutOf } from '../unit/settings.js';
@@ -252,7 +253,7 @@ export class Manager {
     const loadState = u.loadState === 'loaded' && !fragmentExists ? 'not-found' : u.loadState;
     const needDaemonReload = u.loadState === 'loaded' && [u.fragmentPath, ...u.dropInPaths].some((p) => p !== undefined && mtimeMs(p) > l.loadedAtMs);
     const { state: unitFileState, preset: unitFilePreset } = u.loadState !== 'loaded' ? { state: '', preset: undefined } : await this.unitFileStateOf(u);
-    const tasks = (s?.cgroupPids() ?? []).map((pid) => ({ pid, cmdline: cmdline(pid) }));
+    const tasks = (s?.cgroupPids() ?? []).map((pid) => ({ pid, cmdline: processCommandLine(pid) }));
     const processes: ProcessInfo[] = (s?.processes ?? []).filter((p) => p.kind !== 'ExecStart' || p.end !== undefined).map((p) => ({
       kind: p.kind, pid: p.pid, argv: p.argv,
       ...(p.end ? { code: p.end.kind === 'exited' ? 'exited' as const : 'killed' as const, status: p.end.kind === 'exited' ? p.end.code : p.end.signal, statusText: describeEnd(p.end).replace(/^code=\w+, /, '') } : {}),
@@ -261,7 +262,7 @@ export class Manager {
     const status: Omit<UnitStatus, 'properties'> = {
       id: u.name, description: u.settings.unit.description ?? u.name, loadState, activeState, subState: sub, result: s?.result ?? 'success',
       ...(u.fragmentPath !== undefined ? { fragmentPath: u.fragmentPath } : {}),
-      dropInPaths: u.dropInPaths, unitFileState, ...(unitFilePreset !== undefined ? { unitFilePreset } : {}), mainPid: s?.mainPid ?? 0, ...(s && s.mainPid > 0 ? { mainComm: comm(s.mainPid) } : {}), statusText: s?.statusText ?? '',
+      dropInPaths: u.dropInPaths, unitFileState, ...(unitFilePreset !== undefined ? { unitFilePreset } : {}), mainPid: s?.mainPid ?? 0, ...(s && s.mainPid > 0 ? { mainComm: processName(s.mainPid) } : {}), statusText: s?.statusText ?? '',
       stateChangeUs: s?.stateChangeUs ?? 0,
       ...(cgroupDir !== undefined ? { cgroupPath: '/' + relative('/sys/fs/cgroup', cgroupDir).split('/').slice(1).join('/') } : {}),
       tasks, processes, needDaemonReload,
@@ -417,27 +418,3 @@ const install = (u: LoadedUnit): boolean => {
   const i = u.settings.install;
   return i.wantedBy.length + i.requiredBy.length + i.alias.length + i.also.length > 0;
 };
-const comm = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-};
-const cmdline = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-  } catch {
-    return '';
-  }
-};
-
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const p2 = (n: number): string => String(n).padStart(2, '0');
-/** systemd's timestamp: `Thu 2026-12-03 06:41:22 UTC` (local time), empty for never. */
-export function timestamp(us: number): string {
-  if (us <= 0) return '';
-  const d = new Date(Math.floor(us / 1000));
-  const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? 'UTC';
-  return `${DAYS[d.getDay()]} ${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${zone === 'GMT' ? 'UTC' : zone}`;
-}

@@ -7,22 +7,19 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { needsRoot } from '../fixtures/plans.js';
-import { cgroupDirsOf, startTestDaemon, type TestDaemon } from './manager-helpers.js';
+import { cgroupDirsOf, scratchDaemon, type ScratchDaemon } from '../fixtures/manager-daemon.js';
 
 const UNITS = '/etc/systemd/system';
 const NAMES = ['sl', 'bad', 'slow', 'quick', 'brief'];
 
 describe('nsbox systemctl online verbs', { skip: needsRoot }, () => {
-  let scratch: string;
-  let d: TestDaemon;
+  let d: ScratchDaemon;
 
   before(async () => {
-    scratch = mkdtempSync(join(tmpdir(), 'nsbox-online-'));
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'mode=0755', 'nsbox-online-test', UNITS]);
     writeFileSync(join(UNITS, 'sl.service'), '[Unit]\nDescription=Sleeper\n[Service]\nExecStart=/bin/sleep 3600\n[Install]\nWantedBy=multi-user.target\n');
     writeFileSync(join(UNITS, 'bad.service'), '[Service]\nExecStart=/bin/sh -c "exit 3"\n');
@@ -30,13 +27,12 @@ describe('nsbox systemctl online verbs', { skip: needsRoot }, () => {
     writeFileSync(join(UNITS, 'quick.service'), '[Service]\nType=oneshot\nExecStart=/bin/true\n');
     writeFileSync(join(UNITS, 'brief.service'), '[Service]\nExecStart=/bin/sleep 0.5\n');
     writeFileSync(join(UNITS, 'multi-user.target'), '[Unit]\nDescription=Multi-User System\n');
-    d = await startTestDaemon(scratch, UNITS);
+    d = await scratchDaemon({}, {}, { unitDir: UNITS });
   });
 
   after(async () => {
-    await d.stop();
+    await d.close();
     execFileSync('umount', ['-l', UNITS]);
-    rmSync(scratch, { recursive: true, force: true });
     assert.deepEqual(NAMES.flatMap((u) => cgroupDirsOf(`${u}.service`)), []);
   });
 
