@@ -65,7 +65,13 @@ export class ResidentSupervisor {
       if (h.state === 'failed') this.onExit(entry, { kind: 'exited', code: 127 });
     }
     connection.onEvent((event) => this.onEvent(event));
+    connection.onClose(() => {
+      for (const resolve of this.starting) resolve({ ok: false, error: new HelperError('the resident supervisor went away during a launch', '') });
+      this.starting.clear();
+    });
   }
+
+  private readonly starting = new Set<(lost: { ok: false; error: Error }) => void>();
 
   /** Connects to the runtime directory's resident, starting it when none runs. */
   static async open(runtimeDir: string): Promise<ResidentSupervisor> {
@@ -182,10 +188,12 @@ export class ResidentSupervisor {
     if (launchable.plan.supervisor?.notify === undefined) entry.resolveReady(false);
     const launched = new Promise<{ ok: true } | { ok: false; error: Error }>((resolve) => (entry.resolveLaunched = resolve));
     this.entries.set(id, entry);
-    const lost = new Promise<{ ok: false; error: Error }>((resolve) =>
-      this.connection.onClose(() => resolve({ ok: false, error: new HelperError('the resident supervisor went away during a launch', '') })));
+    // One close listener for every launch under way, not one per launch ever made.
+    let onLost: (lost: { ok: false; error: Error }) => void = () => {};
+    const lost = new Promise<{ ok: false; error: Error }>((resolve) => this.starting.add((onLost = resolve)));
     this.connection.launch(id, entry.tag, launchable.plan, options.stdout ?? 'pipe', options.stderr ?? 'pipe');
     const result = await Promise.race([launched, lost]);
+    this.starting.delete(onLost);
     if (!result.ok) throw result.error;
     return { ...this.handleOf(entry, launchable), launchId: id };
   }
