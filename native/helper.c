@@ -9,6 +9,7 @@
 #include "notify.h"
 #include "host_nodes.h"
 #include "confine.h"
+#include "resident.h"
 #include "wire_ids.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -136,6 +137,10 @@ static struct console_pty open_console(const struct plan *plan) {
 }
 
 static const struct plan *the_plan;
+static sigset_t waited; /* every forwarded signal, blocked from the start of setup */
+/* Set in a resident's launcher: the payload is the resident's child and must outlive the
+ * launcher, so it gets no parent-death signal (a plan's own PDEATHSIG still applies). */
+static int resident_launch;
 
 /* The go byte, and an fd passed along with it (the idmapped root), if any. */
 static ssize_t recv_go(int sock, char *byte, int *fd) {
@@ -218,7 +223,7 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   report_on_fail(NULL); /* cleanup is the supervisor's, not this process's */
   if (pty.master >= 0) close(pty.master);
   proc_set_console(pty.slave);
-  prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  if (!resident_launch) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   int ret;
   char go;
   /* The parent writes one byte once maps and cgroups are in place; EOF means it gave up. */
@@ -268,6 +273,110 @@ static _Noreturn void child_main(const struct plan *plan, const struct proc *pro
   proc_exec(proc);
 }
 
+struct started {
+  pid_t child;
+  int status_fd; /* where a reaper writes the payload's status */
+  struct console_pty pty;
+  int notify_fd;
+};
+
+/* The setup path shared by the helper and the resident's launchers: host nodes, the clone with
+ * every namespace, maps, cgroups, the pid report and the go byte. With CLONE_PARENT in
+ * extra_flags the payload becomes the caller's parent's child (the resident's). bind_notify: the
+ * caller has not bound the notify socket (the resident binds it itself, to keep it). status_w:
+ * the write end of a status pipe the caller reads (a reaper's report), or -1 to make one here. */
+static struct started start_payload(const struct plan *plan, const struct proc *proc, unsigned long extra_flags, int bind_notify,
+                                    int status_w) {
+  int ret;
+  umask(0); /* ops create nodes with exact modes; the payload's umask is set before exec */
+  struct console_pty pty = open_console(plan);
+
+  /* Before the namespaces: the socket lives in the host's file system, where the supervisor reads
+   * it; an op binds its file into the tree. */
+  int notify_fd = -1;
+  if (bind_notify && plan->supervisor.notify_path && (notify_fd = notify_bind(plan->supervisor.notify_path)) < 0) fail(-1, STEP_NOTIFY, -notify_fd);
+  /* Held by the supervisor until it exits; never read. */
+  int fifo_fds[MAX_HOST_FIFOS];
+  for (size_t i = 0; i < plan->supervisor.n_host_fifos; i++)
+    if ((fifo_fds[i] = host_fifo_hold(plan->supervisor.host_fifos[i])) < 0) fail(-1, STEP_HOST_FIFO, -fifo_fds[i]);
+  /* Held by the supervisor until it exits, however it ends: a uid range stays taken exactly as
+   * long as a container uses it. */
+  int lock_fds[MAX_HOST_LOCKS];
+  for (size_t i = 0; i < plan->supervisor.n_host_locks; i++)
+    if ((lock_fds[i] = host_lock_hold(plan->supervisor.host_locks[i])) < 0) fail(-1, STEP_HOST_LOCK, -lock_fds[i]);
+  for (size_t i = 0; i < plan->supervisor.n_host_dirs; i++)
+    if ((ret = host_make_dir(plan->supervisor.host_dirs[i].path, plan->supervisor.host_dirs[i].mode)) < 0 ||
+        (plan->has_user && (ret = give_to_root(plan->supervisor.host_dirs[i].path, plan)) < 0))
+      fail(-1, STEP_HOST_DIR, -ret);
+
+  signals_block(&waited);
+  int go[2], status[2] = { -1, status_w };
+  /* go is a socket: it may carry the idmapped root (SCM_RIGHTS) along with the go byte. */
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0 || (status_w < 0 && pipe2(status, O_CLOEXEC) < 0)) fail(-1, STEP_CLONE, errno);
+
+  /* Opened here, where the pid means the host's process; the child joins (enter_joined). A new
+   * user namespace below a joined one would need maps written from inside it: not offered. */
+  int join_fd = -1;
+  if (plan->join_pid > 0 && (plan->has_user || (join_fd = k_pidfd_open(plan->join_pid)) < 0)) fail(-1, STEP_JOIN, plan->has_user ? EINVAL : errno);
+  unsigned long flags = (plan->ns_flags & ~(unsigned long)CLONE_NEWCGROUP) | SIGCHLD | extra_flags;
+  if (plan->pid_mode != PID_MODE_NONE) flags |= CLONE_NEWPID;
+  if (join_fd >= 0) flags = SIGCHLD | extra_flags;
+  pid_t child = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+  if (child < 0) fail(-1, STEP_CLONE, errno);
+  if (child == 0) {
+    close(go[1]);
+    if (status[0] >= 0) close(status[0]);
+    if (notify_fd >= 0) close(notify_fd);
+    for (size_t i = 0; i < plan->supervisor.n_host_fifos; i++) close(fifo_fds[i]);
+    for (size_t i = 0; i < plan->supervisor.n_host_locks; i++) close(lock_fds[i]);
+    child_main(plan, proc, go[0], status[1], &waited, pty, join_fd);
+  }
+  close(go[0]);
+  if (status[1] >= 0) close(status[1]);
+  if (join_fd >= 0) close(join_fd);
+  /* The supervisor keeps every privilege and the host's view: nobody it supervises may ptrace it
+   * or open its /proc/PID files (fds, root, memory) without CAP_SYS_PTRACE. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (plan->has_user && (ret = write_user_maps(child, plan)) < 0) {
+    kill(child, SIGKILL);
+    fail(-1, STEP_USERNS_MAP, -ret);
+  }
+  if (plan->has_user && (ret = give_console(pty.slave, plan)) < 0) {
+    kill(child, SIGKILL);
+    fail(-1, STEP_TERMINAL, -ret);
+  }
+  if ((ret = join_cgroups(child, plan)) < 0) {
+    kill(child, SIGKILL);
+    fail(-1, STEP_CGROUP, -ret);
+  }
+  int idmapped = -1;
+  if (plan->has_user && plan->root_idmap && plan->root && (idmapped = idmap_root(child, plan->root)) < 0) {
+    kill(child, SIGKILL);
+    fail(-1, STEP_OPEN_ROOT, -idmapped);
+  }
+  report_pid(child);
+  if ((ret = send_go(go[1], idmapped)) < 0) fail(-1, STEP_CLONE, -ret);
+  if (idmapped >= 0) close(idmapped);
+  close(go[1]);
+  return (struct started){ child, status[0], pty, notify_fd };
+}
+
+_Noreturn void launcher_run(const uint8_t *plan_bytes, size_t len, int report_fd, int status_w) {
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  for (int sig = 1; sig < _NSIG; sig++) sigaction(sig, &dfl, NULL);
+  report_init(report_fd);
+  static struct plan plan;
+  struct proc proc;
+  int ret = plan_parse(plan_bytes, len, &plan);
+  if (ret == 0) ret = proc_decode(&plan, &proc);
+  if (ret < 0) fail(-1, STEP_READ_PLAN, -ret);
+  the_plan = &plan;
+  report_on_fail(cleanup_on_fail);
+  resident_launch = 1;
+  start_payload(&plan, &proc, CLONE_PARENT, 0, status_w);
+  _exit(0);
+}
+
 static int report_fd_arg = -1;
 static int notify_relay_fd_arg = -1;
 
@@ -292,6 +401,11 @@ static int parse_args(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  if ((argc == 3 || argc == 4) && !strcmp(argv[1], "--resident")) {
+    if (argc == 4 && strcmp(argv[3], "--legacy-mount-clone")) return 2;
+    ops_legacy_clone = argc == 4;
+    return resident_main(argv[2]);
+  }
   if (parse_args(argc, argv) < 0) {
     fputs("nsbox-helper: this program is run by nsbox; usage: nsbox-helper [--extra-fds=N] [--report-fd=N] [--notify-relay-fd=N] 3<plan\n", stderr);
     return 2;
@@ -335,78 +449,11 @@ int main(int argc, char **argv) {
   if (report_fd_arg < 0) report_init_text(&plan);
   the_plan = &plan;
   report_on_fail(cleanup_on_fail);
-  umask(0); /* ops create nodes with exact modes; the payload's umask is set before exec */
-  struct console_pty pty = open_console(&plan);
-
-  /* Before the namespaces: the socket lives in the host's file system, where the supervisor reads
-   * it; an op binds its file into the tree. */
-  int notify_fd = -1;
-  if (plan.supervisor.notify_path && (notify_fd = notify_bind(plan.supervisor.notify_path)) < 0) fail(-1, STEP_NOTIFY, -notify_fd);
-  /* Held by the supervisor until it exits; never read. */
-  int fifo_fds[MAX_HOST_FIFOS];
-  for (size_t i = 0; i < plan.supervisor.n_host_fifos; i++)
-    if ((fifo_fds[i] = host_fifo_hold(plan.supervisor.host_fifos[i])) < 0) fail(-1, STEP_HOST_FIFO, -fifo_fds[i]);
-  /* Held by the supervisor until it exits, however it ends: a uid range stays taken exactly as
-   * long as a container uses it. */
-  int lock_fds[MAX_HOST_LOCKS];
-  for (size_t i = 0; i < plan.supervisor.n_host_locks; i++)
-    if ((lock_fds[i] = host_lock_hold(plan.supervisor.host_locks[i])) < 0) fail(-1, STEP_HOST_LOCK, -lock_fds[i]);
-  for (size_t i = 0; i < plan.supervisor.n_host_dirs; i++)
-    if ((ret = host_make_dir(plan.supervisor.host_dirs[i].path, plan.supervisor.host_dirs[i].mode)) < 0 ||
-        (plan.has_user && (ret = give_to_root(plan.supervisor.host_dirs[i].path, &plan)) < 0))
-      fail(-1, STEP_HOST_DIR, -ret);
-
-  sigset_t waited;
-  signals_block(&waited);
-  int go[2], status[2];
-  /* go is a socket: it may carry the idmapped root (SCM_RIGHTS) along with the go byte. */
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0 || pipe2(status, O_CLOEXEC) < 0) fail(-1, STEP_CLONE, errno);
-
-  /* Opened here, where the pid means the host's process; the child joins (enter_joined). A new
-   * user namespace below a joined one would need maps written from inside it: not offered. */
-  int join_fd = -1;
-  if (plan.join_pid > 0 && (plan.has_user || (join_fd = k_pidfd_open(plan.join_pid)) < 0)) fail(-1, STEP_JOIN, plan.has_user ? EINVAL : errno);
-  unsigned long flags = (plan.ns_flags & ~(unsigned long)CLONE_NEWCGROUP) | SIGCHLD;
-  if (plan.pid_mode != PID_MODE_NONE) flags |= CLONE_NEWPID;
-  if (join_fd >= 0) flags = SIGCHLD;
-  pid_t child = (pid_t)syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
-  if (child < 0) fail(-1, STEP_CLONE, errno);
-  if (child == 0) {
-    close(go[1]);
-    close(status[0]);
-    if (notify_fd >= 0) close(notify_fd);
-    for (size_t i = 0; i < plan.supervisor.n_host_fifos; i++) close(fifo_fds[i]);
-    for (size_t i = 0; i < plan.supervisor.n_host_locks; i++) close(lock_fds[i]);
-    child_main(&plan, &proc, go[0], status[1], &waited, pty, join_fd);
-  }
-  close(go[0]);
-  close(status[1]);
-  if (join_fd >= 0) close(join_fd);
-  /* The supervisor keeps every privilege and the host's view: nobody it supervises may ptrace it
-   * or open its /proc/PID files (fds, root, memory) without CAP_SYS_PTRACE. */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (plan.has_user && (ret = write_user_maps(child, &plan)) < 0) {
-    kill(child, SIGKILL);
-    fail(-1, STEP_USERNS_MAP, -ret);
-  }
-  if (plan.has_user && (ret = give_console(pty.slave, &plan)) < 0) {
-    kill(child, SIGKILL);
-    fail(-1, STEP_TERMINAL, -ret);
-  }
-  if ((ret = join_cgroups(child, &plan)) < 0) {
-    kill(child, SIGKILL);
-    fail(-1, STEP_CGROUP, -ret);
-  }
-  int idmapped = -1;
-  if (plan.has_user && plan.root_idmap && plan.root && (idmapped = idmap_root(child, plan.root)) < 0) {
-    kill(child, SIGKILL);
-    fail(-1, STEP_OPEN_ROOT, -idmapped);
-  }
-  report_pid(child);
-  if ((ret = send_go(go[1], idmapped)) < 0) fail(-1, STEP_CLONE, -ret);
-  if (idmapped >= 0) close(idmapped);
-  close(go[1]);
+  struct started st = start_payload(&plan, &proc, 0, 1, -1);
   report_close();
+  struct console_pty pty = st.pty;
+  int notify_fd = st.notify_fd;
+  pid_t child = st.child;
   int relay = plan.console == CONSOLE_PTY || plan.console == CONSOLE_PTY_READ_ONLY;
   /* The supervisor keeps a slave open: a booting init closes /dev/console and opens it again
    * later, and with no slave open the master reads EIO and its buffered output is lost. */
@@ -418,7 +465,7 @@ int main(int argc, char **argv) {
   }
   for (int i = 0; i < n_extra_fds; i++) close(FIRST_EXTRA_FD + i);
   struct supervision s = {
-    .child = child, .status_fd = status[0], .pty_master = relay ? pty.master : -1,
+    .child = child, .status_fd = st.status_fd, .pty_master = relay ? pty.master : -1,
     .relay_input = plan.console == CONSOLE_PTY, .notify_fd = notify_fd,
     .notify_relay_fd = notify_relay_fd, .settings = &plan.supervisor,
   };

@@ -83,3 +83,5 @@ const char *rec_str(const struct record *r, uint32_t i);
 
 /* Reads and validates the whole plan from fd; returns 0 or -errno. */
 int plan_read(int fd, struct plan *plan);
+/* The same from bytes in memory, which must outlive the plan. */
+int plan_parse(const uint8_t *buf, size_t len, struct plan *plan);

@@ -128,6 +128,11 @@ int plan_read(int fd, struct plan *plan) {
   size_t len = 0;
   int ret = read_all(fd, &buf, &len);
   if (ret < 0) return ret;
+  return plan_parse(buf, len, plan);
+}
+
+int plan_parse(const uint8_t *buf, size_t len, struct plan *plan) {
+  int ret;
   if (len < 8 || u32_at(buf) != WIRE_MAGIC || u32_at(buf + 4) != WIRE_VERSION) return -EPROTO;
   struct record *recs;
   size_t n;

@@ -46,9 +46,11 @@ static void rmdir_cgroup_tree(int parentfd, const char *name, int depth) {
     usleep(20000);
 }
 
-void run_cleanup(const struct supervisor *settings) {
-  for (size_t i = 0; i < settings->n_cleanup; i++) {
-    const struct cleanup_step *step = &settings->cleanup[i];
+void run_cleanup(const struct supervisor *settings) { run_cleanup_steps(settings->cleanup, settings->n_cleanup); }
+
+void run_cleanup_steps(const struct cleanup_step *steps, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const struct cleanup_step *step = &steps[i];
     if (step->kind == CLEANUP_UNLINK) unlink(step->path);
     else if (step->kind == CLEANUP_RMDIR) rmdir(step->path);
     else if (step->kind == CLEANUP_REMOVE_TREE) host_remove_tree(step->path);

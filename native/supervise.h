@@ -22,6 +22,7 @@ struct supervision {
 _Noreturn void supervise(const struct supervision *s, const sigset_t *waited);
 /* The plan's cleanup steps; also run when setup fails in the supervising process. */
 void run_cleanup(const struct supervisor *settings);
+void run_cleanup_steps(const struct cleanup_step *steps, size_t n);
 /* PID 1 of the namespace: reaps orphans, forwards signals to payload, writes its wait status to
  * status_fd and exits when it ends (which takes every other process of the namespace with it). */
 _Noreturn void reap(pid_t payload, int status_fd, const sigset_t *waited);

@@ -204,6 +204,31 @@ enum {
   STEP_HOST_LOCK = 27,
 };
 
+enum {
+  FRAME_LAUNCH = 1,
+  FRAME_KILL = 2,
+  FRAME_RELEASE = 3,
+  FRAME_HELLO = 101,
+  FRAME_LAUNCHED = 102,
+  FRAME_OUTPUT = 103,
+  FRAME_EOF = 104,
+  FRAME_EXIT = 105,
+  FRAME_NOTIFY = 106,
+};
+
+enum {
+  RSTDIO_NULL = 0,
+  RSTDIO_PIPE = 1,
+  RSTDIO_INHERIT = 2,
+};
+
+enum {
+  RSTATE_STARTING = 0,
+  RSTATE_RUNNING = 1,
+  RSTATE_EXITED = 2,
+  RSTATE_FAILED = 3,
+};
+
 /* Field indices: F_<RECORD>_<FIELD>. A repeated group starts at F_<RECORD>_<GROUP>; when it has
  * several fields, W_<RECORD>_<GROUP> is its width and F_<RECORD>_<GROUP>_<FIELD> the offset in it. */
 enum {

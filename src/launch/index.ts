@@ -5,3 +5,4 @@ export { launchInPlace } from './in-place.js';
 export { serviceCommandLaunchable } from './service.js';
 export { foldNotify, INITIAL_NOTIFY_STATE } from './notify-state.js';
 export { cgroupMembers, signalCgroups } from './cgroup-signal.js';
+export { ResidentSupervisor, residentSocketPath, type ResidentLaunchOptions } from './resident.js';

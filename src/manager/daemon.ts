@@ -14,6 +14,7 @@ import { JobUnitNotFoundError } from './jobs.js';
 import { JournalSink } from './journal-sink.js';
 import { Manager } from './manager.js';
 import { timestamp } from './timestamp.js';
+import { ResidentSupervisor } from '../launch/index.js';
 import { controlSocketPath, journalPath, type ManagerPaths } from './paths.js';
 import { peerCredentials } from './peer-cred.js';
 import { constants as osConstants } from 'node:os';
@@ -55,7 +56,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   mkdirSync(opts.stateDir, { recursive: true, mode: 0o755 });
   const store = new JournalStore(journalPath(opts.stateDir), opts.journalMaxUse ?? journalMaxUseDefault(opts.stateDir));
   const journal = new JournalSink(store);
-  const manager = new Manager({ journal, runtimeDir: opts.runtimeDir, ...(opts.unitPath !== undefined ? { unitPath: opts.unitPath } : {}) });
+  // Every service command runs in the one resident supervisor, which outlives this daemon.
+  const supervisor = await ResidentSupervisor.open(opts.runtimeDir);
+  const manager = new Manager({ journal, runtimeDir: opts.runtimeDir, supervisor, ...(opts.unitPath !== undefined ? { unitPath: opts.unitPath } : {}) });
+  await manager.readopt();
   const socketPath = controlSocketPath(opts.runtimeDir);
   rmSync(socketPath, { force: true });
   const host = hostname();
@@ -187,6 +191,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     manager,
     close: async () => {
       await manager.stopAll();
+      // A clean stop ends every service: the resident has nothing left to hold for a next daemon.
+      await supervisor.close();
+      try {
+        process.kill(supervisor.residentPid, 'SIGTERM');
+      } catch {
+        // gone already
+      }
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       rmSync(socketPath, { force: true });

@@ -20,12 +20,16 @@ import { readUnitFileTree } from '../service/enablement.js';
 import { presetOf, showsPreset, unitFileState, type UnitFileTree } from '../unit/install.js';
 import { describeEnd, Service, type JobResult } from './service.js';
 import { activeStateOf, isActiveLike } from './states.js';
+import type { ResidentSupervisor } from '../launch/index.js';
+import { readUnitStates } from './unit-state.js';
 
 export interface ManagerOptions {
   readonly journal: JournalSink;
   readonly runtimeDir: string;
   /** SYSTEMD_UNIT_PATH's value for the daemon. */
   readonly unitPath?: string;
+  /** Where service commands start (the daemon's resident supervisor); else a helper per launch. */
+  readonly supervisor?: ResidentSupervisor;
 }
 
 interface Loaded {
@@ -68,7 +72,7 @@ export class Manager {
     const unit = await loadUnit(name, { ...(this.opts.unitPath !== undefined ? { unitPath: this.opts.unitPath } : {}) });
     const entry: Loaded = {
       unit, loadedAtMs: Date.now(), up: false,
-      ...(unit.loadState === 'loaded' && unit.name.endsWith('.service') ? { service: new Service(unit, { journal: this.opts.journal, runtimeDir: this.opts.runtimeDir, ...(this.opts.unitPath !== undefined ? { unitPath: this.opts.unitPath } : {}) }) } : {}),
+      ...(unit.loadState === 'loaded' && unit.name.endsWith('.service') ? { service: new Service(unit, { journal: this.opts.journal, runtimeDir: this.opts.runtimeDir, ...(this.opts.unitPath !== undefined ? { unitPath: this.opts.unitPath } : {}), ...(this.opts.supervisor ? { supervisor: this.opts.supervisor } : {}) }) } : {}),
     };
     // Keep only what loaded (or what runs): a name that is not found is looked up again next time.
     if (unit.loadState !== 'loaded') return entry;
@@ -388,6 +392,23 @@ export class Manager {
   /** Active state of every unit the manager has (is-system-running and tests). */
   activeStates(): Record<string, string> {
     return Object.fromEntries([...this.units].map(([n, l]) => [n, l.service ? l.service.activeState : activeStateOf(l.up ? 'running' : 'dead')]));
+  }
+
+  /**
+   * At the daemon's start: takes over the services a daemon before it left running (their state
+   * files in the runtime directory, their processes in the resident supervisor).
+   */
+  async readopt(): Promise<void> {
+    const { states, broken } = readUnitStates(this.opts.runtimeDir);
+    for (const name of broken) this.opts.journal.manager('nsbox', `Ignoring the unreadable unit state file ${name}.`, 4);
+    for (const state of states) {
+      const loaded = await this.load(state.unit).catch(() => undefined);
+      if (loaded?.service === undefined) {
+        this.opts.journal.manager(state.unit, `${state.unit}: Cannot re-adopt: the unit no longer loads.`, 4);
+        continue;
+      }
+      loaded.service.restore(state);
+    }
   }
 
   /** Stops every running service (the daemon's SIGTERM). */

@@ -3,11 +3,10 @@
 // cgroup -> SIGKILL after TimeoutStopSec= -> ExecStopPost= -> dead or failed. Every command goes
 // through the launch layer into the service's own cgroup; stdout/stderr go to the journal.
 //
-// This slice's daemon is the parent of every command (through the helper launch() starts), so a
-// daemon that dies leaves its services running but unwatched; docs/architecture.md says what
-// re-adoption needs.
+// Commands start in the daemon's resident supervisor, which outlives the daemon: a new daemon
+// re-adopts a running service from its state file (unit-state.ts) and the resident's HELLO.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,9 +28,10 @@ import { guessMainPid, procComm, procStartTime, readPidFile } from './main-pid.j
 import { createPrivateTmp, type PrivateTmp } from '../service/private-tmp.js';
 import { createServiceCgroup, type ServiceCgroup } from '../cgroups/service.js';
 import { removeCgroupTreesAsync } from '../cgroups/container.js';
-import { cgroupMembers, launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle } from '../launch/index.js';
+import { cgroupMembers, launch, serviceCommandLaunchable, signalCgroups, type LaunchHandle, type ResidentSupervisor } from '../launch/index.js';
 import type { NotifyState } from '../launch/index.js';
 import { journalStreamOf, streamToJournal } from './output.js';
+import { removeUnitState, writeUnitState, type UnitState } from './unit-state.js';
 import { NoSuchProcessError, ServiceCgroupBusyError } from './errors.js';
 import type { JournalSink } from './journal-sink.js';
 import { DEFAULT_START_LIMIT_BURST, DEFAULT_START_LIMIT_INTERVAL_USEC, shallRestart, startLimit } from './restart-policy.js';
@@ -41,6 +41,8 @@ export interface ServiceContext {
   readonly journal: JournalSink;
   readonly runtimeDir: string;
   readonly unitPath?: string;
+  /** The resident supervisor every command starts in (the daemon's); without it, a helper per launch. */
+  readonly supervisor?: ResidentSupervisor;
 }
 
 /** ExecMain*= and the Process: lines of `status`: one command that ran. */
@@ -154,6 +156,74 @@ export class Service {
       if (after === 'inactive' || after === 'failed') this.inactiveEnterUs = t;
       if (before === 'inactive' || before === 'failed') this.inactiveExitUs = t;
     }
+    this.saveState();
+  }
+
+  /** The resident's launch id of the running main process, for the state file. */
+  private mainLaunchId: number | undefined;
+
+  /** The state a later daemon re-adopts this service from (only when commands run in the resident). */
+  private saveState(): void {
+    if (this.ctx.supervisor === undefined) return;
+    const inactive = this.activeState === 'inactive' || this.activeState === 'failed';
+    try {
+      if (inactive) return removeUnitState(this.ctx.runtimeDir, this.name);
+      const state: UnitState = {
+        unit: this.name, invocationId: this.invocationId, sub: this.sub, result: this.result, mainPid: this.mainPid,
+        ...(this.mainLaunchId !== undefined && this.mainPid > 0 && this.execMain?.end === undefined ? { mainLaunchId: this.mainLaunchId } : {}),
+        cgroupDirs: this.cgroupDirs, ...(this.privateTmp ? { privateTmp: { tmp: this.privateTmp.tmp, varTmp: this.privateTmp.varTmp } } : {}),
+        ...(this.execMain ? { execMain: this.execMain } : {}), nRestarts: this.nRestarts,
+        stateChangeUs: this.stateChangeUs, activeEnterUs: this.activeEnterUs, inactiveExitUs: this.inactiveExitUs,
+      };
+      writeUnitState(this.ctx.runtimeDir, state);
+    } catch (e) {
+      this.ctx.journal.manager(this.name, `${this.name}: Failed to save the unit's state: ${(e as Error).message}`, 4);
+    }
+  }
+
+  /**
+   * A daemon that starts after another was killed takes the service over from its state file and
+   * the resident: the same invocation, main pid, cgroup and private /tmp; output goes on into the
+   * journal; a main process that ended while no daemon ran is finished by the stop path.
+   */
+  restore(state: UnitState): void {
+    const supervisor = this.ctx.supervisor;
+    if (supervisor === undefined) return;
+    this.running = this.unit;
+    this.invocationId = state.invocationId;
+    this.result = state.result;
+    this.mainPid = state.mainPid;
+    this.nRestarts = state.nRestarts;
+    this.stateChangeUs = state.stateChangeUs;
+    this.activeEnterUs = state.activeEnterUs;
+    this.inactiveExitUs = state.inactiveExitUs;
+    const dirs = [...state.cgroupDirs];
+    this.cgroup = { dirs, remove: () => {} };
+    if (state.privateTmp) {
+      const parents = [state.privateTmp.tmp, state.privateTmp.varTmp].map((d) => join(d, '..'));
+      this.privateTmp = { ...state.privateTmp, remove: () => { for (const p of parents) rmSync(p, { recursive: true, force: true }); } };
+    }
+    if (state.execMain) {
+      this.execMain = { ...state.execMain };
+      this.processes.push(this.execMain);
+    }
+    const handle = state.mainLaunchId !== undefined ? supervisor.adopt(state.mainLaunchId, dirs) : undefined;
+    // Mid-start (kill -9 during ExecStartPre=… or before READY=1): a main process that runs is
+    // taken as started, the rest of the start is not run again.
+    this.sub = state.sub === 'exited' ? 'exited' : 'running';
+    this.ctx.journal.manager(this.name, `${this.name}: Re-adopted invocation ${this.invocationId} (main PID ${this.mainPid || 'none'}).`);
+    if (handle !== undefined) {
+      this.mainHandle = handle;
+      this.mainLaunchId = state.mainLaunchId;
+      const origin = { unit: this.name, pid: handle.pid, invocationId: this.invocationId, argv0: this.execMain?.argv[0] ?? this.name };
+      void streamToJournal(handle.stdout, origin, this.ctx.journal);
+      void streamToJournal(handle.stderr, origin, this.ctx.journal);
+      void handle.exited.then((s) => this.onMainExit(toEnd(s)));
+    } else if (this.sub === 'running' && cgroupMembers(dirs).length === 0) {
+      // Nothing of it is left (no resident held it): the stop path, as for a main process that ended.
+      this.busyStop = this.serialize(() => this.doStop('success', false, true));
+    }
+    this.saveState();
   }
 
   /** Runs one job at a time on this unit, as systemd allows one job per unit. */
@@ -838,7 +908,12 @@ export class Service {
     let handle: LaunchHandle;
     try {
       if (opts.notifySocket !== undefined) mkdirSync(join(this.ctx.runtimeDir, 'notify'), { recursive: true, mode: 0o755 });
-      handle = await launch(serviceCommandLaunchable(plan, this.cgroup), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const launchable = serviceCommandLaunchable(plan, this.cgroup);
+      // The tag is what a later daemon finds the launch by in the resident's HELLO.
+      const tag = Buffer.from(JSON.stringify({ unit: this.name, invocationId: this.invocationId, kind: p.command.kind, main: opts.main }));
+      handle = this.ctx.supervisor
+        ? await this.ctx.supervisor.launch(launchable, { stdout: 'pipe', stderr: 'pipe', tag })
+        : await launch(launchable, { stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
       if (e instanceof SandboxSetupError) {
         const status = exitStatusForStep(e.step as Parameters<typeof exitStatusForStep>[0]);
@@ -851,6 +926,8 @@ export class Service {
     if (opts.main) {
       this.execMain = record;
       this.mainPid = handle.pid;
+      if ('launchId' in handle && typeof handle.launchId === 'number') this.mainLaunchId = handle.launchId;
+      this.saveState();
     }
     const origin = { unit: this.name, pid: handle.pid, invocationId: this.invocationId, argv0: argv[0] ?? p.command.path, ...journalStreamOf((this.running ?? this.unit).settings.exec) };
     const output = Promise.all([streamToJournal(handle.stdout, origin, this.ctx.journal), streamToJournal(handle.stderr, origin, this.ctx.journal)]).then(() => undefined);

@@ -20,6 +20,9 @@ const groups: ReadonlyArray<readonly [string, Readonly<Record<string, number>>]>
   ['ROOT_LAYER', ids.RootLayerId],
   ['REPORT', ids.ReportType],
   ['STEP', ids.StepId],
+  ['FRAME', ids.FrameType],
+  ['RSTDIO', ids.ResidentStdioId],
+  ['RSTATE', ids.ResidentStateId],
 ];
 
 const KIND_LETTER: Record<FieldKind, string> = { int: 'i', string: 's', bytes: 'b' };

@@ -148,3 +148,35 @@ export const StepId = {
 } as const;
 
 export type StepName = keyof typeof StepId;
+
+/**
+ * Frames between the resident supervisor (the helper in its --resident mode) and its client, the
+ * service manager: a little-endian header {u32 payload length, u16 type, u16 flags, u64 launch
+ * id} and the payload. docs/architecture.md "The resident supervisor" describes each one.
+ */
+export const FrameType = {
+  /** client: u8 stdout mode, u8 stderr mode, u16 0, u32 tag length, tag, the encoded plan. */
+  LAUNCH: 1,
+  /** client: i32 signal, sent to the launch's main pid. */
+  KILL: 2,
+  /** client: the launch is done with (exit and EOFs seen); the resident forgets it. */
+  RELEASE: 3,
+  /** resident: u32 count, then per launch {u64 id, i32 pid, u8 state, 3 pad, i32 wait status, u32 tag length, tag}. */
+  HELLO: 101,
+  /** resident: the launcher's report records (as on a helper's report fd), ended by its exit. */
+  LAUNCHED: 102,
+  /** resident: flags = 1 stdout | 2 stderr; the bytes read. */
+  OUTPUT: 103,
+  /** resident: flags = 1 stdout | 2 stderr; that stream ended. */
+  EOF: 104,
+  /** resident: i32 pid, i32 wait status of the launch's main process. */
+  EXIT: 105,
+  /** resident: i32 sender pid (SO_PASSCRED, 0 when unknown), the datagram. */
+  NOTIFY: 106,
+} as const;
+
+/** Where a launch's stdout/stderr go. */
+export const ResidentStdioId = { NULL: 0, PIPE: 1, INHERIT: 2 } as const;
+
+/** A launch's state in HELLO. */
+export const ResidentStateId = { STARTING: 0, RUNNING: 1, EXITED: 2, FAILED: 3 } as const;

@@ -91,6 +91,8 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     writeFileSync(join(units, 'flaky.service'), '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=3\n[Service]\nExecStart=/bin/sh -c "echo flaky run; exit 3"\nRestart=on-failure\nRestartSec=50ms\n');
     writeFileSync(join(units, 'cleanloop.service'), '[Unit]\nStartLimitIntervalSec=30s\nStartLimitBurst=2\n[Service]\nExecStart=/bin/true\nRestart=always\nRestartSec=50ms\n');
     writeFileSync(join(units, 'waiting.service'), '[Service]\nExecStart=/bin/sh -c "exit 1"\nRestart=always\nRestartSec=4s\n');
+    writeFileSync(join(units, 'chatty.service'), '[Service]\nExecStart=/bin/sh -c "echo chatty first line; sleep 1; echo written while away; exec sleep 3600"\n');
+    writeFileSync(join(units, 'slowready.service'), '[Service]\nType=notify\nNotifyAccess=all\nExecStart=/bin/sh -c "sleep 2; systemd-notify --ready; exec sleep 3600"\n');
     writeFileSync(join(units, 'hardened.service'), '[Service]\nExecStart=/bin/sleep 3600\nProtectSystem=strict\nPrivateMounts=yes\nPrivateTmp=yes\nNoNewPrivileges=yes\n');
     env = { ...process.env, SYSTEMD_UNIT_PATH: units, NSBOX_RUNTIME_DIR: join(scratch, 'run'), NSBOX_STATE_DIR: join(scratch, 'state') };
     daemon = await startDaemon();
@@ -104,7 +106,7 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     for (const dir of mounted) execFileSync('umount', ['-l', dir]);
     rmSync(scratch, { recursive: true, force: true });
     // Every service stopped (by its job or by the daemon's SIGTERM) took its cgroup along.
-    const left = ['flaky', 'cleanloop', 'waiting', 'hardened', 'foobar', 'prefail', 'ignorefail', 'quick', 'crash', 'web', 'db', 'notify', 'stops', 'badstop'].flatMap((u) => cgroupDirsOf(`${u}.service`));
+    const left = ['flaky', 'cleanloop', 'waiting', 'hardened', 'foobar', 'prefail', 'ignorefail', 'quick', 'crash', 'web', 'db', 'notify', 'stops', 'badstop', 'chatty', 'slowready'].flatMap((u) => cgroupDirsOf(`${u}.service`));
     assert.deepEqual(left, []);
   });
 
@@ -354,35 +356,61 @@ describe('nsbox daemon, systemctl and journalctl', { skip: needsRoot }, () => {
     assert.deepEqual(left(), [], 'no cgroup left once removal settled');
   });
 
-  test('kill -9 of the daemon: the service keeps running in its cgroup, unwatched (no re-adoption yet)', async () => {
-    assert.equal(systemctl('start', 'foobar.service').code, 0);
-    const mainPid = Number(systemctl('show', '-p', 'MainPID', '--value', 'foobar').stdout);
-    const cgroups = cgroupDirsOf('foobar.service');
+  test('kill -9 of the daemon: a new daemon re-adopts the service, with the output written meanwhile', async () => {
+    assert.equal(systemctl('start', 'chatty.service').code, 0);
+    const show = (p: string): string => systemctl('show', '-p', p, '--value', 'chatty').stdout.trim();
+    const mainPid = Number(show('MainPID'));
+    const invocation = show('InvocationID');
+    assert.ok(mainPid > 0 && invocation !== '');
+    const cgroups = cgroupDirsOf('chatty.service');
     daemon.kill('SIGKILL');
     await new Promise((r) => daemon.once('exit', r));
-    await sleep(200);
-    try {
-      assert.equal(alive(mainPid), true, 'the service survives its manager');
-      assert.ok(readFileSync(join(cgroups[0]!, 'cgroup.procs'), 'utf8').includes(String(mainPid)));
-      daemon = await startDaemon();
-      // Documented limitation: the new daemon does not know it (docs/architecture.md).
-      assert.equal(systemctl('is-active', 'foobar').stdout, 'inactive\n');
-      // …but it will not start a second instance into the cgroup the first one still holds.
-      const again = systemctl('start', 'foobar');
-      assert.equal(again.code, 1);
-      assert.match(run('journalctl', '-u', 'foobar', '-o', 'cat', '-n', '5').stdout, /still has processes: an instance of foobar\.service the manager does not know/);
-      // The journal survived the restart.
-      assert.match(run('journalctl', '-u', 'foobar', '-o', 'cat').stdout, /foobard up/);
-    } finally {
-      for (const d of cgroups) {
-        try {
-          for (const pid of readFileSync(join(d, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-      for (let i = 0; i < 100 && cgroups.some((d) => readFileSync(join(d, 'cgroup.procs'), 'utf8') !== ''); i++) await sleep(20);
-      for (const d of [...cgroups].reverse()) rmdirSync(d);
+    // The service writes while no daemon runs: the resident holds its pipe unread.
+    await sleep(1500);
+    assert.equal(alive(mainPid), true, 'the service survives its manager');
+    daemon = await startDaemon();
+    assert.equal(systemctl('is-active', 'chatty').stdout, 'active\n');
+    assert.equal(Number(show('MainPID')), mainPid, 'the same main process');
+    assert.equal(show('InvocationID'), invocation, 'the same invocation');
+    assert.equal(show('SubState'), 'running');
+    const status = systemctl('status', 'chatty');
+    assert.match(status.stdout, new RegExp(`Main PID: ${mainPid}`));
+    let journal = '';
+    for (let i = 0; i < 200 && !journal.includes('written while away'); i++) {
+      journal = run('journalctl', '-u', 'chatty', '-o', 'cat').stdout;
+      await sleep(50);
     }
+    assert.match(journal, /chatty first line/);
+    assert.match(journal, /written while away/, 'the lines of while no daemon ran are not lost');
+    const json = run('journalctl', '-u', 'chatty', '-o', 'json').stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const away = json.find((e) => String(e['MESSAGE']).includes('written while away'));
+    assert.equal(String(away?.['_PID']), String(mainPid), 'journalled with the original pid');
+    assert.equal(away?.['_SYSTEMD_INVOCATION_ID'], invocation, 'and the original invocation');
+    assert.equal(systemctl('stop', 'chatty').code, 0);
+    assert.equal(alive(mainPid), false);
+    for (let i = 0; i < 100 && cgroupDirsOf('chatty.service').length > 0; i++) await sleep(50);
+    assert.deepEqual(cgroupDirsOf('chatty.service'), [], 'stop removed its cgroup');
+    for (const d of cgroups) assert.equal(existsSync(d), false, d);
+  });
+
+  test('kill -9 of the daemon while a service starts: the new daemon takes the started main process over', async () => {
+    const started = spawn(process.execPath, [NSBOX, 'systemctl', 'start', 'slowready.service'], { env, stdio: 'ignore' });
+    let mainPid = 0;
+    for (let i = 0; i < 100 && mainPid === 0; i++) {
+      await sleep(50);
+      mainPid = Number(systemctl('show', '-p', 'MainPID', '--value', 'slowready').stdout.trim()) || 0;
+    }
+    assert.ok(mainPid > 0, 'the main process was started');
+    assert.equal(systemctl('show', '-p', 'SubState', '--value', 'slowready').stdout.trim(), 'start', 'still waiting for READY=1');
+    daemon.kill('SIGKILL');
+    await new Promise((r) => daemon.once('exit', r));
+    await new Promise((r) => started.once('exit', r));
+    daemon = await startDaemon();
+    assert.equal(systemctl('is-active', 'slowready').stdout, 'active\n');
+    assert.equal(Number(systemctl('show', '-p', 'MainPID', '--value', 'slowready').stdout), mainPid);
+    assert.equal(systemctl('stop', 'slowready').code, 0);
+    assert.equal(alive(mainPid), false);
+    for (let i = 0; i < 100 && cgroupDirsOf('slowready.service').length > 0; i++) await sleep(50);
+    assert.deepEqual(cgroupDirsOf('slowready.service'), []);
   });
 });
