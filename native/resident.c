@@ -209,6 +209,7 @@ static void send_exit(struct launch *l) {
 }
 
 static void finish_notify(struct launch *l);
+static void drain_output(struct launch *l);
 
 static void on_exit_of(struct launch *l, int status) {
   if (l->status_r >= 0) {
@@ -222,7 +223,7 @@ static void on_exit_of(struct launch *l, int status) {
   l->status = status;
   finish_notify(l);
   run_cleanup_steps(l->cleanup, l->n_cleanup);
-  if (l->launched && client_fd >= 0) send_exit(l);
+  if (l->launched && client_fd >= 0) drain_output(l), send_exit(l);
 }
 
 static void launched(struct launch *l) {
@@ -235,7 +236,7 @@ static void launched(struct launch *l) {
     finish_notify(l);
   }
   send_frame(FRAME_LAUNCHED, 0, l->id, l->report, l->report_len, NULL, 0);
-  if (l->exited && !l->failed) send_exit(l);
+  if (l->exited && !l->failed) drain_output(l), send_exit(l);
   maybe_free(l);
 }
 
@@ -290,19 +291,29 @@ static void finish_notify(struct launch *l) {
   close_fd(l, FD_NOTIFY);
 }
 
-static void read_output(struct launch *l, int i) {
+/* Forwards one read of a launch's output; returns 1 when more may follow now (data was read). */
+static int read_output(struct launch *l, int i) {
   static uint8_t buf[65536];
   ssize_t n;
   do n = read(l->fds[i], buf, sizeof buf); while (n < 0 && errno == EINTR);
-  if (n < 0 && errno == EAGAIN) return;
+  if (n < 0 && errno == EAGAIN) return 0;
   uint16_t stream = i == FD_OUT ? 1 : 2;
   if (n > 0) {
     send_frame(FRAME_OUTPUT, stream, l->id, buf, (size_t)n, NULL, 0);
-    return;
+    return 1;
   }
   close_fd(l, i);
   send_frame(FRAME_EOF, stream, l->id, NULL, 0, NULL, 0);
-  maybe_free(l);
+  return 0;
+}
+
+/* Everything the payload wrote before it ended goes out before its EXIT, so the manager never
+ * records the end of a command ahead of its last lines (and sees EOF at once when nothing else
+ * holds the pipe). */
+static void drain_output(struct launch *l) {
+  if (client_fd < 0) return;
+  for (int i = FD_OUT; i <= FD_ERR; i++)
+    while (l->fds[i] >= 0 && client_fd >= 0 && read_output(l, i)) {}
 }
 
 /* The light read of a plan the resident needs itself: the notify socket, the cleanup steps and
@@ -617,7 +628,7 @@ int resident_main(const char *socket_path) {
       case W_OUT:
       case W_ERR:
         /* A launch freed earlier in this batch may have been this event's: check it is live. */
-        if (client_fd >= 0 && live(l) && l->fds[w->kind - W_OUT] >= 0) read_output(l, w->kind - W_OUT);
+        if (client_fd >= 0 && live(l) && l->fds[w->kind - W_OUT] >= 0 && !read_output(l, w->kind - W_OUT)) maybe_free(l);
         break;
       case W_NOTIFY: if (live(l) && l->fds[FD_NOTIFY] >= 0) drain_notify(l); break;
       case W_REPORT: if (live(l) && l->fds[FD_REPORT] >= 0 && read_report(l)) launched(l); break;

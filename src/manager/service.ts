@@ -495,8 +495,14 @@ export class Service {
       this.watchForeignMain();
       return 'done';
     }
-    if (this.mainHandle === undefined || this.mainEnd() !== undefined) {
-      // The main process ended during ExecStartPost=: onMainExit stops the unit.
+    const endedEarly = this.mainEnd();
+    if (this.mainHandle !== undefined && endedEarly !== undefined && this.sub === 'start-post') {
+      // The main process ended before the start was through (at once, or during ExecStartPost=):
+      // the stop path runs now, as part of this start, as it runs for a running unit.
+      await this.doStop(resultOfEnd(endedEarly, { main: true, successStatuses: unit.settings.service.successExitStatus.statuses, successSignals: unit.settings.service.successExitStatus.signals }), false, true);
+      return this.activeState === 'failed' ? 'failed' : 'done';
+    }
+    if (this.mainHandle === undefined || endedEarly !== undefined) {
       await this.busyStop;
       return this.sub === 'failed' ? 'failed' : 'done';
     }
@@ -632,12 +638,17 @@ export class Service {
     if (result !== 'success' && ['stop', 'stop-sigterm', 'stop-post', 'final-sigterm'].includes(this.sub)) {
       this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
     }
-    if (this.sub === 'running' || this.sub === 'start-post' || this.sub === 'reload') {
+    // Ended while the start is still under way (it can end before launch() has even returned):
+    // doStart sees it once ExecStartPost= is through and runs the stop path itself.
+    if (this.sub === 'start' || this.sub === 'start-post') {
       if (result !== 'success') this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
-      const stop = (): Promise<JobResult> => (this.isUp || this.sub === 'start-post' ? this.doStop(result, false, true) : Promise.resolve('done'));
+      return;
+    }
+    if (this.sub === 'running' || this.sub === 'reload') {
+      if (result !== 'success') this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
+      const stop = (): Promise<JobResult> => (this.isUp ? this.doStop(result, false, true) : Promise.resolve('done'));
       // During a reload the stop waits for the reload job to end (serialize), then runs.
-      if (this.sub === 'running' || this.sub === 'reload') this.busyStop = this.serialize(stop);
-      else this.busyStop = Promise.resolve('done');
+      this.busyStop = this.serialize(stop);
     }
   }
 
