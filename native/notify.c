@@ -63,28 +63,35 @@ static void relay(int relay_fd, const char *msg, size_t n, pid_t sender) {
   do ret = writev(relay_fd, iov, 2); while (ret < 0 && errno == EINTR);
 }
 
-int notify_drain(int fd, int relay_fd) {
-  char msg[4096];
-  union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(struct ucred))]; } control;
-  int ready = 0;
+ssize_t notify_recv(int fd, char *msg, size_t cap, int32_t *sender) {
+  union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(16 * sizeof(int))]; } control;
   for (;;) {
-    struct iovec iov = { msg, sizeof msg };
+    struct iovec iov = { msg, cap };
     struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf };
     ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    pid_t sender = 0;
+    if (n < 0) return -1;
+    *sender = 0;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
       if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
         struct ucred cred;
         memcpy(&cred, CMSG_DATA(c), sizeof cred);
-        sender = cred.pid;
+        *sender = cred.pid;
       } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
         /* sd_pid_notify_with_fds(): nobody here keeps fds; close what arrived. */
         int *fds = (int *)CMSG_DATA(c);
         for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) close(fds[i]);
       }
     }
+    return n;
+  }
+}
+
+int notify_drain(int fd, int relay_fd) {
+  char msg[4096];
+  int ready = 0;
+  int32_t sender;
+  for (ssize_t n; (n = notify_recv(fd, msg, sizeof msg, &sender)) >= 0;) {
     if (n > 0 && says_ready(msg, (size_t)n)) ready = 1;
     if (n > 0 && relay_fd >= 0) relay(relay_fd, msg, (size_t)n, sender);
   }

@@ -261,24 +261,8 @@ static void reap_children(void) {
 
 static void drain_notify(struct launch *l) {
   char msg[4096];
-  union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(16 * sizeof(int))]; } control;
-  for (;;) {
-    struct iovec iov = { msg, sizeof msg };
-    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf };
-    ssize_t n = recvmsg(l->fds[FD_NOTIFY], &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return;
-    int32_t sender = 0;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
-        struct ucred cred;
-        memcpy(&cred, CMSG_DATA(c), sizeof cred);
-        sender = cred.pid;
-      } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-        int *fds = (int *)CMSG_DATA(c);
-        for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) close(fds[i]);
-      }
-    }
+  int32_t sender;
+  for (ssize_t n; (n = notify_recv(l->fds[FD_NOTIFY], msg, sizeof msg, &sender)) >= 0;) {
     if (n == 0) continue;
     if (client_fd >= 0) send_frame(FRAME_NOTIFY, 0, l->id, &sender, 4, msg, (size_t)n);
     else queue_frame(FRAME_NOTIFY, l->id, &sender, 4, msg, (size_t)n);

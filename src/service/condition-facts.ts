@@ -5,7 +5,8 @@
 import { accessSync, constants, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { conditionTest, fnmatch, PATH_TESTS, type ConditionFacts, type PathFacts } from '../unit/conditions.js';
+import { conditionTest, PATH_TESTS, type ConditionFacts, type PathFacts } from '../unit/conditions.js';
+import { fnmatch } from '../unit/fnmatch.js';
 import type { Condition } from '../unit/settings.js';
 import { splitWords } from '../unit/words.js';
 import { detectContainer, detectVm, runningInUserns } from '../virt/detect.js';

@@ -2,6 +2,7 @@
 // (service/condition-facts.ts). Pure. The rules are systemd 252's condition.c: a condition's own
 // test, `!` inverting it; the list passes when every non-triggering condition passes and, if
 // there are triggering (`|`) ones, at least one of those does.
+import { fnmatch } from './fnmatch.js';
 import type { Condition, ConditionKind } from './settings.js';
 
 /** What one path looks like, following symlinks except for `symlink`. */
@@ -82,26 +83,6 @@ const SYSTEM_UID_MAX = 999;
 const BOOLEAN_TRUE = new Set(['1', 'yes', 'y', 'true', 't', 'on']);
 const BOOLEAN_FALSE = new Set(['0', 'no', 'n', 'false', 'f', 'off']);
 const parseBool = (v: string): boolean | undefined => (BOOLEAN_TRUE.has(v.toLowerCase()) ? true : BOOLEAN_FALSE.has(v.toLowerCase()) ? false : undefined);
-
-/** fnmatch(3) of one name (no `/` in either): `*`, `?`, `[…]`; casefold for ConditionHost=. */
-export function fnmatch(pattern: string, text: string, casefold = false): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        const body = pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, casefold ? 'is' : 's').test(text);
-}
 
 /** One condition's test, before `!` (systemd's condition_test_*). */
 function testOne(test: string, value: string, f: ConditionFacts): boolean | undefined {

@@ -6,6 +6,7 @@
 // Paths here are paths inside the root (`/etc/systemd/system/foo.service`); the edge adds the
 // root when it prints or touches them, as systemctl --root prints rooted link paths and writes
 // unrooted targets.
+import { fnmatch } from './fnmatch.js';
 import { lexUnitFile } from './lexer.js';
 import { applyAssignments } from './parse.js';
 import type { InstallSection } from './settings.js';
@@ -520,24 +521,7 @@ export function parsePresetFile(text: string): PresetRule[] {
 }
 
 /** fnmatch(3) without flags: `*`, `?`, `[...]`. */
-export function globMatch(pattern: string, name: string): boolean {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        const body = pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        re += `[${body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's').test(name);
-}
+export const globMatch = (pattern: string, name: string): boolean => fnmatch(pattern, name);
 
 /** The preset for a unit: the first rule that matches decides; none matches: enable. */
 export function presetOf(rules: readonly PresetRule[], name: string): 'enabled' | 'disabled' {

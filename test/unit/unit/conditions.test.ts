@@ -1,7 +1,8 @@
 // evaluateConditions(): systemd 252's condition_test_list over facts given as data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeCondition, evaluateConditions, fnmatch, type ConditionFacts, type PathFacts } from '../../../src/unit/conditions.js';
+import { describeCondition, evaluateConditions, type ConditionFacts, type PathFacts } from '../../../src/unit/conditions.js';
+import { fnmatch } from '../../../src/unit/fnmatch.js';
 import type { Condition, ConditionKind } from '../../../src/unit/settings.js';
 
 const noPath: PathFacts = { exists: false, directory: false, symlink: false, mountPoint: false, readWrite: false, directoryNotEmpty: false, fileNotEmpty: false, executable: false };
