@@ -497,10 +497,15 @@ export class Service {
     }
     const endedEarly = this.mainEnd();
     if (this.mainHandle !== undefined && endedEarly !== undefined && this.sub === 'start-post') {
-      // The main process ended before the start was through (at once, or during ExecStartPost=):
-      // the stop path runs now, as part of this start, as it runs for a running unit.
-      await this.doStop(resultOfEnd(endedEarly, { main: true, successStatuses: unit.settings.service.successExitStatus.statuses, successSignals: unit.settings.service.successExitStatus.signals }), false, true);
-      return this.activeState === 'failed' ? 'failed' : 'done';
+      // The main process ended before the start was through (at once, or during ExecStartPost=).
+      // As systemd: the start job is done (the service ran), then the unit goes down by the stop
+      // path that a running unit's end takes, failed if the main process failed.
+      this.setSub('running');
+      this.ctx.journal.manager(this.name, `Started ${this.label}.`);
+      const result = resultOfEnd(endedEarly, { main: true, successStatuses: unit.settings.service.successExitStatus.statuses, successSignals: unit.settings.service.successExitStatus.signals });
+      if (result !== 'success') this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(endedEarly)}`, 5);
+      await this.doStop(result, false, true);
+      return 'done';
     }
     if (this.mainHandle === undefined || endedEarly !== undefined) {
       await this.busyStop;
@@ -640,10 +645,7 @@ export class Service {
     }
     // Ended while the start is still under way (it can end before launch() has even returned):
     // doStart sees it once ExecStartPost= is through and runs the stop path itself.
-    if (this.sub === 'start' || this.sub === 'start-post') {
-      if (result !== 'success') this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
-      return;
-    }
+    if (this.sub === 'start' || this.sub === 'start-post') return;
     if (this.sub === 'running' || this.sub === 'reload') {
       if (result !== 'success') this.ctx.journal.manager(this.name, `${this.name}: Main process exited, ${describeEnd(end)}`, 5);
       const stop = (): Promise<JobResult> => (this.isUp ? this.doStop(result, false, true) : Promise.resolve('done'));
