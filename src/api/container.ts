@@ -4,12 +4,9 @@
 // filter), powered off, terminated, and awaited.
 import type { Readable, Writable } from 'node:stream';
 import { parseNspawnArgs } from '../nspawn/options.js';
-import { planShell } from '../nspawn/join-plan.js';
 import { prepareContainer, type PreparedContainer } from '../machines/container.js';
 import { applyNspawnSettings } from '../machines/settings-files.js';
-import { readTreeFile } from '../machines/tree-files.js';
-import { compileCached } from '../seccomp/cache.js';
-import { compileSeccomp } from '../seccomp/compile.js';
+import { prepareJoin } from '../machines/shell.js';
 import { launch } from '../launch/launch.js';
 import type { LaunchHandle } from '../launch/types.js';
 import { SandboxOptionError } from './options.js';
@@ -70,20 +67,13 @@ export class Container {
   /** Runs a command inside the running container and collects its output. */
   async exec(command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     if (command.length === 0 || !command[0]!.startsWith('/')) throw new SandboxOptionError('command', 'an absolute path inside the container, then its arguments');
-    const root = `/proc/${this.pid}/root`;
-    const join = this.prepared.join;
-    const plan = planShell({
-      leaderPid: this.pid,
-      settings: join,
-      passwd: readTreeFile(root, '/etc/passwd') ?? '',
-      group: readTreeFile(root, '/etc/group') ?? '',
+    const launchable = prepareJoin(this.pid, this.prepared.join, {
       ...(options.user !== undefined ? { user: options.user } : {}),
       command,
       setenv: Object.entries(options.environment ?? {}).map(([k, v]) => `${k}=${v}`),
       pty: false,
-      ...(join.seccomp !== undefined ? { seccompFilter: compileCached(join.seccomp, compileSeccomp) } : {}),
     });
-    const h = await launch({ plan, cgroupDirs: [], release: () => undefined }, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const h = await launch(launchable, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (options.input !== undefined) h.stdin?.end(options.input);
     const text = (s: Readable | null): Promise<string> => new Promise((resolve) => {
       let out = '';

@@ -3,7 +3,7 @@
 // are read through its leader's root, inside it, so a container cannot make these reads touch
 // the host.
 import { CommandNotFoundError } from '../nspawn/errors.js';
-import { planShell } from '../nspawn/join-plan.js';
+import { planShell, type JoinSettings } from '../nspawn/join-plan.js';
 import { compileCached } from '../seccomp/cache.js';
 import { compileSeccomp } from '../seccomp/compile.js';
 import type { Launchable } from '../launch/types.js';
@@ -38,6 +38,11 @@ export function prepareShell(m: RunningMachine, o: ShellOptions): Launchable {
   const leader = m.leader;
   const join = m.record.join;
   if (leader === undefined || join === undefined) throw new MachineNotReadyError(m.record.name);
+  return prepareJoin(leader, join, o);
+}
+
+/** A process entering the container whose PID 1 is `leader`, carrying `join` (machinectl shell, Container.exec). */
+export function prepareJoin(leader: number, join: JoinSettings, o: ShellOptions): Launchable {
   const root = `/proc/${leader}/root`;
   const command = o.command !== undefined && o.command.length > 0 ? [resolveInContainer(root, o.command[0]!), ...o.command.slice(1)] : undefined;
   const filter = join.seccomp !== undefined ? compileCached(join.seccomp, compileSeccomp) : undefined;

@@ -4,22 +4,12 @@
 import { lexUnitFile } from './lexer.js';
 import { applyAssignments } from './parse.js';
 import { sectionsFor } from './directive-table.js';
-import { verifyUnit } from './verify.js';
 import { defaultUnitHostFacts, type UnitHostFacts } from './specifiers.js';
-import type { LoadedUnit } from './load.js';
+import { verified, type LoadedUnit } from './load.js';
 
 /** `name` must be a valid service name; `file` names the text in diagnostics. */
 export function loadServiceText(name: string, text: string, file: string, host: UnitHostFacts = defaultUnitHostFacts): LoadedUnit {
   const lexed = lexUnitFile(text, file, { knownSections: sectionsFor('service') });
   const parsed = applyAssignments([lexed], 'service', { unitName: name, host });
-  const failed = parsed.diagnostics.some((d) => d.severity === 'error');
-  const diagnostics = [...parsed.diagnostics, ...(failed ? [] : verifyUnit(parsed.settings, 'service', name))];
-  return {
-    name,
-    loadState: diagnostics.some((d) => d.severity === 'error') ? 'bad-setting' : 'loaded',
-    dropInPaths: [],
-    aliases: [],
-    settings: parsed.settings,
-    diagnostics,
-  };
+  return { name, ...verified(parsed, 'service', name), dropInPaths: [], aliases: [] };
 }

@@ -47,6 +47,16 @@ export interface LoadedUnit {
   readonly diagnostics: readonly UnitDiagnostic[];
 }
 
+/**
+ * A parsed unit with systemd's post-load checks (run only when every setting parsed, as in
+ * systemd) and the load state they give; unit files and the Node API's option text share it.
+ */
+export function verified(parsed: ParseResult, type: UnitName['type'], name: string): Pick<LoadedUnit, 'loadState' | 'settings' | 'diagnostics'> {
+  const parseFailed = parsed.diagnostics.some((d) => d.severity === 'error');
+  const diagnostics = [...parsed.diagnostics, ...(parseFailed ? [] : verifyUnit(parsed.settings, type, name))];
+  return { loadState: diagnostics.some((d) => d.severity === 'error') ? 'bad-setting' : 'loaded', settings: parsed.settings, diagnostics };
+}
+
 /** systemd-analyze verify's instance for templates. */
 export const TEST_INSTANCE = 'test_instance';
 
@@ -223,12 +233,8 @@ export async function loadUnit(name: string, opts: LoadOptions = {}): Promise<Lo
   const files = [await lexFile(fragmentPath, real.type)];
   for (const p of dropInPaths) files.push(await lexFile(p, real.type));
   const host = opts.host ?? (await readHostFacts(opts.root));
-  const parsed = withDependencyDirectories(applyAssignments(files, real.type, { unitName: real.name, fragmentPath, host }), await readDependencyDirectories([real.name, ...aliasNames], dirs));
-  // As in systemd, the post-load checks run only on a unit whose settings all parsed.
-  const parseFailed = parsed.diagnostics.some((d) => d.severity === 'error');
-  const diagnostics = [...parsed.diagnostics, ...(parseFailed ? [] : verifyUnit(parsed.settings, real.type, real.name))];
-  const loadState: LoadState = diagnostics.some((d) => d.severity === 'error') ? 'bad-setting' : 'loaded';
-  return { name: real.name, loadState, fragmentPath, dropInPaths, aliases: aliasNames, settings: parsed.settings, diagnostics };
+  const parsed = withDependencyDirectories(applyAssignments(files, real.type, { unitName: real.name, fragmentPath, host }), await readDependencyDirectories([real.name, ...aliasNames], dirs, opts.cache));
+  return { name: real.name, ...verified(parsed, real.type, real.name), fragmentPath, dropInPaths, aliases: aliasNames };
 }
 
 /**
@@ -236,11 +242,13 @@ export async function loadUnit(name: string, opts: LoadOptions = {}): Promise<Lo
  * unit and each alias): what `systemctl enable` links there, read as Wants=/Requires= as systemd
  * reads them.
  */
-async function readDependencyDirectories(names: readonly string[], dirs: readonly string[]): Promise<{ wants: string[]; requires: string[] }> {
+async function readDependencyDirectories(names: readonly string[], dirs: readonly string[], cache?: LoadCache): Promise<{ wants: string[]; requires: string[] }> {
   const found = { wants: [] as string[], requires: [] as string[] };
   for (const dir of dirs) {
     for (const name of names) {
       for (const kind of ['wants', 'requires'] as const) {
+        // Most of these directories do not exist: the batch's cached listing rules them out, as for drop-ins.
+        if (!(await exists(`${dir}/${name}.${kind}`, cache))) continue;
         const entries = await readdir(`${dir}/${name}.${kind}`).catch(() => [] as string[]);
         for (const e of entries.sort()) if (parseUnitName(e) !== undefined && !found[kind].includes(e)) found[kind].push(e);
       }
